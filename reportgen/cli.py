@@ -1,0 +1,188 @@
+"""Command line: thin typer commands over the library API.
+
+Exit codes: 0 success, 1 invalid input or a build that failed its checks (messages on stderr),
+2 usage. A user's mistake never shows a traceback; an internal bug shows one only with --debug.
+Heavy modules are imported inside the commands so ``reportgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    help="reportgen：把单位的创建文明城市工作事实生成规范的工作总结（Word）和指标工作簿（Excel）。",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+templates_app = typer.Typer(help="查看模板包中的模板。", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+_state = {"debug": False}
+
+
+@app.callback()
+def _options(debug: bool = typer.Option(False, "--debug", help="出现内部错误时显示完整的调用栈（供开发者排查）")) -> None:
+    _state["debug"] = debug
+
+
+def _fail(lines: list[str], code: int = 1) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
+    """Turn every expected failure into located Chinese messages and exit 1."""
+    from .compose import TemplateError
+    from .errors import InputError
+    from .lint import LintError
+
+    try:
+        return action()
+    except InputError as exc:
+        _fail([str(f) for f in exc.findings] + [f"共 {len(exc.findings)} 处问题，请修改后重试。"])
+    except TemplateError as exc:
+        _fail([str(exc)])
+    except LintError as exc:
+        _fail(["生成的文字未通过检查（没有写出任何文件）："] + [f"  {f}" for f in exc.findings])
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        _fail(["已中断：没有写出不完整的文件。"], 130)
+    except Exception:  # noqa: BLE001 — last resort: a bug, not the user's fault
+        if _state["debug"]:
+            raise
+        _fail(["reportgen 内部错误：这不是您的输入问题。请加上 --debug 重新运行，并把输出发给维护者。"], 3)
+
+
+@app.command()
+def init(
+    unit_type: str = typer.Option("社区", "--type", help="单位类型：社区、村、街道、镇、乡、局、医院、学校、幼儿园……"),
+    xlsx: bool = typer.Option(False, "--xlsx", help="生成可填写的 Excel 工作簿，而不是 YAML"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="写到哪个文件（默认当前文件夹）"),
+    force: bool = typer.Option(False, "--force", help="文件已存在时覆盖"),
+) -> None:
+    """在当前文件夹生成一份带注释的示例数据文件，照着修改即可。"""
+
+    def run() -> None:
+        from . import starter
+        from .atomic import write_bytes
+        from .errors import Finding, InputError, Location
+        from .model import SELF_REFERENCE
+
+        if unit_type not in SELF_REFERENCE:
+            _fail([f"不认识的单位类型“{unit_type}”：可选 {'、'.join(SELF_REFERENCE)}"], 2)
+        target = output or Path("reportgen.xlsx" if xlsx else "reportgen.yaml")
+        if target.exists() and not force:
+            raise InputError([Finding(Location(str(target)), "", "文件已存在：如要覆盖请加 --force，或用 -o 指定别的文件名")])
+        data = starter.workbook(unit_type) if xlsx else starter.yaml_text(unit_type).encode("utf-8")
+        write_bytes(target, data)
+        typer.echo(f"已生成 {target}：请按注释填写本单位的情况，然后运行 reportgen validate {target}")
+
+    _guarded(run)
+
+
+@app.command()
+def validate(files: List[Path] = typer.Argument(..., help="一个或多个 .yaml/.xlsx 数据文件")) -> None:
+    """检查数据文件，一次列出全部问题（文件:行:列 字段：说明）。"""
+
+    def run() -> None:
+        from .errors import InputError
+        from .loaders import load_report
+
+        failed = 0
+        for path in files:
+            try:
+                _, warnings = load_report(path)
+            except InputError as exc:
+                failed += 1
+                for finding in exc.findings:
+                    typer.echo(str(finding), err=True)
+                continue
+            for warning in warnings:
+                typer.echo(str(warning), err=True)
+            typer.echo(f"{path}：检查通过")
+        if failed:
+            _fail([f"{failed} 个文件有问题，请修改后重试。"])
+
+    _guarded(run)
+
+
+@app.command()
+def build(
+    source: Path = typer.Argument(..., help="数据文件（.yaml 或 .xlsx）"),
+    outdir: Path = typer.Option(Path("."), "-o", "--output", help="输出文件夹"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自定义模板文件夹（只需放要替换的模板）"),
+    reference_docx: Optional[Path] = typer.Option(None, "--reference-docx", help="沿用此 Word 文件的页面设置和样式"),
+    style: Optional[Path] = typer.Option(None, "--style", help="版式设置文件（字体、字号、页边距）"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转出 PDF"),
+) -> None:
+    """生成工作总结：输出 <文件名>.docx、<文件名>.xlsx 和 <文件名>.md 预览。"""
+
+    def run() -> None:
+        from .pipeline import Options, build as build_one
+
+        if templates is not None and not templates.is_dir():
+            _fail([f"{templates}：模板文件夹不存在"])
+        result = build_one(source, outdir, Options(templates=templates, reference_docx=reference_docx, style=style, pdf=pdf))
+        for warning in result.warnings:
+            typer.echo(str(warning), err=True)
+        for path in result.outputs:
+            typer.echo(f"已写出 {path}")
+
+    _guarded(run)
+
+
+@app.command()
+def schema() -> None:
+    """输出数据文件的 JSON Schema（供编辑器自动补全和检查）。"""
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+@templates_app.command("list")
+def templates_list(templates: Optional[Path] = typer.Option(None, "--templates", help="自定义模板文件夹")) -> None:
+    """列出模板包中的全部模板（自定义的会标明）。"""
+
+    def run() -> None:
+        from .compose import load_pack
+
+        pack = load_pack(templates)
+        for name in pack.names():
+            mark = "  （自定义）" if templates and (templates / name).is_file() else ""
+            typer.echo(name + mark)
+
+    _guarded(run)
+
+
+@templates_app.command("show")
+def templates_show(
+    name: str = typer.Argument(..., help="模板名，如 opening.j2 或 themes/leadership.j2"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自定义模板文件夹"),
+) -> None:
+    """显示一个模板的内容，可复制到自己的模板文件夹中修改。"""
+
+    def run() -> None:
+        import jinja2
+
+        from .compose import load_pack
+
+        pack = load_pack(templates)
+        try:
+            source, _, _ = pack.env.loader.get_source(pack.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            _fail([f"没有名为 {name} 的模板：用 reportgen templates list 查看全部模板"])
+        sys.stdout.write(source)
+
+    _guarded(run)
+
+
+def main() -> None:
+    app()

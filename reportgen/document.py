@@ -1,0 +1,111 @@
+"""The writer-neutral document tree: what a summary says, not how Word or Markdown draw it.
+
+Compose builds it from templates; every writer (.docx, .md, …) consumes it and nothing else. Headings
+carry their number as text (一、（一）) because numbering is decided by structure at compose time,
+so all writers show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading. level 1 = 一、 (黑体), level 2 = （一） (楷体)."""
+
+    level: int
+    number: str
+    text: str
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.number}{self.text}"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Body text; a run-in item (1.标题。正文) is a bold first run followed by plain runs."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A simple grid; cells are already-formatted strings. ``indent`` marks sub-rows (其中)."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    indent: tuple[int, ...] = ()
+
+
+Block = Union[Heading, Paragraph, Table]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    number: int
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Signature:
+    unit: str
+    date: str
+
+
+@dataclass
+class Document:
+    title: str
+    title_lines: tuple[str, ...]
+    blocks: list[Block] = field(default_factory=list)
+    attachment_note: tuple[str, ...] = ()
+    signature: Signature | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    #: For document properties only (author, subject); never shown as text by a writer.
+    author: str = ""
+    year: int = 2000
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def headings(self) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading)]
+
+    def plain_text(self) -> str:
+        """All visible text in reading order, one block a line (for linting and tests)."""
+        lines = list(self.title_lines)
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                lines.append(block.full_text)
+            elif isinstance(block, Paragraph):
+                lines.append(block.text)
+        lines.extend(self.attachment_note)
+        if self.signature:
+            lines += [self.signature.unit, self.signature.date]
+        for attachment in self.attachments:
+            lines.append(attachment.title)
+            for block in attachment.blocks:
+                if isinstance(block, Table):
+                    lines.append(block.title)
+                    lines.extend("\t".join(row) for row in block.rows)
+        return "\n".join(lines)

@@ -1,0 +1,141 @@
+"""Located, Chinese error messages for user input.
+
+Every reader produces plain data plus a map from field path to source location (YAML line and
+column, or workbook sheet and cell). Pydantic's errors and the report rules both name a field path;
+this module turns them into ``文件:行:列 字段路径：说明`` lines an office worker can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: ``line``/``column`` for text files, ``cell`` (``表名!B7``) for workbooks."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        if self.cell:
+            return f"{self.file} {self.cell}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        return self.file
+
+
+@dataclass(frozen=True)
+class Finding:
+    location: Location
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.location} {self.path}" if self.path else str(self.location)
+        prefix = "提示：" if self.severity == "warning" else ""
+        return f"{where}：{prefix}{self.message}"
+
+
+class InputError(Exception):
+    """Raised when input cannot be turned into a valid report; carries every finding at once."""
+
+    def __init__(self, findings: Iterable[Finding]):
+        self.findings = list(findings)
+        super().__init__("\n".join(str(f) for f in self.findings))
+
+
+@dataclass
+class SourceMap:
+    """Field path → location, filled by a reader while it parses."""
+
+    file: str
+    locations: dict[Path, Location] = field(default_factory=dict)
+
+    def locate(self, path: Path) -> Location:
+        """The location of ``path``, or of its nearest recorded ancestor (a missing field has none)."""
+        for end in range(len(path), -1, -1):
+            found = self.locations.get(tuple(path[:end]))
+            if found:
+                return found
+        return Location(self.file)
+
+    def finding(self, path: Path, message: str, severity: str = "error") -> Finding:
+        return Finding(self.locate(path), format_path(path), message, severity)
+
+
+def format_path(path: Path) -> str:
+    """``('activities', 3, 'date')`` → ``activities[3].date`` (zero-based, like the YAML list)."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+_EXPECTED = {
+    "string_type": "应填写文字",
+    "int_type": "应填写整数",
+    "int_parsing": "应填写整数，如 12",
+    "int_from_float": "应填写整数，不能带小数",
+    "float_type": "应填写数字",
+    "float_parsing": "应填写数字，如 12 或 3.5",
+    "decimal_type": "应填写数字，如 12 或 3.5",
+    "decimal_parsing": "应填写数字，如 12 或 3.5",
+    "finite_number": "应填写一个有限的数字",
+    "bool_type": "应填写 true 或 false",
+    "bool_parsing": "应填写 true 或 false",
+    "date_type": "日期应写成 2024-06-05",
+    "date_parsing": "日期应写成 2024-06-05",
+    "date_from_datetime_parsing": "日期应写成 2024-06-05",
+    "date_from_datetime_inexact": "日期应写成 2024-06-05，不带时间",
+    "list_type": "应填写一个列表（每项以“- ”开头）",
+    "dict_type": "应填写若干“字段: 值”",
+    "model_type": "应填写若干“字段: 值”",
+    "model_attributes_type": "应填写若干“字段: 值”",
+    "missing": "缺少必填项：请补上",
+    "extra_forbidden": "不认识的字段：请检查拼写，或删除这一行",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind in ("placeholder", "invisible_char", "report_rule"):
+        return error["msg"]
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、")
+        return f"取值应为以下之一：{expected}"
+    if kind == "string_too_short":
+        return "不能为空：请填写内容，或删除这一项"
+    if kind == "string_too_long":
+        return f"太长了：最多 {ctx.get('max_length')} 个字"
+    if kind == "string_pattern_mismatch":
+        return "标识只能用英文字母开头，由字母、数字、下划线组成（如 p1、volunteers）"
+    if kind == "too_long":
+        return f"条目太多：最多 {ctx.get('max_length')} 项"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return _EXPECTED.get(kind, f"填写有误（{error['msg']}）")
+
+
+def findings_from_validation(exc: ValidationError, source: SourceMap) -> list[Finding]:
+    findings = []
+    for error in exc.errors(include_url=False):
+        path = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        findings.append(source.finding(path, _message(error)))
+    return findings

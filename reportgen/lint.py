@@ -1,0 +1,79 @@
+"""Output linter: runs on every build and refuses text a 文明办 reviewer would send back.
+
+Each check corresponds to a defect of copied 范文 (genre analysis §7): leaked placeholders, empty or
+gapped numbering, repeated sentences, half-width punctuation and full-width digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from . import zh
+from .document import Document, Heading, Paragraph
+
+_PLACEHOLDER = re.compile(
+    r"20[xX×*＊_＿?？]{2}|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])|[×Ｘ]{2,}|[*＊]{2,}|某某|[_＿]{2,}|\{\{|\}\}|\{%|%\}"
+    r"|(?<![A-Za-z])(None|nan|NaN|null|undefined|Undefined)(?![A-Za-z])"
+)
+_HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
+_FULL_DIGIT = re.compile(r"[０-９]")
+_DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+
+
+class LintError(Exception):
+    def __init__(self, findings: list[str]):
+        self.findings = findings
+        super().__init__("\n".join(findings))
+
+
+def _expected_numbers(level: int, count: int) -> list[str]:
+    return [f"{zh.cn_int(i)}、" if level == 1 else f"（{zh.cn_int(i)}）" for i in range(1, count + 1)]
+
+
+def check(document: Document) -> list[str]:
+    findings: list[str] = []
+    texts = list(document.title_lines)
+    numbers: dict[int, list[str]] = {1: []}
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            if not block.text.strip():
+                findings.append(f"标题“{block.number}”没有文字")
+            if block.level == 1:
+                numbers[1].append(block.number)
+                numbers[2] = []
+            else:
+                numbers.setdefault(block.level, []).append(block.number)
+                expected = _expected_numbers(block.level, len(numbers[block.level]))
+                if numbers[block.level] != expected:
+                    findings.append(f"小标题编号不连续：{'、'.join(numbers[block.level])}")
+            texts.append(block.full_text)
+        elif isinstance(block, Paragraph):
+            if not block.text.strip():
+                findings.append("出现空段落")
+            texts.append(block.text)
+    if numbers[1] != _expected_numbers(1, len(numbers[1])):
+        findings.append(f"一级标题编号不连续：{''.join(numbers[1])}")
+    texts.extend(document.attachment_note)
+    for text in texts:
+        for pattern, what in (
+            (_PLACEHOLDER, "占位符或空值"),
+            (_HALF_PUNCT, "半角标点"),
+            (_FULL_DIGIT, "全角数字"),
+            (_DOUBLE_PUNCT, "重复标点"),
+        ):
+            found = pattern.search(text)
+            if found:
+                findings.append(f"出现{what}“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}")
+    sentences = Counter(
+        s.strip() for text in texts for s in _SENTENCE_END.split(text) if len(s.strip()) >= 8
+    )
+    findings.extend(f"句子重复出现 {n} 次：{s}" for s, n in sentences.items() if n > 1)
+    return findings
+
+
+def ensure_clean(document: Document) -> None:
+    findings = check(document)
+    if findings:
+        raise LintError(findings)

@@ -1,0 +1,52 @@
+"""Readers: input files → a validated Report, or an InputError listing every located problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .. import rules
+from ..errors import Finding, InputError, Location, SourceMap, findings_from_validation
+from ..model import Report
+
+YAML_SUFFIXES = (".yaml", ".yml")
+XLSX_SUFFIXES = (".xlsx",)
+
+
+def read_data(path: Path) -> tuple[dict, SourceMap]:
+    """Plain data and its source map, by the file's suffix."""
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        from .yaml_loader import load_yaml
+
+        return load_yaml(path)
+    if suffix in XLSX_SUFFIXES:
+        from .xlsx_loader import load_xlsx
+
+        return load_xlsx(path)
+    if suffix in (".xlsm", ".xls", ".xltm"):
+        raise InputError([Finding(Location(str(path)), "", f"不支持 {suffix} 文件（可能含宏或为旧格式）：请在 Excel 中另存为 .xlsx 后再试")])
+    raise InputError([Finding(Location(str(path)), "", "只能读取 .yaml/.yml 或 .xlsx 文件：请检查文件名")])
+
+
+def validate_data(data: dict, source: SourceMap) -> tuple[Report, list[Finding]]:
+    """Data → Report. Raises InputError with all errors; returns warnings alongside the report."""
+    try:
+        report = Report.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(findings_from_validation(exc, source)) from None
+    found = [source.finding(path, message, severity) for path, message, severity in rules.check(report)]
+    errors = [f for f in found if f.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return report, found
+
+
+def load_report(path: Path) -> tuple[Report, list[Finding]]:
+    """Read and validate one input file. Raises InputError; returns (report, warnings)."""
+    if not path.is_file():
+        message = "文件不存在：请检查路径" if not path.exists() else "这是一个文件夹，不是文件：请指定 .yaml 或 .xlsx 文件"
+        raise InputError([Finding(Location(str(path)), "", message)])
+    data, source = read_data(path)
+    return validate_data(data, source)

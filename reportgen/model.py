@@ -1,0 +1,444 @@
+"""Pydantic models of one 工作总结: the single source of truth for the input.
+
+The JSON Schema in ``schemas/``, the Excel import columns and the field reference in the docs are all
+generated from these classes, so a field is added here and nowhere else. Field descriptions are
+Chinese because they reach users (editor tooltips, workbook hints).
+
+Rules that relate several fields (parts adding up, a plan's year, dates inside the period) live in
+``rules.py``: they need the whole report and report the exact path of the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    computed_field,
+)
+from pydantic_core import PydanticCustomError
+
+# ---------------------------------------------------------------- vocabularies
+
+UnitType = Literal[
+    "社区", "居委会", "村", "街道", "乡", "镇", "区", "县", "开发区",
+    "局", "分局", "机关", "办",
+    "医院", "卫生院", "卫生服务中心", "疾控中心",
+    "学校", "幼儿园",
+    "银行", "信用社", "客运站", "企业", "其他",
+]
+
+#: How a unit of each type refers to itself and to all its members. Derived, never string-replaced:
+#: copying a 区 text and replacing 区→镇 is how 范文 end up saying 社镇.
+SELF_REFERENCE: dict[str, tuple[str, str]] = {
+    "社区": ("我社区", "全社区"), "居委会": ("我居委会", "全居委会"), "村": ("我村", "全村"),
+    "街道": ("我街道", "全街道"), "乡": ("我乡", "全乡"), "镇": ("我镇", "全镇"),
+    "区": ("我区", "全区"), "县": ("我县", "全县"), "开发区": ("我区", "全区"),
+    "局": ("我局", "全局"), "分局": ("我局", "全局"), "机关": ("我单位", "全单位"),
+    "办": ("我办", "全办"),
+    "医院": ("我院", "全院"), "卫生院": ("我院", "全院"),
+    "卫生服务中心": ("我中心", "全中心"), "疾控中心": ("我中心", "全中心"),
+    "学校": ("我校", "全校"), "幼儿园": ("我园", "全园"),
+    "银行": ("我行", "全行"), "信用社": ("我社", "全社"), "客运站": ("我站", "全站"),
+    "企业": ("我公司", "全公司"), "其他": ("我单位", "全单位"),
+}
+
+#: Unit types grouped by the profile of themes they show by default (see the template manifest).
+UNIT_GROUP: dict[str, str] = {
+    "社区": "社区", "居委会": "社区", "村": "村",
+    "街道": "乡镇", "乡": "乡镇", "镇": "乡镇", "区": "乡镇", "县": "乡镇", "开发区": "乡镇",
+    "局": "机关", "分局": "机关", "机关": "机关", "办": "机关",
+    "医院": "医疗", "卫生院": "医疗", "卫生服务中心": "医疗", "疾控中心": "医疗",
+    "学校": "教育", "幼儿园": "教育",
+    "银行": "窗口", "信用社": "窗口", "客运站": "窗口", "企业": "窗口", "其他": "机关",
+}
+
+PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段"]
+CampaignLevel = Literal["全国", "全国县级", "省级", "市级", "县级"]
+CampaignKind = Literal["文明城市", "文明城区", "文明县城", "卫生城市", "文明村镇", "文明单位"]
+CampaignVerb = Literal["创建", "巩固", "深化创建", "争创"]
+ReportKind = Literal["总结", "汇报", "情况汇报", "进展情况汇报"]
+
+Theme = Literal[
+    "组织领导", "制度责任", "宣传发动", "理论学习", "环境卫生", "市容秩序", "道德建设", "未成年人",
+    "志愿服务", "文体节日", "控烟", "窗口服务", "诚信建设", "基础设施", "民生服务", "共驻共建",
+    "网格化", "文明细胞", "爱卫除四害", "治安安全", "党建", "测评迎检", "业务成效", "法治宣传",
+]
+THEMES: tuple[str, ...] = Theme.__args__  # type: ignore[attr-defined]
+
+ActivityKind = Literal[
+    "会议", "宣传", "整治", "评选", "讲堂", "志愿服务", "文体", "培训", "检查督查", "建设", "慰问", "其他",
+]
+MechanismKind = Literal[
+    "制度", "例会", "巡查", "督查通报", "考核", "责任书", "网格化", "包保", "台账", "奖惩", "公开",
+]
+Festival = Literal[
+    "元旦", "春节", "元宵节", "学雷锋月", "三八妇女节", "植树节", "清明节", "劳动节", "青年节", "端午节",
+    "六一儿童节", "七一", "建军节", "中秋节", "国庆节", "重阳节", "世界环境日", "寒假", "暑假",
+]
+Approx = Literal["exact", "余", "多", "近", "约", "超过", "以上"]
+Aggregation = Literal["none", "共", "累计", "达"]
+SuperiorRelation = Literal["领导", "指导", "支持", "部署"]
+ClosingStyle = Literal["auto", "总之", "差距与决心", "展望"]
+ListStyle = Literal["一是", "数字"]
+
+# ---------------------------------------------------------------- checked text
+
+#: Tokens that 范文 use where a fact should have been. Data containing them would leak into the
+#: document, so they are refused where they are typed.
+PLACEHOLDER = re.compile(
+    r"20[xX×*＊_＿?？]{2}|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])|[×Ｘ]{2,}|[*＊]{2,}|某某|[_＿]{2,}|○○|\{\{|\}\}|\{%"
+)
+#: C0/C1 controls and bidi overrides: invisible, and bidi marks can make a number read backwards.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _checked_text(value: str) -> str:
+    if INVISIBLE.search(value):
+        raise PydanticCustomError("invisible_char", "含有不可见的控制字符或方向标记：请删除后重新输入")
+    found = PLACEHOLDER.search(value)
+    if found:
+        raise PydanticCustomError(
+            "placeholder",
+            "含有占位符“{token}”：请填写真实内容，或删除这一项",
+            {"token": found.group(0)},
+        )
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_checked_text)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_checked_text)
+]
+Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
+Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=10**9)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+def _title_text(value: str) -> str:
+    """Users paste titles with or without 《》; store them bare so writers add exactly one pair."""
+    value = value.strip()
+    if value.startswith("《") and value.endswith("》"):
+        value = value[1:-1]
+    return value.replace("《", "〈").replace("》", "〉").replace("<", "〈").replace(">", "〉")
+
+
+def _doc_number(value: str) -> str:
+    """文号 years belong in 〔〕 (GB/T 9704 §7.2.4); users type [], 【】 or （）."""
+    return re.sub(r"[\[【(（](\d{4})[\]】)）]", r"〔\1〕", value.strip())
+
+
+DocTitle = Annotated[Text, AfterValidator(_title_text)]
+DocNumber = Annotated[Text, AfterValidator(_doc_number)]
+
+
+class Model(BaseModel):
+    """Base for every input model: unknown keys are errors, because a typo would silently drop data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- small parts
+
+
+class Quantity(Model):
+    """一个数量，按总结中的写法：如“道旗120余面”“共发放宣传单2000余份”。"""
+
+    label: Text | None = Field(None, description="计量对象，如“道旗”“宣传单”")
+    value: Amount = Field(description="数值（阿拉伯数字）")
+    unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位，如 人、人次、面、份、万元")
+    approx: Approx = Field("exact", description="近似写法：余、多、近、约、超过、以上；精确值填 exact")
+    agg: Aggregation = Field("none", description="口径：共、累计、达；无则填 none")
+
+
+class Person(Model):
+    role: Text = Field(description="职务，如“党委书记”“社区主任”")
+    name: Text | None = Field(None, description="姓名；不填则只写职务")
+
+
+class Superior(Model):
+    name: Text = Field(description="上级机关，如“区文明办”“街道党工委”")
+    relation: SuperiorRelation = Field("指导", description="领导、指导、支持或部署")
+
+
+class DocRef(Model):
+    title: DocTitle = Field(description="文件标题（书名号可加可不加）")
+    doc_no: DocNumber | None = Field(None, description="文号，如 区文明办〔2024〕3号")
+    issuer: Text | None = Field(None, description="发文机关")
+    date: dt.date | None = Field(None, description="印发日期")
+
+
+class Meeting(Model):
+    name: Text = Field(description="会议名称，如“创建全国文明城市工作推进会”")
+    date: dt.date | None = None
+    participants: Count | None = Field(None, description="参会人数")
+
+
+class Basis(Model):
+    """开头部分的依据：上级指导、指导思想、依据文件与会议、测评标准、目标愿景。"""
+
+    superiors: list[Superior] = Field(default_factory=list, max_length=10)
+    ideology: list[Text] = Field(default_factory=list, max_length=5, description="指导思想")
+    documents: list[DocRef] = Field(default_factory=list, max_length=20, description="依据文件")
+    meetings: list[Meeting] = Field(default_factory=list, max_length=20, description="依据会议")
+    standard: DocTitle | None = Field(None, description="对照的标准，如“全国文明城市测评体系”")
+    goals: list[Text] = Field(default_factory=list, max_length=12, description="目标愿景，如“环境优美”")
+    occasion: Text | None = Field(None, description="契机，如“以迎接年度测评为契机”")
+
+
+class Profile(Model):
+    """单位基本情况（可选）。"""
+
+    area: Text | None = Field(None, description="面积，如“1.8平方公里”")
+    households: Count | None = Field(None, description="户数")
+    population: Count | None = Field(None, description="人口数")
+    subdivisions: Text | None = Field(None, description="下辖单元，如“8个居民小组”")
+    staff: Count | None = Field(None, description="在编/在岗职工人数")
+    description: LongText | None = Field(None, description="其他概况（一两句话）")
+
+
+# ---------------------------------------------------------------- main entities
+
+
+class Unit(Model):
+    name: Text = Field(description="单位全称，如“清河街道五塔北街社区”")
+    type: UnitType = Field(description="单位类型：社区、村、街道、乡、镇、局、医院、学校、幼儿园……")
+    short_name: Text | None = Field(None, description="简称，用于标题以外的正文")
+    parent: Text | None = Field(None, description="上级单位，如“清河街道办事处”")
+    city: Text | None = Field(None, description="所在城市，如“铜陵市”")
+    profile: Profile | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def self_ref(self) -> str:
+        return SELF_REFERENCE[self.type][0]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def collective(self) -> str:
+        return SELF_REFERENCE[self.type][1]
+
+    @property
+    def group(self) -> str:
+        return UNIT_GROUP[self.type]
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Period(Model):
+    year: Year = Field(description="年度，如 2024")
+    type: PeriodType = Field("全年", description="上半年、下半年、全年、季度、月度或阶段")
+    quarter: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="季度（type 为季度时填 1–4）")
+    month: Annotated[int, Field(ge=1, le=12)] | None = Field(None, description="月份（type 为月度时填）")
+    start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
+    end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
+    as_of: dt.date | None = Field(None, description="数据截至日期")
+    label: Text | None = Field(None, description="自定义期间说法，如“春节、元宵节期间”")
+
+    @property
+    def start_date(self) -> dt.date:
+        if self.start:
+            return self.start
+        month = {"下半年": 7, "季度": 3 * ((self.quarter or 1) - 1) + 1, "月度": self.month or 1}.get(self.type, 1)
+        return dt.date(self.year, month, 1)
+
+    @property
+    def end_date(self) -> dt.date:
+        if self.end:
+            return self.end
+        last_month = {
+            "上半年": 6, "季度": 3 * (self.quarter or 4), "月度": self.month or 12,
+        }.get(self.type, 12)
+        following = dt.date(self.year + (last_month == 12), last_month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+
+class Campaign(Model):
+    level: CampaignLevel = Field("全国", description="全国、全国县级、省级、市级、县级")
+    kind: CampaignKind = Field("文明城市", description="文明城市、文明城区、文明县城……")
+    verb: CampaignVerb = Field("创建", description="创建、巩固、深化创建、争创")
+    alias: Text | None = Field(None, description="本地简称，如“创城”“创文”")
+    city: Text | None = Field(None, description="创建主体城市，如“铜陵市”")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.level}{self.kind}"
+
+    @property
+    def phrase(self) -> str:
+        """“创建全国文明城市”: the campaign as it stands in titles and first mentions."""
+        return f"{self.verb}{self.full_name}"
+
+
+class LeadershipGroup(Model):
+    name: Text | None = Field(None, description="领导小组名称；不填则按创建活动生成")
+    leader: Person = Field(description="组长")
+    deputies: list[Person] = Field(default_factory=list, max_length=10, description="副组长")
+    members: Text | None = Field(None, description="成员构成，如“各科室负责人”")
+    office: Text | None = Field(None, description="下设办公室所在部门")
+    office_head: Person | None = Field(None, description="办公室主任")
+    established: dt.date | None = Field(None, description="成立日期")
+    meetings: Count | None = Field(None, description="本期召开领导小组会议次数")
+
+
+class Mechanism(Model):
+    name: Text = Field(description="制度或机制名称，如“每周例会制度”")
+    kind: MechanismKind = Field("制度", description="制度、例会、巡查、督查通报、考核、责任书……")
+    detail: LongText | None = Field(None, description="具体做法")
+    frequency: Text | None = Field(None, description="频次，如“每周一次”")
+    parties: Count | None = Field(None, description="签订责任书的份数或覆盖单位数")
+    theme: Theme = Field("制度责任", description="归入哪一部分")
+
+
+class Activity(Model):
+    theme: Theme = Field(description="所属工作方面，如“环境卫生”“志愿服务”")
+    title: Text = Field(description="活动名称")
+    kind: ActivityKind = Field("其他", description="活动类别")
+    date: dt.date | None = Field(None, description="日期，写成 2024-06-05")
+    end: dt.date | None = Field(None, description="结束日期（跨天活动）")
+    recurrence: Text | None = Field(None, description="频次，如“每月一期”")
+    times: Count | None = Field(None, description="本期共开展的次数/期数")
+    festival: Festival | None = Field(None, description="结合的节日")
+    location: Text | None = Field(None, description="地点")
+    organizer: Text | None = Field(None, description="组织者（本单位以外时填写）")
+    partners: list[Text] = Field(default_factory=list, max_length=20, description="协办或共建单位")
+    participants: list[Text] = Field(default_factory=list, max_length=20, description="参与群体，如“党员”“志愿者”")
+    attendance: Count | None = Field(None, description="参与人数或人次")
+    attendance_unit: Literal["人", "人次", "名"] = Field("人次", description="参与人数的单位")
+    quantities: list[Quantity] = Field(default_factory=list, max_length=20, description="其他数量")
+    spend: Amount | None = Field(None, description="投入经费（元）")
+    content: LongText | None = Field(None, description="主要内容")
+    outcome: LongText | None = Field(None, description="取得的效果（一句话）")
+    evidence: Text | None = Field(None, description="佐证材料")
+
+
+class Part(Model):
+    label: Text = Field(description="分项名称")
+    value: Amount = Field(description="分项数值")
+
+
+class Metric(Model):
+    key: Key | None = Field(None, description="英文标识（被其他指标引用作占比基数时必填）")
+    label: Text = Field(description="指标名称，如“注册志愿者人数”")
+    theme: Theme = Field(description="所属工作方面")
+    value: Amount = Field(description="完成值")
+    unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位")
+    approx: Approx = Field("exact", description="近似写法：余、多、近、约、超过、以上；精确值填 exact")
+    agg: Aggregation = Field("none", description="口径：共、累计、达；无则填 none")
+    target: Amount | None = Field(None, description="目标值")
+    target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
+    previous: Amount | None = Field(None, description="上期（上年同期）值")
+    lower_is_better: bool = Field(False, description="数值越低越好（如投诉件数）时填 true")
+    parts: list[Part] = Field(default_factory=list, max_length=30, description="其中各分项，合计应等于完成值")
+    base: Key | None = Field(None, description="计算占比时作为分母的指标 key")
+    owner: Text | None = Field(None, description="责任人或责任科室")
+    evidence: Text | None = Field(None, description="佐证材料")
+    note: Text | None = Field(None, description="备注")
+
+    def quantity(self) -> Quantity:
+        return Quantity(label=self.label, value=self.value, unit=self.unit, approx=self.approx, agg=self.agg)
+
+    @property
+    def completion(self) -> Decimal | None:
+        """完成率 in percent. One computation shared by the document and the workbook."""
+        if self.target is None or self.target == 0:
+            return None
+        if self.lower_is_better:
+            return Decimal(100) if self.value <= self.target else self.target / self.value * 100
+        return self.value / self.target * 100
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value <= self.target if self.lower_is_better else self.value >= self.target
+
+    @property
+    def change(self) -> Decimal | None:
+        """同比 change in percent against ``previous``; None when there is nothing to compare."""
+        if self.previous is None or self.previous == 0:
+            return None
+        return (self.value - self.previous) / self.previous * 100
+
+
+class Honour(Model):
+    title: Text = Field(description="荣誉称号（引号可加可不加）")
+    level: Text | None = Field(None, description="级别或授予地域，如“省级”“安徽省”，写在引号外")
+    awarder: Text | None = Field(None, description="授予机关")
+    date: dt.date | None = Field(None, description="获得日期")
+    recipient: Text | None = Field(None, description="获得者；本单位获得则不填")
+
+
+class Problem(Model):
+    id: Key | None = Field(None, description="英文标识，供“下一步打算”引用")
+    label: Text = Field(description="问题概括（4–12字），如“宣传阵地不足”")
+    detail: LongText | None = Field(None, description="具体表现")
+
+
+class Plan(Model):
+    label: Text = Field(description="措施概括，如“加大宣传投入”")
+    detail: LongText | None = Field(None, description="具体做法")
+    addresses: list[Key] = Field(default_factory=list, max_length=10, description="针对的问题 id")
+    theme: Theme | None = Field(None, description="所属工作方面")
+    year: Year | None = Field(None, description="计划年度（全年总结应为下一年）")
+
+
+class Closing(Model):
+    style: ClosingStyle = Field("auto", description="结尾写法：auto、总之、差距与决心、展望")
+    goal: Text | None = Field(None, description="结尾要表达的目标，如“确保顺利通过年度测评”")
+
+
+class Signature(Model):
+    unit: Text | None = Field(None, description="落款单位；不填则用单位全称")
+    date: dt.date | None = Field(None, description="成文日期；不填则用期末日期")
+
+
+class Report(Model):
+    """一份创建文明城市工作总结所需的全部事实。"""
+
+    kind: ReportKind = Field("总结", description="总结、汇报、情况汇报或进展情况汇报")
+    title: Text | None = Field(None, description="自定义标题；不填则自动生成")
+    unit: Unit
+    period: Period
+    campaign: Campaign = Field(default_factory=Campaign)
+    basis: Basis = Field(default_factory=Basis)
+    leadership: LeadershipGroup | None = None
+    mechanisms: list[Mechanism] = Field(default_factory=list, max_length=200)
+    activities: list[Activity] = Field(default_factory=list, max_length=20000)
+    metrics: list[Metric] = Field(default_factory=list, max_length=2000)
+    honours: list[Honour] = Field(default_factory=list, max_length=200)
+    problems: list[Problem] = Field(default_factory=list, max_length=50)
+    plans: list[Plan] = Field(default_factory=list, max_length=50)
+    closing: Closing = Field(default_factory=Closing)
+    signature: Signature = Field(default_factory=Signature)
+    themes: list[Theme] | None = Field(None, description="正文各部分的顺序；不填则按单位类型的默认顺序")
+    headings: dict[Theme, Text] = Field(default_factory=dict, description="自定义某一部分的标题")
+    list_style: ListStyle | None = Field(None, description="条目写法：“一是”或“数字”；不填则按模板默认")
+    attach_indicators: bool = Field(True, description="是否附上指标完成情况表（附件）")
+
+    @property
+    def signature_unit(self) -> str:
+        return self.signature.unit or self.unit.name
+
+    @property
+    def signature_date(self) -> dt.date:
+        return self.signature.date or self.period.end_date
+
+    def problem_ids(self) -> list[str]:
+        """Every problem's id; unnamed ones get p1, p2… by position so plans can cite them."""
+        return [p.id or f"p{i}" for i, p in enumerate(self.problems, 1)]
+
+    def metric_by_key(self) -> dict[str, Metric]:
+        return {m.key: m for m in self.metrics if m.key}

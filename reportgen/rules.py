@@ -1,0 +1,115 @@
+"""Cross-field rules: each one prevents a defect found in real 范文 (genre analysis §6.3).
+
+They run on a Report that pydantic already accepted and return (path, message, severity) triples, so
+the reader can point at the exact line or cell.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Iterator
+
+from .model import Report
+from .zh import cn_date, plain_number
+
+Rule = tuple[tuple, str, str]
+
+#: Units that count the same thing, so one may be the base of a share of the other.
+_SAME_COUNT = [{"人", "名", "位"}, {"户", "家"}]
+
+
+def _comparable(unit: str, base_unit: str) -> bool:
+    return unit == base_unit or any(unit in group and base_unit in group for group in _SAME_COUNT)
+
+
+def check(report: Report) -> list[Rule]:
+    return list(_metrics(report)) + list(_dates(report)) + list(_plans(report)) + list(_duplicates(report))
+
+
+def _metrics(report: Report) -> Iterator[Rule]:
+    metrics = report.metric_by_key()
+    keys = Counter(m.key for m in report.metrics if m.key)
+    for i, metric in enumerate(report.metrics):
+        where = ("metrics", i)
+        if metric.key and keys[metric.key] > 1:
+            yield where + ("key",), f"标识“{metric.key}”被多个指标使用：每个指标的 key 应不同", "error"
+        if metric.parts:
+            total = sum((p.value for p in metric.parts), Decimal(0))
+            wrong = (
+                total != metric.value if metric.approx == "exact"
+                else total < metric.value if metric.approx in ("余", "多", "超过", "以上")
+                else False
+            )
+            if wrong:
+                yield where + ("parts",), (
+                    f"各分项合计 {plain_number(total)}{metric.unit}，与完成值 {plain_number(metric.value)}{metric.unit}"
+                    "对不上：请核对分项或完成值"
+                ), "error"
+        if metric.base:
+            base = metrics.get(metric.base)
+            if base is None:
+                yield where + ("base",), f"找不到 key 为“{metric.base}”的指标：占比的分母须是另一项指标的 key", "error"
+            elif base is metric:
+                yield where + ("base",), "指标不能以自己为占比基数", "error"
+            elif not _comparable(metric.unit, base.unit):
+                yield where + ("base",), (
+                    f"“{metric.label}”以“{metric.unit}”计，“{base.label}”以“{base.unit}”计，"
+                    "不能相除求占比：请选择同一计量单位的指标作分母"
+                ), "error"
+            elif metric.value > base.value:
+                yield where + ("base",), (
+                    f"“{metric.label}”（{plain_number(metric.value)}）大于分母“{base.label}”"
+                    f"（{plain_number(base.value)}），占比会超过 100%：请核对数字或换一个分母"
+                ), "error"
+
+
+def _dates(report: Report) -> Iterator[Rule]:
+    period = report.period
+    start, end = period.start_date, period.end_date
+    span = f"{cn_date(start)}至{cn_date(end)}"
+    if start > end:
+        yield ("period", "end"), "截止日期早于起始日期：请核对", "error"
+        return
+    if period.as_of and not start <= period.as_of <= end:
+        yield ("period", "as_of"), f"数据截至日期不在本期（{span}）内：请核对", "error"
+    for i, activity in enumerate(report.activities):
+        if activity.date and not start <= activity.date <= end:
+            yield ("activities", i, "date"), f"活动日期 {activity.date.isoformat()} 不在本期（{span}）内：请核对日期或删去这项活动", "error"
+        if activity.date and activity.end and activity.end < activity.date:
+            yield ("activities", i, "end"), "结束日期早于开始日期：请核对", "error"
+        elif activity.end and not start <= activity.end <= end:
+            yield ("activities", i, "end"), f"结束日期不在本期（{span}）内：请核对", "error"
+    if report.signature.date and report.signature.date < start:
+        yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
+
+
+def _plans(report: Report) -> Iterator[Rule]:
+    ids = report.problem_ids()
+    year = report.period.year
+    allowed = {year + 1} if report.period.type == "全年" else {year, year + 1}
+    for i, plan in enumerate(report.plans):
+        if plan.year is not None and plan.year not in allowed:
+            expected = "、".join(f"{y}" for y in sorted(allowed))
+            yield ("plans", i, "year"), f"计划年度 {plan.year} 不对：本期是{year}年，下一步打算应写 {expected} 年", "error"
+        for j, ref in enumerate(plan.addresses):
+            if ref not in ids:
+                yield ("plans", i, "addresses", j), f"找不到 id 为“{ref}”的问题：可用的有 {'、'.join(ids) or '（尚未填写问题）'}", "error"
+    addressed = {ref for plan in report.plans for ref in plan.addresses}
+    if any(plan.addresses for plan in report.plans):
+        for i, problem_id in enumerate(ids):
+            if problem_id not in addressed:
+                yield ("problems", i), f"问题“{report.problems[i].label}”没有对应的下一步措施", "warning"
+
+
+def _duplicates(report: Report) -> Iterator[Rule]:
+    seen: set[tuple] = set()
+    for i, honour in enumerate(report.honours):
+        key = (honour.title.strip("“”\""), honour.level, honour.recipient)
+        if key in seen:
+            yield ("honours", i), f"荣誉“{honour.title}”重复填写：请删去重复的一项", "error"
+        seen.add(key)
+    for i, problem in enumerate(report.problems):
+        ids = report.problem_ids()
+        if problem.id and ids.count(problem.id) > 1:
+            yield ("problems", i, "id"), f"问题 id“{problem.id}”重复：每个问题的 id 应不同", "error"

@@ -1,0 +1,1 @@
+"""Writers: Document (or, for the workbook, the Report's figures) → output files."""

@@ -1,0 +1,193 @@
+"""Chinese text formatting: the only way numbers, dates and names reach the prose.
+
+The forms follow how 工作总结 actually phrase facts (genre analysis §4.12): 近/约/超过 stand before the
+number, 余/多 after it and before 万 and the measure word, 以上 after the measure word; 共/累计/达 lead.
+Numbers are Arabic (GB/T 15835) except ordinals and small fixed counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _decimal(value: int | float | Decimal) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def plain_number(value: int | float | Decimal, places: int = 2) -> str:
+    """``1200`` → ``1200``, ``2.50`` → ``2.5``: no thousands separator, no trailing zeros."""
+    number = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _scaled(value: Decimal, approximate: bool) -> tuple[str, str]:
+    """Split a number into (digits, 万/亿). Exact values are scaled only when it loses nothing."""
+    for size, word in ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")):
+        if value >= size:
+            scaled = value / size
+            if approximate or scaled == scaled.quantize(Decimal("0.01")):
+                return plain_number(scaled), word
+            return plain_number(value), ""
+    return plain_number(value), ""
+
+
+def qty(
+    value: int | float | Decimal,
+    unit: str,
+    approx: str = "exact",
+    agg: str = "none",
+    label: str | None = None,
+) -> str:
+    """``qty(2000, "份", "余", "共", "宣传单")`` → ``宣传单共2000余份``; ``qty(40000, "元", "余")`` → ``4万余元``.
+
+    With a label the label comes first (“道旗120余面”), as the genre writes counted objects.
+    """
+    number = _decimal(value)
+    if unit in ("%", "％"):
+        unit, digits, scale = "%", plain_number(number, 1), ""
+        approx = "以上" if approx in ("余", "多") else approx  # “95余%” is not Chinese
+    elif len(unit) > 1 and unit[0] in "万亿":  # value already given in 万元/亿元
+        digits, scale, unit = plain_number(number), unit[0], unit[1:]
+    else:
+        digits, scale = _scaled(number, approx != "exact")
+    before = approx if approx in ("近", "约", "超过") else ""
+    after = approx if approx in ("余", "多") else ""
+    tail = "以上" if approx == "以上" else ""
+    lead = agg if agg in ("共", "累计", "达") else ""
+    return f"{label or ''}{lead}{before}{digits}{scale}{after}{unit}{tail}"
+
+
+def percent(value: int | float | Decimal | None, places: int = 1) -> str:
+    """``95.46`` → ``95.5%``; ``100.0`` → ``100%``."""
+    if value is None:
+        return ""
+    return f"{plain_number(value, places)}%"
+
+
+def change(current: int | float | Decimal, previous: int | float | Decimal, unit: str = "", lead: str = "同比") -> str:
+    """Compare with the previous period. Percentages change by 个百分点, counts by a percentage."""
+    cur, prev = _decimal(current), _decimal(previous)
+    if cur == prev:
+        return "与上期持平" if lead == "较上期" else "同比持平"
+    if unit in ("%", "％"):
+        diff = abs(cur - prev)
+        verb = "提高" if cur > prev else "下降"
+        return f"{lead}{verb}{plain_number(diff, 1)}个百分点"
+    if prev == 0:
+        return ""
+    rate = abs(cur - prev) / prev * 100
+    verb = "增长" if cur > prev else "下降"
+    return f"{lead}{verb}{plain_number(rate, 1)}%"
+
+
+def cn_int(n: int) -> str:
+    """Chinese numeral for 0–99 (ordinals, small counts): 1 → 一, 10 → 十, 12 → 十二, 20 → 二十."""
+    if not 0 <= n < 100:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def cn_count(n: int) -> str:
+    """A small fixed count as words: 2 → 两, 3 → 三; 11 and up stay Arabic."""
+    if n == 2:
+        return "两"
+    return cn_int(n) if 0 < n <= 10 else str(n)
+
+
+def ordinal(n: int) -> str:
+    """一是、二是 … as used for inline enumerations."""
+    return f"{cn_int(n)}是"
+
+
+def cn_date(day: dt.date, with_year: bool = True) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if with_year else f"{day.month}月{day.day}日"
+
+
+def date_span(start: dt.date, end: dt.date | None = None, with_year: bool = False) -> str:
+    """``6月5日``, ``6月5日至7日``, ``6月28日至7月2日`` (year only when asked, or when it changes)."""
+    first = cn_date(start, with_year)
+    if end is None or end == start:
+        return first
+    if end.year != start.year:
+        return f"{cn_date(start)}至{cn_date(end)}"
+    if end.month == start.month:
+        return f"{first}至{end.day}日"
+    return f"{first}至{end.month}月{end.day}日"
+
+
+def join(items: Iterable[str], last: str = "、", etc: bool = False) -> str:
+    """``A、B、C``; ``last="和"`` gives ``A、B和C``; ``etc`` appends 等."""
+    parts = [p for p in items if p]
+    if not parts:
+        return ""
+    text = parts[0] if len(parts) == 1 else "、".join(parts[:-1]) + last + parts[-1]
+    return text + ("等" if etc else "")
+
+
+def quoted(text: str) -> str:
+    """Wrap in Chinese double quotes unless it already is; inner quotes become single quotes."""
+    text = text.strip()
+    if text.startswith("“") and text.endswith("”"):
+        return text
+    text = text.strip('"')
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def book(title: str) -> str:
+    """Document title in 《》 (nested titles were turned into 〈〉 when read)."""
+    return f"《{title}》"
+
+
+def honour(title: str, level: str | None = None) -> str:
+    """The level sits outside the quotes: 安徽省“文明单位”."""
+    return f"{level or ''}{quoted(title)}"
+
+
+_ASCII_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def fullwidth(text: str) -> str:
+    """Turn ASCII punctuation typed next to Chinese into its full-width form; leave Latin-only text.
+
+    Users paste with half-width commas and brackets; the document must be full-width throughout.
+    Straight quotes alternate into “ ”.
+    """
+    if not _CJK.search(text):
+        return text
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,200 → 1200 before commas become 、/，
+    text = text.translate(_ASCII_PUNCT)
+    out, open_quote = [], True
+    for ch in text:
+        if ch == '"':
+            out.append("“" if open_quote else "”")
+            open_quote = not open_quote
+        else:
+            out.append(ch)
+    text = "".join(out)
+    text = re.sub(r"[０-９]", lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
+    return text
+
+
+def sentence(text: str) -> str:
+    """Make ``text`` a complete sentence: strip trailing 、，；, end with 。 unless it ends with ！？。."""
+    text = text.strip().rstrip("，、；,;：:")
+    if not text:
+        return ""
+    return text if text[-1] in "。！？”" and not text.endswith("：”") else text + "。"
+
+
+def clause(text: str) -> str:
+    """A clause to continue a sentence: without its final stop."""
+    return text.strip().rstrip("。；，、,;")
