@@ -94,10 +94,11 @@ def load_pack(override: Path | None = None, name: str = STANDARD_PACK) -> Pack:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
     )
     env.filters.update(
         qty=zh.qty, pct=zh.percent, change=zh.change, cn=zh.cn_int, count=zh.cn_count, ordinal=zh.ordinal,
-        date=zh.cn_date, span=zh.date_span, join=zh.join, quoted=zh.quoted, book=zh.book,
+        date=zh.cn_date, span=zh.date_span, series=zh.join, quoted=zh.quoted, book=zh.book,
         honour=zh.honour, sentence=zh.sentence, clause=zh.clause, num=zh.plain_number,
     )
     manifest_path = (override / "manifest.yaml") if override and (override / "manifest.yaml").is_file() else root / "manifest.yaml"

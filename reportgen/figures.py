@@ -35,6 +35,16 @@ class IndicatorRow:
     note: str
     depth: int = 0
 
+    in_points: bool = False
+
+    @property
+    def change_text(self) -> str:
+        """“+12.5%” or “+3.5个百分点”, the same wording the prose uses."""
+        if self.change is None:
+            return ""
+        sign = "+" if self.change > 0 else ""
+        return f"{sign}{zh.plain_number(self.change, 1)}" + ("个百分点" if self.in_points else "%")
+
     @property
     def status(self) -> str:
         return "" if self.met is None else ("达标" if self.met else "未达标")
@@ -47,7 +57,7 @@ def indicator_rows(report: Report) -> list[IndicatorRow]:
             IndicatorRow(
                 str(i), metric.theme, metric.label, metric.unit, metric.value, metric.target,
                 metric.completion, metric.previous, metric.change, metric.met,
-                metric.owner or "", metric.evidence or "", metric.note or "",
+                metric.owner or "", metric.evidence or "", metric.note or "", in_points=metric.in_points,
             )
         )
         for part in metric.parts:
@@ -64,18 +74,16 @@ def indicator_table(report: Report) -> Table:
         Column("目标值", True), Column("完成值", True), Column("完成率", True), Column("同比", True),
     )
     rows = []
-    for row in indicator_rows(report):
-        change = ""
-        if row.change is not None:
-            change = ("+" if row.change > 0 else "") + zh.percent(row.change)
+    indicators = indicator_rows(report)
+    for row in indicators:
         rows.append((
             row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
             zh.plain_number(row.target) if row.target is not None else "—",
             zh.plain_number(row.value),
             zh.percent(row.completion) if row.completion is not None else "—",
-            change or "—",
+            row.change_text or "—",
         ))
-    indent = tuple(i for i, row in enumerate(indicator_rows(report)) if row.depth)
+    indent = tuple(i for i, row in enumerate(indicators) if row.depth)
     return Table(f"{report.unit.name}{period_label(report)}创建工作指标完成情况表", columns, tuple(rows), indent)
 
 

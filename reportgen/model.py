@@ -366,9 +366,18 @@ class Metric(Model):
         return self.value <= self.target if self.lower_is_better else self.value >= self.target
 
     @property
+    def in_points(self) -> bool:
+        """A rate's change is told in 个百分点, not as a percentage of a percentage."""
+        return self.unit in ("%", "％")
+
+    @property
     def change(self) -> Decimal | None:
-        """同比 change in percent against ``previous``; None when there is nothing to compare."""
-        if self.previous is None or self.previous == 0:
+        """同比: percentage points for rates, percent of ``previous`` otherwise; None if not comparable."""
+        if self.previous is None:
+            return None
+        if self.in_points:
+            return self.value - self.previous
+        if self.previous == 0:
             return None
         return (self.value - self.previous) / self.previous * 100
 
