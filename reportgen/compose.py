@@ -249,6 +249,34 @@ class Section:
     key: str
     heading: str
     blocks: list
+    children: list["Section"] | None = None
+
+
+def _wants_groups(sections: list[Section], pack: Pack) -> bool:
+    """Real summaries have 4–9 top-level parts; with many themes, gather them under one part."""
+    layout = pack.manifest.get("layout", "auto")
+    themes = sum(1 for s in sections if s.key in THEMES)
+    return layout == "grouped" or (layout == "auto" and themes + len(sections) - themes > pack.manifest.get("max_sections", 7))
+
+
+def _grouped(sections: list[Section], report: Report, pack: Pack, pick: Callable[..., Any]) -> list[Section]:
+    themes = [s for s in sections if s.key in THEMES]
+    rest = [s for s in sections if s.key not in THEMES]
+    if not themes:
+        return rest
+    return [Section("work", _heading(pack, report, "work", pick), [], themes)] + rest
+
+
+def _number(sections: list[Section]) -> list:
+    """Number level-1 parts 一、二、 and grouped themes （一）（二） from their order alone."""
+    blocks: list = []
+    for index, section in enumerate(sections, 1):
+        blocks.append(Heading(1, f"{zh.cn_int(index)}、", section.heading))
+        blocks.extend(section.blocks)
+        for sub, child in enumerate(section.children or [], 1):
+            blocks.append(Heading(2, f"（{zh.cn_int(sub)}）", child.heading))
+            blocks.extend(child.blocks)
+    return blocks
 
 
 def _render(pack: Pack, name: str, context: dict[str, Any]) -> str:
@@ -319,9 +347,7 @@ def compose(report: Report, templates: Path | None = None, pack: Pack | None = N
             body = to_blocks(_render(pack, f"{key}.j2", context), list_style)
             if body:
                 sections.append(Section(key, _heading(pack, report, key, pick), body))
-    for index, section in enumerate(sections, 1):
-        blocks.append(Heading(1, f"{zh.cn_int(index)}、", section.heading))
-        blocks.extend(section.blocks)
+    blocks.extend(_number(_grouped(sections, report, pack, pick) if _wants_groups(sections, pack) else sections))
     blocks.extend(Paragraph((Run(b),)) for _, _, b in parse_markup(_render(pack, "closing.j2", context)))
 
     attachments = []

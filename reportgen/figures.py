@@ -110,10 +110,15 @@ def _by_date(activity: Activity) -> tuple[int, dt.date]:
 
 def theme_data(report: Report, theme: str) -> dict[str, Any]:
     activities = sorted((a for a in report.activities if a.theme == theme), key=_by_date)
+    bases = {m.base for m in report.metrics if m.base}
     return {
         "activities": activities,
         "mechanisms": [m for m in report.mechanisms if m.theme == theme],
-        "metrics": [m for m in report.metrics if m.theme == theme],
+        # A metric kept only as the denominator of a share (常住人口) is not an achievement to report.
+        "metrics": [
+            m for m in report.metrics
+            if m.theme == theme and not (m.key in bases and m.target is None and m.previous is None)
+        ],
         "leadership": report.leadership if theme == "组织领导" else None,
         "attendance": sum(a.attendance or 0 for a in activities),
         "spend": sum((a.spend or Decimal(0) for a in activities), Decimal(0)),

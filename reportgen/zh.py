@@ -150,7 +150,9 @@ def book(title: str) -> str:
 
 
 def honour(title: str, level: str | None = None) -> str:
-    """The level sits outside the quotes: 安徽省“文明单位”."""
+    """The level sits outside the quotes: 安徽省“文明单位”. A title the user already quoted is kept."""
+    if "“" in title or '"' in title:
+        return fullwidth(title) if level is None or title.startswith(level) else f"{level}{fullwidth(title)}"
     return f"{level or ''}{quoted(title)}"
 
 
