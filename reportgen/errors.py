@@ -114,7 +114,7 @@ def _message(error: dict[str, Any]) -> str:
     if kind in ("placeholder", "invisible_char", "report_rule"):
         return error["msg"]
     if kind in ("literal_error", "enum"):
-        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
         return f"取值应为以下之一：{expected}"
     if kind == "string_too_short":
         return "不能为空：请填写内容，或删除这一项"

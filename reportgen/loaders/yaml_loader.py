@@ -18,6 +18,9 @@ from ..errors import Finding, InputError, Location, SourceMap
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000
 MAX_DEPTH = 40
+#: Values copied in through aliases (*name); a handful is normal, a "billion laughs" file is not.
+MAX_ALIAS_NODES = 10_000
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 class _Budget:
@@ -25,6 +28,9 @@ class _Budget:
 
     def __init__(self) -> None:
         self.nodes = 0
+        self.seen: set[int] = set()
+        self.alias_depth = 0
+        self.alias_nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
 
@@ -47,9 +53,36 @@ def _build(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, dep
         raise _TooBig("文件中的条目过多（可能含有大量重复引用）：请拆分文件或删除重复引用")
     if depth > MAX_DEPTH:
         raise _TooBig("嵌套层次过深：请检查缩进")
+    if budget.alias_depth:
+        budget.alias_nodes += 1
+        if budget.alias_nodes > MAX_ALIAS_NODES:
+            raise _TooBig("文件中重复引用（&锚点/*别名）展开后条目过多：请直接写出内容，不要层层引用")
     mark = node.start_mark
     source.locations.setdefault(path, Location(source.file, mark.line + 1, mark.column + 1))
     build = budget.constructor
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if node.tag not in _PLAIN_TAGS:
+            raise _Located(node, f"不支持的标记“{node.tag}”：请删除以“!”开头的标记")
+        if id(node) in budget.seen:  # the same node again: it came in through an alias
+            budget.alias_depth += 1
+            try:
+                return _collection(node, path, source, budget, depth)
+            finally:
+                budget.alias_depth -= 1
+        budget.seen.add(id(node))
+        return _collection(node, path, source, budget, depth)
+    try:
+        value = build.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError:
+        raise _Located(node, "无法识别的值：请去掉以“!”开头的标记")
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise _Located(node, "数值无效（NaN 或无穷大）：请填写具体数字")
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    return value
+
+
+def _collection(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, depth: int) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -62,17 +95,7 @@ def _build(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, dep
                 raise _Located(key_node, f"字段“{key}”重复出现：请保留一个")
             result[key] = _build(value_node, path + (key,), source, budget, depth + 1)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), source, budget, depth + 1) for i, item in enumerate(node.value)]
-    try:
-        value = build.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError:
-        raise _Located(node, "无法识别的值：请去掉以“!”开头的标记")
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        raise _Located(node, "数值无效（NaN 或无穷大）：请填写具体数字")
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    return value
+    return [_build(item, path + (i,), source, budget, depth + 1) for i, item in enumerate(node.value)]
 
 
 class _TooBig(Exception):
