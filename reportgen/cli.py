@@ -184,5 +184,41 @@ def templates_show(
     _guarded(run)
 
 
+_USAGE = [
+    (r"Missing argument '(.+?)'", r"缺少参数 \1"),
+    (r"Missing option '(.+?)'", r"缺少选项 \1"),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such command '(.+?)'", r"没有命令 \1"),
+    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数：\1"),
+    (r"Invalid value for '(.+?)': (.*)", r"参数 \1 的值无效：\2"),
+    (r"Option '(.+?)' requires an argument", r"选项 \1 后面需要一个值"),
+]
+
+
+def _usage_message(error: Exception) -> str:
+    import re
+
+    text = error.format_message().rstrip(".")  # type: ignore[attr-defined]
+    for pattern, chinese in _USAGE:
+        text = re.sub(pattern, chinese, text)
+    return text
+
+
 def main() -> None:
-    app()
+    """Entry point: click's English usage errors become Chinese ones (exit 2)."""
+    # Typer re-exports only BadParameter; its base is click's UsageError, vendored or not.
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    try:
+        code = app(standalone_mode=False)
+    except usage_error as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # bare `reportgen`: the help is the answer
+            typer.echo(error.format_message(), err=True)
+            sys.exit(2)
+        ctx = getattr(error, "ctx", None)
+        command = ctx.command_path if ctx else "reportgen"
+        typer.echo(f"用法错误：{_usage_message(error)}\n运行 {command} --help 查看用法。", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("已中断。", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
