@@ -1,0 +1,1 @@
+"""Bundled style profiles (YAML); reportgen.writers.style reads them."""

@@ -1,0 +1,436 @@
+"""Document → .docx laid out per GB/T 9704—2012 (see docs: official-format.md).
+
+Layout lives in named paragraph styles (公文正文, 公文一级标题, …) defined once from the style
+profile, so a unit can restyle the result in Word, and paragraphs only point at a style id. Direct
+formatting is used only where the value depends on the text: the right indents of 署名/日期 and the
+keep-with-next chain that keeps them on a page with body text. The body is built at the oxml level
+(append w:p, set pStyle) because python-docx's public setters rescan the styles part on every call.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.table import CT_Tbl
+from docx.shared import Pt, Twips
+from docx.table import Table as DocxTable
+
+from ..document import Document, Heading, Paragraph, Table
+from ..errors import Finding, InputError, Location
+from . import oxml
+from .style import Font, Profile, load
+
+# Style ids are ASCII (safe in every Word version); names are what users see in Word's style list.
+TITLE = ("GwTitle", "公文标题")
+BODY = ("GwBody", "公文正文")
+HEADING1 = ("GwHeading1", "公文一级标题")
+HEADING2 = ("GwHeading2", "公文二级标题")
+RUN_IN = ("GwRunIn", "公文三级标题")
+NOTE = ("GwAttachNote", "公文附件说明")
+SIGNATURE = ("GwSignature", "公文署名")
+LABEL = ("GwAttachLabel", "公文附件标识")
+TABLE_TITLE = ("GwTableTitle", "公文表题")
+TABLE_HEADER = ("GwTableHeader", "公文表头")
+TABLE_TEXT = ("GwTableText", "公文表格文字")
+TABLE_CENTER = ("GwTableCenter", "公文表格居中")
+TABLE_NUMBER = ("GwTableNumber", "公文表格数字")
+PAGE_ODD = ("GwPageOdd", "公文页码（奇数页）")
+PAGE_EVEN = ("GwPageEven", "公文页码（偶数页）")
+
+#: 附件说明 starts with “附件：” (three characters); wrapped lines align with the name after it.
+NOTE_PREFIX_CHARS = 3
+#: Left + right cell margins (Word's default 0.19 cm each) plus a little air, in twips.
+CELL_PADDING = 300
+#: Columns whose widest cell is at most this many 字 (序号, 单位) are centred.
+NARROW_COLUMN = 2
+
+
+def text_width(text: str) -> float:
+    """Width in 字: a 汉字 or full-width sign is 1, a digit or Latin letter 0.5 (GB/T 9704 §7.3.5)."""
+    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’·" else 1.0 for ch in text)
+
+
+def signature_indents(unit: str, date: str) -> tuple[float, float]:
+    """Right indents (字) of 署名 and 日期 when no seal is used (GB/T 9704 §7.3.5.2).
+
+    署名 右空二字; the date starts two 字 right of the 署名's first character; if the date is
+    the longer line, the date 右空二字 and the 署名 moves left to keep the two-字 offset.
+    """
+    n, d = text_width(unit), text_width(date)
+    if n - d >= 2:
+        return 2.0, n - d
+    return d - n + 4, 2.0
+
+
+#: A title line breaks best after a year or period (…2024年 | 上半年…) or a closing bracket.
+TITLE_BREAK_AFTER = "年度期）"
+
+
+def balanced_lines(text: str, capacity: float) -> list[str]:
+    """Split a title line too long for ``capacity`` 字 into lines that each fit.
+
+    Fewest lines first, then the most breaks after 年/度/期/）, then the most even line lengths;
+    never a line of one character.
+    """
+
+    @functools.cache
+    def split(start: int) -> tuple[str, ...] | None:
+        rest = text[start:]
+        if text_width(rest) <= capacity:
+            return (rest,)
+        options = []
+        for end in range(start + 2, len(text) - 1):
+            if text_width(text[start:end]) > capacity:
+                break
+            tail = split(end)
+            if tail:
+                options.append((text[start:end], *tail))
+        return min(options, key=score, default=None)
+
+    def score(lines: tuple[str, ...]) -> tuple:
+        widths = [text_width(line) for line in lines]
+        awkward = sum(line[-1] not in TITLE_BREAK_AFTER for line in lines[:-1])
+        return len(lines), awkward, max(widths) - min(widths)
+
+    return list(split(0) or (text,))
+
+
+@dataclass
+class _Styles:
+    """Style ids actually used (a reference document may define a style under another id)."""
+
+    ids: dict[str, str]
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        return self.ids[key[0]]
+
+
+class _Writer:
+    def __init__(self, document: Document, profile: Profile, base: docx.document.Document, styles: _Styles):
+        self.document = document
+        self.profile = profile
+        self.docx = base
+        self.styles = styles
+        self.body = base.element.body
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    def paragraph(self, style: tuple[str, str], text: str = "") -> OxmlElement:
+        p = OxmlElement("w:p")
+        p.style = self.styles[style]
+        if text:
+            p.add_r().text = oxml.clean_text(text)
+        self.body.append(p)
+        return p
+
+    def runs(self, paragraph: Paragraph) -> OxmlElement:
+        p = OxmlElement("w:p")
+        p.style = self.styles[BODY]
+        for run in paragraph.runs:
+            r = p.add_r()
+            if run.bold:
+                r.style = self.styles[RUN_IN]
+            r.text = oxml.clean_text(run.text)
+        self.body.append(p)
+        return p
+
+    def blocks(self, blocks, skip_table_title: str = "") -> OxmlElement | None:
+        """Append blocks; return the last body paragraph (the head of the 落款 keep-with-next chain)."""
+        last = None
+        for block in blocks:
+            if isinstance(block, Heading):
+                last = self.paragraph(HEADING1 if block.level <= 1 else HEADING2, block.full_text)
+            elif isinstance(block, Paragraph):
+                last = self.runs(block)
+            else:
+                if block.title and block.title != skip_table_title:
+                    self.paragraph(TABLE_TITLE, block.title)
+                self.table(block)
+                last = None
+        return last
+
+    def title(self, lines) -> None:
+        capacity = self.profile.text_width / (self.profile.fonts.title.size * 20)
+        for line in lines:
+            for part in balanced_lines(line, capacity):
+                self.paragraph(TITLE, part)
+
+    def table(self, table: Table) -> None:
+        columns = len(table.columns)
+        widths = self.column_widths(table)
+        tbl = CT_Tbl.new_tbl(len(table.rows) + 1, columns, Twips(sum(widths)))
+        self.body.append(tbl)
+        grid = DocxTable(tbl, self.docx._body)
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        oxml.set_fixed_layout(tbl, sum(widths))
+        oxml.set_table_borders(tbl)
+        for col, width in zip(tbl.tblGrid.gridCol_lst, widths):
+            col.w = Twips(width)
+        narrow = [
+            not c.numeric and max((text_width(row[i]) for row in table.rows), default=0) <= NARROW_COLUMN
+            for i, c in enumerate(table.columns)
+        ]
+        indented = set(table.indent)
+        header = [c.name for c in table.columns]
+        for index, (row, cells) in enumerate(zip(grid.rows, [header, *table.rows])):
+            oxml.keep_row_whole(row._tr)
+            if index == 0:
+                oxml.repeat_header_row(row._tr)
+            first_text = index - 1 in indented
+            for i, (cell, text, width) in enumerate(zip(row.cells, cells, widths)):
+                cell.width = Twips(width)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                if index == 0:
+                    style = TABLE_HEADER
+                elif table.columns[i].numeric:
+                    style = TABLE_NUMBER
+                elif narrow[i]:
+                    style = TABLE_CENTER
+                else:
+                    style = TABLE_TEXT
+                p = cell._tc.p_lst[0]
+                p.style = self.styles[style]
+                if text:
+                    p.add_r().text = oxml.clean_text(text)
+                if first_text and text and style == TABLE_TEXT:
+                    p.get_or_add_pPr().get_or_add_ind().left = Twips(round(self.profile.fonts.table.size * 20))
+                    first_text = False
+
+    def column_widths(self, table: Table) -> list[int]:
+        """Twips per column: each column's widest text plus the cell margins, fitted to the 版心.
+
+        When the table is too wide only the widest columns give way (they wrap), so numbers and short
+        columns such as 序号 stay on one line; spare width is shared out in proportion.
+        """
+        size = self.profile.fonts.table.size * 20
+        wanted = []
+        for i, column in enumerate(table.columns):
+            widest = max([text_width(column.name), *(text_width(row[i]) for row in table.rows)])
+            wanted.append(widest * size + CELL_PADDING)
+        total = self.profile.text_width
+        if sum(wanted) > total:
+            cap = max(wanted)
+            while sum(min(w, cap) for w in wanted) > total:
+                cap -= 10
+            wanted = [min(w, cap) for w in wanted]
+        widths = [math.floor(w * total / sum(wanted)) for w in wanted]
+        widths[-1] += total - sum(widths)
+        return widths
+
+    # -- the whole document ---------------------------------------------------------------------
+
+    def write(self) -> None:
+        document = self.document
+        self.title(document.title_lines or (document.title,))
+        self.paragraph(BODY)
+        chain = [self.blocks(document.blocks)]
+        if document.attachment_note:
+            chain.append(self.paragraph(BODY))
+            chain += [self.paragraph(NOTE, line) for line in document.attachment_note]
+        if document.signature:
+            unit_indent, date_indent = signature_indents(document.signature.unit, document.signature.date)
+            chain.append(self.paragraph(BODY))
+            chain.append(self.signature_line(document.signature.unit, unit_indent))
+            chain.append(self.signature_line(document.signature.date, date_indent))
+        for p in chain[:-1]:
+            if p is not None:
+                p.get_or_add_pPr().keepNext_val = True
+        for attachment in document.attachments:
+            label = "附件" if len(document.attachments) == 1 else f"附件{attachment.number}"
+            self.paragraph(LABEL, label)
+            self.paragraph(BODY)
+            self.title([attachment.title])
+            self.paragraph(BODY)
+            self.blocks(attachment.blocks, skip_table_title=attachment.title)
+
+    def signature_line(self, text: str, indent_chars: float) -> OxmlElement:
+        p = self.paragraph(SIGNATURE, text)
+        oxml.set_right_indent(p.get_or_add_pPr(), round(indent_chars * self.profile.char_width))
+        return p
+
+
+# -- styles ---------------------------------------------------------------------------------------
+
+
+def _style(styles, existing: dict, key: tuple[str, str], kind=WD_STYLE_TYPE.PARAGRAPH):
+    """The reference document's style of that name if it has one (it wins), else a new style."""
+    style_id, name = key
+    if name in existing:
+        return existing[name], False
+    style = styles.add_style(name, kind)
+    style.style_id = style_id
+    style.hidden = False
+    style.quick_style = True
+    return style, True
+
+
+def _font(style, profile: Profile, font: Font, spacing: int = 0) -> None:
+    rpr = style.element.get_or_add_rPr()
+    oxml.set_fonts(rpr, font.font, profile.latin(font))
+    style.font.size = Pt(font.size)
+    style.font.bold = font.bold
+    if spacing:
+        oxml.set_char_spacing(rpr, spacing)
+
+
+def _layout(style, profile: Profile, *, align, line: int, indent_chars: float = 0, keep_next: bool = False,
+            grid: bool = True) -> None:
+    fmt = style.paragraph_format
+    fmt.alignment = align
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(line)
+    fmt.keep_with_next = keep_next or None
+    ppr = style.element.get_or_add_pPr()
+    oxml.set_widow_control(ppr, profile.widow_control)
+    if not grid:
+        oxml.set_snap_to_grid(ppr, False)
+    if indent_chars:
+        oxml.set_first_line_chars(ppr, indent_chars, round(indent_chars * profile.char_width))
+
+
+def define_styles(base, profile: Profile, pin_defaults: bool) -> _Styles:
+    """Create the 公文 styles once; a reference document's same-named styles are kept as they are."""
+    styles = base.styles
+    existing = {s.name: s for s in styles}
+    fonts = profile.fonts
+    pitch, spacing, indent = profile.line_pitch, profile.char_spacing, profile.indent_chars
+    justify, left, center, right = (
+        WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    if pin_defaults:
+        rpr, ppr = oxml.doc_defaults(styles.element)
+        oxml.set_fonts(rpr, fonts.body.font, profile.latin(fonts.body))
+        oxml.set_language(rpr)
+        normal = styles["Normal"]
+        _font(normal, profile, fonts.body)
+        _layout(normal, profile, align=justify, line=pitch)
+        ppr.remove_all("w:spacing")
+    oxml.set_document_language(styles.element, base.settings.element)
+
+    paragraph_roles = [
+        (TITLE, fonts.title, 0, dict(align=center, line=pitch, keep_next=True)),
+        (BODY, fonts.body, spacing, dict(align=justify, line=pitch, indent_chars=indent)),
+        (HEADING1, fonts.heading1, spacing, dict(align=justify, line=pitch, indent_chars=indent, keep_next=True)),
+        (HEADING2, fonts.heading2, spacing, dict(align=justify, line=pitch, indent_chars=indent, keep_next=True)),
+        (NOTE, fonts.body, spacing, dict(align=justify, line=pitch)),
+        (SIGNATURE, fonts.body, spacing, dict(align=right, line=pitch)),
+        (LABEL, fonts.attachment_label, spacing, dict(align=left, line=pitch, keep_next=True)),
+        (TABLE_TITLE, fonts.heading1, spacing, dict(align=center, line=pitch, keep_next=True)),
+    ]
+    for role in (TABLE_HEADER, TABLE_TEXT, TABLE_CENTER, TABLE_NUMBER):
+        font = fonts.table_header if role == TABLE_HEADER else fonts.table
+        align = {TABLE_TEXT: left, TABLE_NUMBER: right}.get(role, center)
+        paragraph_roles.append((role, font, 0, dict(align=align, line=round((font.line or font.size * 1.5) * 20), grid=False)))
+    for role in (PAGE_ODD, PAGE_EVEN):
+        font = fonts.page_number
+        paragraph_roles.append((role, font, 0, dict(align=right if role == PAGE_ODD else left,
+                                                     line=round(font.size * 1.5 * 20), grid=False)))
+
+    ids = {}
+    for key, font, char_spacing, layout in paragraph_roles:
+        style, new = _style(styles, existing, key)
+        ids[key[0]] = style.style_id
+        if not new:
+            continue
+        _font(style, profile, font, char_spacing)
+        _layout(style, profile, **layout)
+        ppr = style.element.get_or_add_pPr()
+        if key in (HEADING1, HEADING2):
+            style.element.get_or_add_pPr().get_or_add_outlineLvl().val = 0 if key == HEADING1 else 1
+        elif key == LABEL:
+            style.paragraph_format.page_break_before = True
+        elif key == NOTE:
+            prefix = NOTE_PREFIX_CHARS * profile.char_width
+            first = round(indent * profile.char_width)
+            oxml.set_hanging(ppr, first + prefix, prefix)
+        elif key in (PAGE_ODD, PAGE_EVEN):
+            one_char = Twips(round(font.size * 20))
+            if key == PAGE_ODD:
+                style.paragraph_format.right_indent = one_char
+            else:
+                style.paragraph_format.left_indent = one_char
+    style, new = _style(styles, existing, RUN_IN, WD_STYLE_TYPE.CHARACTER)
+    ids[RUN_IN[0]] = style.style_id
+    if new:
+        _font(style, profile, fonts.heading3, spacing)
+    return _Styles(ids)
+
+
+# -- page -----------------------------------------------------------------------------------------
+
+
+def set_up_page(base, profile: Profile) -> None:
+    """A4, GB/T 9704 margins and the line grid (only when no reference document gives its own)."""
+    section = base.sections[0]
+    page, mm = profile.page, profile.twips
+    section.page_width, section.page_height = Twips(mm(page.width)), Twips(mm(page.height))
+    section.top_margin, section.bottom_margin = Twips(mm(page.top)), Twips(mm(page.bottom))
+    section.left_margin, section.right_margin = Twips(mm(page.left)), Twips(mm(page.right))
+    section.gutter = Twips(0)
+    section.footer_distance = Twips(mm(page.footer))
+    oxml.set_line_grid(section._sectPr, profile.line_pitch)
+
+
+def add_page_numbers(base, styles: _Styles) -> None:
+    """「— N —」 outside: right on odd pages, left on even pages (odd/even footers in settings)."""
+    base.settings.odd_and_even_pages_header_footer = True
+    section = base.sections[0]
+    for footer, style in ((section.footer, PAGE_ODD), (section.even_page_footer, PAGE_EVEN)):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]._p
+        p.style = styles[style]
+        p.add_r().text = "— "
+        oxml.append_page_field(p)
+        p.add_r().text = " —"
+
+
+def _open_reference(path: Path):
+    """Open the unit's Word file; a .dotx template is read as a document of the same content."""
+    try:
+        data = path.read_bytes()
+        return docx.Document(io.BytesIO(oxml.template_as_document(data)))
+    except OSError as exc:
+        message = f"无法读取参考 Word 文件：{exc.strerror or exc}"
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        message = "不是有效的 Word 文件（.docx 或 .dotx）：请在 Word 中另存为 .docx 后再指定"
+    raise InputError([Finding(Location(str(path)), "", message)])
+
+
+def render(document: Document, style: Path | None = None, reference: Path | None = None) -> bytes:
+    """The .docx bytes for ``document``; the same input always gives the same bytes."""
+    profile = load(style)
+    base = _open_reference(reference) if reference else docx.Document()
+    oxml.drop_thumbnail(base.part.package)
+    section_properties = base.element.body.sectPr
+    oxml.clear_body(base.element.body)
+    styles = define_styles(base, profile, pin_defaults=reference is None)
+    if reference is None:
+        set_up_page(base, profile)
+    if reference is None or not oxml.has_footer(section_properties):
+        add_page_numbers(base, styles)
+    base.element.body.remove(section_properties)
+    _Writer(document, profile, base, styles).write()
+    base.element.body.append(section_properties)
+
+    props = base.core_properties
+    props.title = document.title
+    props.author = props.last_modified_by = document.author
+    props.comments = ""
+    props.revision = 1
+    props.created = props.modified = datetime(document.year, 1, 1)
+    out = io.BytesIO()
+    base.save(out)
+    return oxml.normalise_zip(out.getvalue())

@@ -1,0 +1,282 @@
+"""Raw WordprocessingML helpers for what python-docx has no API for.
+
+python-docx writes only w:ascii/w:hAnsi for a font name, knows no character-based indents, line
+grids, fields or repeated table headers, and stamps the zip with the current time. Every such
+XML detail lives here, so reportgen.writers.docx reads as a list of layout decisions.
+Element order inside w:pPr / w:rPr / w:trPr follows the ECMA-376 sequences, because Word rejects
+("repairs") files whose children are out of order even when LibreOffice accepts them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+
+#: Children of w:rPr that may follow each element we insert (ECMA-376 CT_RPr sequence).
+_RPR_AFTER_FONTS = (
+    "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike", "w:outline",
+    "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
+    "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+    "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+    "w:eastAsianLayout", "w:specVanish", "w:oMath",
+)
+_RPR_AFTER_SPACING = _RPR_AFTER_FONTS[_RPR_AFTER_FONTS.index("w:spacing") + 1 :]
+_RPR_AFTER_LANG = _RPR_AFTER_FONTS[_RPR_AFTER_FONTS.index("w:lang") + 1 :]
+#: Children of w:pPr after w:snapToGrid (CT_PPrBase sequence).
+_PPR_AFTER_SNAP = (
+    "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+_THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Drop characters XML cannot hold (python-docx raises on them); one line break per \\r\\n."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n"))
+
+
+def _child(parent: BaseOxmlElement, tag: str, successors: tuple[str, ...]) -> BaseOxmlElement:
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.insert_element_before(found, *successors)
+    return found
+
+
+def set_fonts(rpr: BaseOxmlElement, east_asia: str, latin: str) -> None:
+    """Name the 汉字 font in w:eastAsia and the digit/Latin font in w:ascii/w:hAnsi.
+
+    Theme attributes are removed because in one w:rFonts a theme font beats an explicit name.
+    w:hint="eastAsia" makes Word draw ambiguous punctuation (“ ” — …) with the 汉字 font, full width.
+    """
+    fonts = rpr.get_or_add_rFonts()
+    for attr in _THEME_FONT_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def set_char_spacing(rpr: BaseOxmlElement, twips: int) -> None:
+    """Character spacing (w:spacing in w:rPr, twips): −5 lets 28 三号 characters fill 156 mm."""
+    _child(rpr, "w:spacing", _RPR_AFTER_SPACING).set(qn("w:val"), str(twips))
+
+
+def set_language(rpr: BaseOxmlElement) -> None:
+    """Mark text as Simplified Chinese so Word and LibreOffice apply Chinese line-breaking rules."""
+    lang = _child(rpr, "w:lang", _RPR_AFTER_LANG)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def set_first_line_chars(ppr: BaseOxmlElement, chars: float, twips: int) -> None:
+    """First-line indent in characters (w:firstLineChars, hundredths) and in twips (w:firstLine).
+
+    Word prefers the character value; LibreOffice before 24.8 reads only the twips value.
+    """
+    ind = ppr.get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(round(chars * 100)))
+    ind.set(qn("w:firstLine"), str(twips))
+
+
+def set_hanging(ppr: BaseOxmlElement, left: int, hanging: int) -> None:
+    """Left indent with a hanging first line (twips), for wrapped lines of 附件说明."""
+    ind = ppr.get_or_add_ind()
+    ind.set(qn("w:left"), str(left))
+    ind.set(qn("w:hanging"), str(hanging))
+
+
+def set_right_indent(ppr: BaseOxmlElement, twips: int) -> None:
+    ppr.get_or_add_ind().set(qn("w:right"), str(twips))
+
+
+def set_widow_control(ppr: BaseOxmlElement, on: bool) -> None:
+    """Explicit widow/orphan control: Word and LibreOffice default differently when it is absent."""
+    ppr.get_or_add_widowControl().set(qn("w:val"), "1" if on else "0")
+
+
+def set_snap_to_grid(ppr: BaseOxmlElement, on: bool) -> None:
+    """Whether lines snap to the document grid; off for tables and the footer, whose pitch differs."""
+    _child(ppr, "w:snapToGrid", _PPR_AFTER_SNAP).set(qn("w:val"), "1" if on else "0")
+
+
+def set_line_grid(sect_pr: BaseOxmlElement, pitch: int) -> None:
+    """A lines-only document grid (w:docGrid type="lines"), the Word 文档网格 “只指定行网格”.
+
+    Not linesAndChars: LibreOffice would give each 汉字 two grid cells (14 characters a line).
+    """
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.insert_element_before(grid, "w:printerSettings", "w:sectPrChange")
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(pitch))
+
+
+def append_page_field(paragraph_element: BaseOxmlElement) -> None:
+    """A PAGE field as one run: fldChar begin · instrText · fldChar separate · "1" · fldChar end."""
+    run = OxmlElement("w:r")
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = " PAGE "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for child in (begin, instr, separate, shown, end):
+        run.append(child)
+    paragraph_element.append(run)
+
+
+def repeat_header_row(tr: BaseOxmlElement) -> None:
+    """Repeat this row at the top of every page the table continues on (w:tblHeader)."""
+    tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def keep_row_whole(tr: BaseOxmlElement) -> None:
+    """Never split a row across pages (w:cantSplit, which precedes w:trHeight/w:tblHeader)."""
+    trpr = tr.get_or_add_trPr()
+    trpr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def set_table_borders(tbl: BaseOxmlElement, eighths: int = 4) -> None:
+    """Single black borders on every edge (0.5 pt by default), independent of any table style."""
+    tbl_pr = tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(eighths))
+        line.set(qn("w:space"), "0")
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"
+    )
+
+
+def set_fixed_layout(tbl: BaseOxmlElement, width: int) -> None:
+    """Fixed table layout with an absolute width (twips), so Word does not re-fit the columns."""
+    tbl_pr = tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.insert_element_before(
+            tbl_w, "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+            "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+        )
+    tbl_w.set(qn("w:w"), str(width))
+    tbl_w.set(qn("w:type"), "dxa")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.insert_element_before(layout, "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def set_document_language(styles_element: BaseOxmlElement, settings_element: BaseOxmlElement) -> None:
+    """Chinese as the East Asian language of the defaults and the theme (the template says ja-JP)."""
+    theme_lang = settings_element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            set_language(rpr)
+
+
+def doc_defaults(styles_element: BaseOxmlElement) -> tuple[BaseOxmlElement, BaseOxmlElement]:
+    """The w:rPr and w:pPr of w:docDefaults (created if missing)."""
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles_element.insert(0, defaults)
+    parts = []
+    for outer, inner in (("w:rPrDefault", "w:rPr"), ("w:pPrDefault", "w:pPr")):
+        holder = defaults.find(qn(outer))
+        if holder is None:
+            holder = OxmlElement(outer)
+            defaults.append(holder) if outer == "w:pPrDefault" else defaults.insert(0, holder)
+        element = holder.find(qn(inner))
+        if element is None:
+            element = OxmlElement(inner)
+            holder.append(element)
+        parts.append(element)
+    return parts[0], parts[1]
+
+
+def clear_body(body: BaseOxmlElement) -> None:
+    """Remove every block from a reference document's body, keeping its final section properties."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def drop_thumbnail(package) -> None:
+    """Remove the template's preview picture, which would show python-docx's sample page."""
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(r_id)
+
+
+#: The timestamp every zip entry gets: the earliest a zip can hold, so output bytes never vary.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a .docx zip with fixed entry times, permissions and order (reproducible bytes).
+
+    [Content_Types].xml stays first, as the OPC convention expects; other parts follow by name.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+            for name in names:
+                info = zipfile.ZipInfo(name, ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 0
+                target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def has_footer(sect_pr: BaseOxmlElement) -> bool:
+    return sect_pr.find(qn("w:footerReference")) is not None
+
+
+_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def template_as_document(data: bytes) -> bytes:
+    """A .dotx differs from a .docx only in its main part's content type; python-docx opens only .docx."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        types = source.read("[Content_Types].xml")
+        if _TEMPLATE_TYPE not in types:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                content = source.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    content = content.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
+                target.writestr(info, content)
+    return out.getvalue()

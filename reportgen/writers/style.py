@@ -1,0 +1,159 @@
+"""The Word style profile: fonts, sizes, spacing and page geometry, with GB/T 9704 as the default.
+
+A unit changes its house style by writing a small YAML file with only the items it wants different;
+it is merged over reportgen/styles/gbt9704.yaml and validated here, so a typo or a bad value is
+reported in Chinese with the file and line, before any Word file is written. The writer reads only
+the derived values (twips, half-points) so the arithmetic of the 22 × 28 grid lives in one place.
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from ..errors import InputError, SourceMap, findings_from_validation
+from ..loaders.yaml_loader import load_yaml
+
+#: Word's 字号 → points (the mapping every Chinese Word/WPS install uses).
+SIZES = {
+    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,
+    "四号": 14, "小四": 12, "五号": 10.5, "小五": 9, "六号": 7.5, "小六": 6.5,
+}
+
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def _size(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip().replace(".", "", 1).isdigit():
+        if value.strip() not in SIZES:
+            raise ValueError(f"字号应为磅值（如 16）或中文字号（{'、'.join(SIZES)}）")
+        return SIZES[value.strip()]
+    return value
+
+
+Size = Annotated[float, BeforeValidator(_size), Field(gt=4, le=72)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Font(_Strict):
+    """One text role. ``latin`` falls back to the profile's latin_font; ``line`` (pt) only for tables."""
+
+    font: str = Field(min_length=1)
+    size: Size
+    bold: bool = False
+    latin: str | None = None
+    line: float | None = Field(None, gt=4, le=100)
+
+
+class Page(_Strict):
+    width: float = Field(gt=50, le=600)
+    height: float = Field(gt=50, le=600)
+    top: float = Field(ge=0, le=100)
+    bottom: float = Field(ge=0, le=100)
+    left: float = Field(ge=0, le=100)
+    right: float = Field(ge=0, le=100)
+    footer: float = Field(ge=0, le=100)
+    lines: int = Field(ge=5, le=60)
+    chars: int = Field(ge=5, le=60)
+    line_pitch: float | None = Field(None, gt=4, le=100)
+    char_spacing: float | None = Field(None, ge=-5, le=5)
+
+
+class Fonts(_Strict):
+    title: Font
+    body: Font
+    heading1: Font
+    heading2: Font
+    heading3: Font
+    attachment_label: Font
+    table: Font
+    table_header: Font
+    page_number: Font
+
+
+class Profile(_Strict):
+    name: str
+    page: Page
+    latin_font: str = Field(min_length=1)
+    indent_chars: float = Field(ge=0, le=10)
+    widow_control: bool
+    fonts: Fonts
+
+    def twips(self, mm: float) -> int:
+        return round(mm * TWIPS_PER_MM)
+
+    @property
+    def text_width(self) -> int:
+        """版心 width in twips (156 mm → 8844)."""
+        return self.twips(self.page.width - self.page.left - self.page.right)
+
+    @property
+    def line_pitch(self) -> int:
+        """Body line pitch in twips: the type-area height shared by ``lines`` lines, rounded down.
+
+        Rounding down matters: 225 mm / 22 = 579.8 tw; 580 tw (固定值 29 磅) fits only 21 lines.
+        """
+        if self.page.line_pitch:
+            return round(self.page.line_pitch * 20)
+        height = (self.page.height - self.page.top - self.page.bottom) * TWIPS_PER_MM
+        return math.floor(height / self.page.lines)
+
+    @property
+    def char_spacing(self) -> int:
+        """Run character spacing (twips, ≤ 0) that lets ``chars`` body characters fill one line.
+
+        A 16 pt 汉字 is wider than 156 mm / 28, so only 27 fit at natural width; −0.25 pt (−5 tw)
+        gives 28. This works the same in Word and LibreOffice, unlike a linesAndChars grid.
+        """
+        if self.page.char_spacing is not None:
+            return round(self.page.char_spacing * 20)
+        per_char = (self.page.width - self.page.left - self.page.right) * TWIPS_PER_MM / self.page.chars
+        return min(0, math.floor(per_char - self.fonts.body.size * 20))
+
+    @property
+    def char_width(self) -> int:
+        """Width of one body 汉字 including the spacing (twips): the unit of 空N字 distances."""
+        return round(self.fonts.body.size * 20) + self.char_spacing
+
+    def latin(self, font: Font) -> str:
+        return font.latin or self.latin_font
+
+
+DEFAULT = "gbt9704.yaml"
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _default_data() -> dict:
+    resource = resources.files("reportgen.styles").joinpath(DEFAULT)
+    with resources.as_file(resource) as path:
+        data, _ = load_yaml(path)
+    return data
+
+
+def load(path: Path | None = None) -> Profile:
+    """The default profile, or the default with the user's file ``path`` merged over it."""
+    data = _default_data()
+    source = SourceMap(DEFAULT)
+    if path is not None:
+        override, source = load_yaml(path)
+        data = _merge(data, override)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(findings_from_validation(exc, source)) from None
