@@ -75,6 +75,10 @@ def _build(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, dep
         value = build.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
         raise _Located(node, "无法识别的值：请去掉以“!”开头的标记")
+    except (ValueError, OverflowError):
+        # A value that looks like a date but is not one (2024-13-05, 2024-02-30): keep the text so the
+        # model reports it with its field path (“日期应写成 2024-06-05”) instead of crashing here.
+        value = node.value
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         raise _Located(node, "数值无效（NaN 或无穷大）：请填写具体数字")
     if isinstance(value, dt.datetime):
