@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Finding, InputError, Location, SourceMap
+from ..errors import Finding, InputError, Location, SourceMap, format_path
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000
@@ -38,6 +38,11 @@ def decode(raw: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) first, then GB18030, which covers GBK files from Windows editors."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode" (UTF-16 with BOM)
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8", "gb18030"):
         try:
             return raw.decode(encoding)
@@ -62,7 +67,7 @@ def _build(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, dep
     build = budget.constructor
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if node.tag not in _PLAIN_TAGS:
-            raise _Located(node, f"不支持的标记“{node.tag}”：请删除以“!”开头的标记")
+            raise _Located(node, f"不支持的标记“{node.tag.replace('tag:yaml.org,2002:', '!!')}”：请删除以“!”开头的标记", path)
         if id(node) in budget.seen:  # the same node again: it came in through an alias
             budget.alias_depth += 1
             try:
@@ -74,13 +79,13 @@ def _build(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, dep
     try:
         value = build.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
-        raise _Located(node, "无法识别的值：请去掉以“!”开头的标记")
+        raise _Located(node, "无法识别的值：请去掉以“!”开头的标记", path)
     except (ValueError, OverflowError):
         # A value that looks like a date but is not one (2024-13-05, 2024-02-30): keep the text so the
         # model reports it with its field path (“日期应写成 2024-06-05”) instead of crashing here.
         value = node.value
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        raise _Located(node, "数值无效（NaN 或无穷大）：请填写具体数字")
+        raise _Located(node, "数值无效（NaN 或无穷大）：请填写具体数字", path)
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     return value
@@ -91,12 +96,12 @@ def _collection(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Located(key_node, "不支持“<<”合并写法：请把字段直接写出来")
+                raise _Located(key_node, "不支持“<<”合并写法：请把字段直接写出来", path)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Located(key_node, "字段名应为文字")
+                raise _Located(key_node, "字段名应为文字", path)
             key = str(key_node.value)
             if key in result:
-                raise _Located(key_node, f"字段“{key}”重复出现：请保留一个")
+                raise _Located(key_node, f"字段“{key}”重复出现：请保留一个", path + (key,))
             result[key] = _build(value_node, path + (key,), source, budget, depth + 1)
         return result
     return [_build(item, path + (i,), source, budget, depth + 1) for i, item in enumerate(node.value)]
@@ -107,9 +112,40 @@ class _TooBig(Exception):
 
 
 class _Located(Exception):
-    def __init__(self, node: yaml.Node, message: str):
+    def __init__(self, node: yaml.Node, message: str, path: tuple = ()):
         self.node = node
         self.message = message
+        self.path = path
+
+
+#: PyYAML's problem texts (English) → what an office worker can act on.
+_SYNTAX_PROBLEMS = (
+    ("found character '\\t'", "含有 Tab 字符，缩进只能用空格"),
+    ("mapping values are not allowed", "这里多了一个“: ”（值里有冒号时，请给整个值加上引号）"),
+    ("could not find expected ':'", "缺少“: ”（字段名和值之间要有冒号和空格）"),
+    ("expected <block end>", "缩进不一致（同一层的字段要左对齐）"),
+    ("expected <block mapping start>", "缩进不一致（同一层的字段要左对齐）"),
+    ("expected ',' or ']'", "方括号 [ ] 没有配对，或条目之间缺少逗号"),
+    ("expected ',' or '}'", "花括号 { } 没有配对，或条目之间缺少逗号"),
+    ("found unexpected end of stream", "引号或括号没有配对"),
+    ("found unknown escape character", "双引号内的反斜杠“\\”写法有误（可改用单引号）"),
+    ("found undefined alias", "引用了没有定义的锚点（*名称）"),
+    ("found duplicate anchor", "锚点（&名称）重复定义"),
+    ("found character '@'", "“@”或“`”不能放在值的开头（请给整个值加上引号）"),
+    ("found character '`'", "“@”或“`”不能放在值的开头（请给整个值加上引号）"),
+    ("did not find expected key", "缩进不一致，或上一行的引号、括号没有闭合"),
+    ("did not find expected '-' indicator", "列表条目的缩进不一致（“- ”要对齐）"),
+    ("did not find expected node content", "这里缺少内容，或多了一个符号"),
+    ("found unexpected ':'", "多了一个冒号"),
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = str(exc.problem or exc.context or "")
+    for needle, text in _SYNTAX_PROBLEMS:
+        if needle in problem:
+            return text
+    return f"写法有误（{problem}）" if problem else "写法有误"
 
 
 def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
@@ -128,10 +164,21 @@ def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
     source = SourceMap(name)
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.reader.ReaderError as exc:
+        # A control character (NUL, BEL…) in the text: PyYAML reports a character offset, in English.
+        pos = exc.position if 0 <= exc.position <= len(text) else 0
+        line, column = text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise InputError([Finding(
+            Location(name, line, column), "",
+            f"含有不可见的控制字符（U+{exc.character:04X}）：请删除后重新输入" if isinstance(exc.character, int)
+            else "含有无法识别的字符：请删除后重新输入",
+        )]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and str(exc.context or "").startswith("while scanning a"):
+            mark = exc.context_mark  # an unclosed quote or a key without “:” — point at where it starts
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
-        raise InputError([Finding(where, "", f"YAML 格式错误（{exc.problem or exc.context}）：请检查这一行的缩进、冒号和引号")]) from None
+        raise InputError([Finding(where, "", f"YAML 格式错误：{_syntax_problem(exc)}：请检查这一行的缩进、冒号和引号")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Finding(Location(name), "", f"YAML 格式错误：{exc}")]) from None
     except RecursionError:
@@ -145,7 +192,8 @@ def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
         raise InputError([Finding(Location(name), "", str(exc))]) from None
     except _Located as exc:
         mark = exc.node.start_mark
-        raise InputError([Finding(Location(name, mark.line + 1, mark.column + 1), "", exc.message)]) from None
+        where = Location(name, mark.line + 1, mark.column + 1)
+        raise InputError([Finding(where, format_path(exc.path), exc.message)]) from None
     except RecursionError:
         raise InputError([Finding(Location(name), "", "嵌套层次过深：请检查缩进")]) from None
     if not isinstance(data, dict):
