@@ -97,7 +97,8 @@ PLACEHOLDER = re.compile(
     r"20[xX×*＊_＿?？]{2}|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])|[×Ｘ]{2,}|[*＊]{2,}|某某|[_＿]{2,}|○○|\{\{|\}\}|\{%"
 )
 #: C0/C1 controls and bidi overrides: invisible, and bidi marks can make a number read backwards.
-INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: Zero-width characters (U+200B…, U+2060…) and the soft hyphen ride along when text is pasted from web pages.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def _checked_text(value: str) -> str:
