@@ -139,6 +139,118 @@ def build(
     _guarded(run)
 
 
+def _report_batch(batch, outdir: Path) -> None:  # noqa: ANN001 — batch.BatchResult
+    """The end of a batch: every failure in a table with its located message; exit 1 if any failed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True, highlight=False)
+    results, written = batch.results, batch.rollup_outputs
+    failed = batch.failed
+    for result in results:
+        for warning in result.warnings:
+            console.print(warning, markup=False)
+    if failed:
+        table = Table(title=f"失败的文件（{len(failed)} 个）", show_lines=True, title_justify="left")
+        table.add_column("文件", overflow="fold", no_wrap=False)
+        table.add_column("问题", overflow="fold")
+        for result in failed:
+            table.add_row(str(result.path), result.error or "")
+        console.print(table)
+    if batch.rollup_error:
+        console.print(f"汇总未能生成：{batch.rollup_error}", markup=False)
+    for path in written:
+        typer.echo(f"已写出 {path}")
+    good = len(results) - len(failed)
+    typer.echo(f"共 {len(results)} 个文件：成功 {good} 个，失败 {len(failed)} 个；输出在 {outdir}", err=bool(failed))
+    if not batch.ok:
+        raise typer.Exit(1)
+
+
+def _progress():  # noqa: ANN202 — a rich progress bar on stderr: done/total, failures, time left
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("失败 {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=False,
+    )
+
+
+def _run_many(inputs: List[Path], outdir: Path, jobs: Optional[int], options, rollup: bool, name: Optional[str], label: str):  # noqa: ANN001, ANN202
+    from .batch import build_batch
+
+    if jobs is not None and jobs < 1:
+        _fail(["--jobs 至少为 1"], 2)
+    with _progress() as progress:
+        task = progress.add_task(label, total=None, failed=0)
+        counts = {"failed": 0}
+
+        def started(total: int) -> None:
+            progress.update(task, total=total)
+
+        def finished(result) -> None:  # noqa: ANN001
+            counts["failed"] += not result.ok
+            progress.update(task, advance=1, failed=counts["failed"])
+
+        batch = build_batch(inputs, outdir, jobs, options, finished, rollup=rollup, rollup_name=name, on_start=started)
+    _report_batch(batch, outdir)
+
+
+@app.command()
+def batch(
+    inputs: List[Path] = typer.Argument(..., help="数据文件（.yaml/.xlsx）或包含它们的文件夹，可写多个"),
+    outdir: Path = typer.Option(..., "-o", "--output", help="输出文件夹：每个文件生成 <文件名>.docx/.xlsx/.md，另有 汇总.xlsx 和 汇总.docx"),
+    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", help="同时处理的进程数（默认为 CPU 核数）"),
+    rollup: bool = typer.Option(True, "--rollup/--no-rollup", help="是否同时生成汇总表和汇总报告"),
+    name: Optional[str] = typer.Option(None, "--name", help="汇总单位名称，如“柳荫街道办事处”（默认取各单位共同的上级单位）"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自定义模板文件夹（只需放要替换的模板）"),
+    reference_docx: Optional[Path] = typer.Option(None, "--reference-docx", help="沿用此 Word 文件的页面设置和样式"),
+    style: Optional[Path] = typer.Option(None, "--style", help="版式设置文件（字体、字号、页边距）"),
+) -> None:
+    """批量生成：多个单位的工作总结并行生成，并汇总成 汇总.xlsx 和 汇总.docx。
+
+    某个文件出错不影响其他文件；结束时列出全部出错的文件和原因（有失败时退出码为 1）。
+    """
+
+    def run() -> None:
+        from .batch import available_formats
+        from .pipeline import Options
+
+        if templates is not None and not templates.is_dir():
+            _fail([f"{templates}：模板文件夹不存在"])
+        options = Options(templates=templates, reference_docx=reference_docx, style=style, formats=available_formats())
+        _run_many(inputs, outdir, jobs, options, rollup, name, "生成中")
+
+    _guarded(run)
+
+
+@app.command()
+def rollup(
+    inputs: List[Path] = typer.Argument(..., help="各单位的数据文件（.yaml/.xlsx）或包含它们的文件夹"),
+    outdir: Path = typer.Option(..., "-o", "--output", help="输出文件夹：写出 汇总.xlsx、汇总.docx 和 汇总.md"),
+    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", help="同时读取的进程数（默认为 CPU 核数）"),
+    name: Optional[str] = typer.Option(None, "--name", help="汇总单位名称，如“柳荫街道办事处”（默认取各单位共同的上级单位）"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自定义模板文件夹"),
+    reference_docx: Optional[Path] = typer.Option(None, "--reference-docx", help="沿用此 Word 文件的页面设置和样式"),
+    style: Optional[Path] = typer.Option(None, "--style", help="版式设置文件（字体、字号、页边距）"),
+) -> None:
+    """只生成汇总：读取各单位的数据，写出汇总表（排名、合计、图表）和汇总报告，不生成各单位的总结。"""
+
+    def run() -> None:
+        from .batch import available_formats
+        from .pipeline import Options
+
+        if templates is not None and not templates.is_dir():
+            _fail([f"{templates}：模板文件夹不存在"])
+        # formats=() → workers only load and summarise; the roll-up itself uses the writers present.
+        options = Options(templates=templates, reference_docx=reference_docx, style=style, formats=())
+        _run_many(inputs, outdir, jobs, options, True, name, "读取中")
+
+    _guarded(run)
+
+
 @app.command()
 def schema() -> None:
     """输出数据文件的 JSON Schema（供编辑器自动补全和检查）。"""

@@ -1,0 +1,515 @@
+"""Roll-up for the superior office: many units' reports → 汇总.xlsx and a 汇总 summary document.
+
+Each unit is reduced to a small, picklable :class:`UnitSummary` (computed in the batch worker that
+already holds the Report, so the parent never re-reads 1,000 files). The summary document is
+composed like a unit's report: the template pack's ``rollup.j2`` writes the connective prose in the
+same markup (``# `` starts a numbered level-1 part, ``## `` a level-2 heading, ``#-`` the unnumbered
+closing), compose turns it into a Document, the linter checks it, and the same writers render it.
+Figures come from reportgen.figures (indicator_rows), the one computation of indicator values.
+
+Library use::
+
+    from reportgen.rollup import summarise, write_rollup
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    write_rollup(summaries, Path("out"))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import zh
+from .document import Attachment, Column, Document, Paragraph, Run, Signature, Table
+
+#: Units shown one by one in the summary's 各单位工作亮点; the rest are in the workbook.
+MAX_UNITS_IN_TEXT = 20
+HIGHLIGHTS_PER_UNIT = 3
+
+
+@dataclass
+class UnitSummary:
+    """What the roll-up needs of one unit; plain data so it crosses process boundaries cheaply."""
+
+    file: str
+    name: str
+    display_name: str
+    type: str
+    parent: str
+    self_ref: str
+    year: int
+    period_type: str
+    period_label: str
+    period_end: dt.date
+    campaign: str
+    alias: str
+    activities: int
+    attendance: int
+    spend: Decimal
+    mechanisms: int
+    theme_activities: dict[str, int]
+    indicators: list  # figures.IndicatorRow
+    target_count: int
+    met_count: int
+    highlights: list  # model.Activity, the largest by attendance
+    honours: list[str]
+    problems: list[str]
+
+    @property
+    def met_rate(self) -> Decimal | None:
+        """达标率 in percent: indicators at or over target among those with a target."""
+        if not self.target_count:
+            return None
+        return Decimal(self.met_count) / Decimal(self.target_count) * 100
+
+    @property
+    def mean_completion(self) -> Decimal | None:
+        """Mean 完成率 of the targeted indicators (a lower-is-better indicator counts at most 100%)."""
+        rates = [r.completion for r in self.indicators if not r.depth and r.completion is not None]
+        if not rates:
+            return None
+        return sum(rates, Decimal(0)) / len(rates)
+
+
+def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 — model.Report
+    from .figures import indicator_rows, period_label
+
+    activities = report.activities
+    themes: Counter[str] = Counter(a.theme for a in activities)
+    ranked = sorted(
+        (a for a in activities if a.attendance),
+        key=lambda a: (-(a.attendance or 0), a.date or dt.date.max, a.title),
+    )
+    honours = [zh.honour(h.title, h.level) for h in report.honours if not h.recipient]
+    return UnitSummary(
+        file=path.stem if path else report.unit.name,
+        name=report.unit.name,
+        display_name=report.unit.display_name,
+        type=report.unit.type,
+        parent=report.unit.parent or "",
+        self_ref=report.unit.self_ref,
+        year=report.period.year,
+        period_type=report.period.type,
+        period_label=period_label(report),
+        period_end=report.signature_date,
+        campaign=report.campaign.phrase,
+        alias=report.campaign.alias or "",
+        activities=len(activities),
+        attendance=sum(a.attendance or 0 for a in activities),
+        spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
+        mechanisms=len(report.mechanisms),
+        theme_activities=dict(themes),
+        indicators=indicator_rows(report),
+        target_count=sum(1 for m in report.metrics if m.target is not None),
+        met_count=sum(1 for m in report.metrics if m.met),
+        highlights=ranked[:HIGHLIGHTS_PER_UNIT],
+        honours=honours,
+        problems=[p.label for p in report.problems],
+    )
+
+
+# ---------------------------------------------------------------- ranking and totals
+
+
+def ranked(summaries: Sequence[UnitSummary]) -> list[tuple[int | None, UnitSummary]]:
+    """Completion ranking: 达标率, then mean 完成率 (ties share a rank). Units without targets are unranked."""
+
+    def key(s: UnitSummary) -> tuple:
+        return (-(s.met_rate or 0), -(s.mean_completion or 0), -s.activities, -s.attendance, s.name, s.file)
+
+    with_targets = sorted((s for s in summaries if s.target_count), key=key)
+    without = sorted((s for s in summaries if not s.target_count), key=key)
+    out: list[tuple[int | None, UnitSummary]] = []
+    previous: tuple | None = None
+    rank = 0
+    for position, s in enumerate(with_targets, 1):
+        score = (s.met_rate, s.mean_completion)
+        if score != previous:  # equal scores share a rank (1, 2, 2, 4)
+            rank, previous = position, score
+        out.append((rank, s))
+    out.extend((None, s) for s in without)
+    return out
+
+
+@dataclass
+class IndicatorTotal:
+    theme: str
+    label: str
+    unit: str
+    units: int = 0
+    value: Decimal = Decimal(0)
+    target: Decimal = Decimal(0)
+    targeted: int = 0
+    met: int = 0
+    additive: bool = True
+
+    @property
+    def shown_value(self) -> Decimal:
+        """Sum across units; for rates (%), the mean — a sum of percentages means nothing."""
+        return self.value if self.additive else self.value / max(self.units, 1)
+
+    @property
+    def completion(self) -> Decimal | None:
+        if not self.additive or not self.targeted or not self.target:
+            return None
+        return self.value / self.target * 100
+
+
+def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
+    """One line per (theme, indicator, unit of measure) across all units, in first-seen order."""
+    totals: dict[tuple[str, str, str], IndicatorTotal] = {}
+    for s in summaries:
+        for row in s.indicators:
+            if row.depth:
+                continue
+            key = (row.theme, row.label, row.unit)
+            total = totals.get(key)
+            if total is None:
+                total = totals[key] = IndicatorTotal(row.theme, row.label, row.unit, additive=row.unit not in ("%", "％"))
+            total.units += 1
+            total.value += row.value
+            if row.target is not None:
+                total.targeted += 1
+                total.target += row.target
+            if row.met:
+                total.met += 1
+    return list(totals.values())
+
+
+def _most_common(values: Sequence[Any], default: Any = "") -> Any:
+    return Counter(values).most_common(1)[0][0] if values else default
+
+
+def office_name(summaries: Sequence[UnitSummary], name: str | None = None) -> str:
+    """Who writes the roll-up: given, or the units' common 上级单位."""
+    if name:
+        return name
+    parents = {s.parent for s in summaries}
+    return parents.pop() if len(parents) == 1 and "" not in parents else ""
+
+
+def context(summaries: Sequence[UnitSummary], name: str | None = None) -> dict[str, Any]:
+    order = ranked(summaries)
+    types = Counter(s.type for s in summaries)
+    kind = types.most_common(1)[0][0] if len(types) == 1 else "单位"
+    problems: Counter[str] = Counter(p for s in summaries for p in dict.fromkeys(s.problems))
+    themes: Counter[str] = Counter()
+    for s in summaries:
+        themes.update(s.theme_activities)
+    honours = [(s, h) for s in summaries for h in s.honours]
+    shown = [s for _, s in order[:MAX_UNITS_IN_TEXT]]
+    ranked_only = [(rank, s) for rank, s in order if rank is not None]
+    target_count = sum(s.target_count for s in summaries)
+    met_count = sum(s.met_count for s in summaries)
+    return {
+        "office": office_name(summaries, name),
+        "kind": kind,
+        "unit_count": len(summaries),
+        "period_label": _most_common([s.period_label for s in summaries]),
+        "campaign": _most_common([s.campaign for s in summaries]),
+        "alias": _most_common([s.alias for s in summaries if s.alias], ""),
+        "activity_count": sum(s.activities for s in summaries),
+        "total_attendance": sum(s.attendance for s in summaries),
+        "total_spend": sum((s.spend for s in summaries), Decimal(0)),
+        "mechanism_count": sum(s.mechanisms for s in summaries),
+        "target_count": target_count,
+        "met_count": met_count,
+        "met_rate": (Decimal(met_count) / target_count * 100) if target_count else None,
+        "top_themes": [t for t, _ in themes.most_common(5)],
+        "theme_counts": dict(themes.most_common(5)),
+        "order": order,
+        "ranked": ranked_only,
+        "shown": shown,
+        "more": max(0, len(summaries) - len(shown)),
+        "honours": honours,
+        "honour_units": len({s.file for s, _ in honours}),
+        "honoured": [s for _, s in order if s.honours],
+        "common_problems": [(p, n) for p, n in problems.most_common(6) if n > 1],
+        "all_met": [s for _, s in ranked_only if s.met_count == s.target_count],
+        "lagging": [s for _, s in ranked_only if s.met_rate is not None and s.met_rate < 60],
+        "indicator_totals": indicator_totals(summaries),
+        "year": _most_common([s.year for s in summaries], dt.date.today().year),
+    }
+
+
+# ---------------------------------------------------------------- the summary document
+
+
+def _split_parts(text: str) -> tuple[str, list[tuple[str, str]], str]:
+    """Rendered markup → (opening, [(heading, body)], closing) at ``# `` and ``#-`` lines."""
+    opening: list[str] = []
+    parts: list[tuple[str, list[str]]] = []
+    closing: list[str] = []
+    current = opening
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#-"):
+            current = closing
+        elif stripped.startswith("# "):
+            parts.append((stripped[2:].strip(), []))
+            current = parts[-1][1]
+        else:
+            current.append(line)
+    return "\n".join(opening), [(h, "\n".join(b)) for h, b in parts], "\n".join(closing)
+
+
+def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
+    columns = (
+        Column("排名"), Column("单位"), Column("活动（项）", True), Column("参与（人次）", True),
+        Column("考核指标（项）", True), Column("达标（项）", True), Column("达标率", True), Column("平均完成率", True),
+    )
+    rows = []
+    for rank, s in ranked(summaries):
+        rows.append((
+            str(rank) if rank is not None else "—", s.display_name, str(s.activities), str(s.attendance),
+            str(s.target_count), str(s.met_count),
+            zh.percent(s.met_rate) if s.met_rate is not None else "—",
+            zh.percent(s.mean_completion) if s.mean_completion is not None else "—",
+        ))
+    return Table(title, columns, tuple(rows))
+
+
+def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None = None, templates: Path | None = None) -> Document:  # noqa: ANN001
+    """Summaries → the 汇总 Document, through the pack's ``rollup.j2``; linted like any report."""
+    from . import lint
+    from .compose import Section, _number, _render, break_title, chooser, load_pack, parse_markup, to_blocks
+
+    if not summaries:
+        raise ValueError("no units to roll up")
+    pack = pack or load_pack(templates)
+    ctx = context(summaries, name)
+    pick = chooser(f"rollup|{ctx['office']}|{ctx['period_label']}|{ctx['unit_count']}")
+    list_style = pack.manifest.get("list_style", "一是")
+    ctx.update(pick=pick, list_style=list_style)
+    text = _render(pack, "rollup.j2", ctx)
+    opening, parts, closing = _split_parts(text)
+    sections = [Section(f"part{i}", heading, to_blocks(body, list_style)) for i, (heading, body) in enumerate(parts)]
+    sections = [s for s in sections if s.blocks]
+    blocks: list = [Paragraph((Run(b),)) for _, _, b in parse_markup(opening)]
+    blocks.extend(_number(sections))
+    blocks.extend(Paragraph((Run(b),)) for _, _, b in parse_markup(closing))
+
+    title_segments = [s for s in _render(pack, "rollup_title.j2", ctx).strip().split("|") if s]
+    table_title = f"{ctx['office']}{ctx['period_label']}各{ctx['kind']}创建工作完成情况排名表"
+    attachments = [Attachment(1, table_title, (ranking_table(summaries, table_title),))]
+    end = max(s.period_end for s in summaries)
+    document = Document(
+        title="".join(title_segments),
+        title_lines=break_title(title_segments),
+        blocks=blocks,
+        attachment_note=(f"附件：{table_title}",),
+        signature=Signature(ctx["office"], zh.cn_date(end)) if ctx["office"] else None,
+        attachments=attachments,
+        author=ctx["office"],
+        year=ctx["year"],
+    )
+    lint.ensure_clean(document)
+    return document
+
+
+# ---------------------------------------------------------------- the workbook
+
+_FORMULA_START = ("=", "+", "-", "@")
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def _width(value: Any) -> int:
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return len(text) + len(_WIDE.findall(text))
+
+
+def _num(value: Decimal | int | None) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes:
+    """汇总.xlsx: 单位汇总 (ranking, totals, chart), 指标明细 (a row per unit per indicator), 指标合计."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    office = office_name(summaries, name)
+    period = _most_common([s.period_label for s in summaries])
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_font = Font(name="黑体", bold=True)
+    head_fill = PatternFill("solid", fgColor="DDE6F0")
+    title_font = Font(name="方正小标宋简体", size=16)
+
+    wb = Workbook()
+    wb.properties.creator = office or "reportgen"
+    wb.properties.created = FIXED_TIME
+    wb.properties.title = f"{office}{period}创建工作汇总"
+
+    def sheet(ws, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str], total: list[Any] | None = None):  # noqa: ANN001, ANN202
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        ws["A1"].font = title_font
+        ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+        ws.row_dimensions[1].height = 30
+        ws.append(headers)
+        for cell in ws[2]:
+            cell.font, cell.fill, cell.border = head_font, head_fill, border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        widths = [_width(h) for h in headers]
+        for values in rows + ([total] if total else []):
+            ws.append(values)
+            row = ws.max_row
+            for col, value in enumerate(values, 1):
+                cell = ws.cell(row, col)
+                if isinstance(value, str) and value.startswith(_FORMULA_START):
+                    cell.value, cell.data_type = value, "s"  # text, never a formula
+                if col in formats:
+                    cell.number_format = formats[col]
+                cell.border = border
+                widths[col - 1] = max(widths[col - 1], _width(value) + (2 if col in formats else 0))
+        if total:
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+        for col, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 6), 48)
+        ws.freeze_panes = "A3"
+        ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{2 + len(rows)}"
+
+    # 1. one row per unit, ranked, with totals and a chart
+    ws = wb.active
+    ws.title = "单位汇总"
+    order = ranked(summaries)
+    rows = []
+    for rank, s in order:
+        rows.append([
+            rank, s.name, s.type, s.period_label, s.activities, s.attendance, _num(s.spend), s.mechanisms,
+            s.target_count, s.met_count,
+            float(s.met_rate / 100) if s.met_rate is not None else None,
+            float(s.mean_completion / 100) if s.mean_completion is not None else None,
+            len(s.problems), "、".join(s.honours),
+        ])
+    targets = sum(s.target_count for s in summaries)
+    met = sum(s.met_count for s in summaries)
+    total = ["合计", f"{len(summaries)}个单位", "", "", sum(s.activities for s in summaries),
+             sum(s.attendance for s in summaries), _num(sum((s.spend for s in summaries), Decimal(0))),
+             sum(s.mechanisms for s in summaries), targets, met, (met / targets) if targets else None, None,
+             sum(len(s.problems) for s in summaries), ""]
+    sheet(ws, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）",
+          ["排名", "单位", "类型", "期间", "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）",
+           "考核指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"],
+          rows, {7: "#,##0.00", 11: "0.0%", 12: "0.0%"}, total)
+    charted = sum(1 for rank, _ in order if rank is not None)
+    if charted:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "各单位指标达标率"
+        chart.y_axis.title = "达标率"
+        chart.y_axis.numFmt = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        shown = min(charted, 30)
+        chart.add_data(Reference(ws, min_col=11, min_row=2, max_row=2 + shown), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=2 + shown))
+        chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+        chart.legend = None
+        chart.height = max(7.5, 0.6 * shown)
+        chart.width = 18
+        ws.add_chart(chart, f"{get_column_letter(16)}3")
+
+    # 2. one row per unit per indicator
+    ws = wb.create_sheet("指标明细")
+    rows = []
+    for s in summaries:
+        for row in s.indicators:
+            rows.append([
+                s.name, row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
+                _num(row.target), _num(row.value),
+                float(row.completion / 100) if row.completion is not None else None,
+                _num(row.previous), row.change_text, row.status, row.owner,
+            ])
+    sheet(ws, f"{office}{period}各单位指标完成情况明细表",
+          ["单位", "序号", "类别", "指标名称", "计量单位", "目标值", "完成值", "完成率", "上期值", "同比", "是否达标", "责任人"],
+          rows, {8: "0.0%"})
+
+    # 3. totals per indicator across units
+    ws = wb.create_sheet("指标合计")
+    rows = []
+    for t in indicator_totals(summaries):
+        rows.append([
+            t.theme, t.label, t.unit, t.units, _num(t.shown_value.quantize(Decimal("0.01"))),
+            "合计" if t.additive else "平均", _num(t.target) if t.additive and t.targeted else None,
+            float(t.completion / 100) if t.completion is not None else None, t.targeted, t.met,
+        ])
+    sheet(ws, f"{office}{period}指标合计表",
+          ["类别", "指标名称", "计量单位", "填报单位数", "完成值", "口径", "目标值合计", "完成率", "有目标单位数", "达标单位数"],
+          rows, {8: "0.0%"})
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _fixed_times(buffer.getvalue())
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """Same input, same bytes: fixed zip entry times and document dates."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def render_rollup(summaries: Sequence[UnitSummary], options=None, name: str | None = None, pack=None) -> dict[str, bytes]:  # noqa: ANN001
+    """Every roll-up output as bytes, keyed by suffix (xlsx always; docx/md as the options ask)."""
+    from .batch import available_formats
+    from .pipeline import Options
+
+    options = options or Options(formats=available_formats())
+    formats = available_formats(tuple(options.formats) or ("docx", "md"))
+    outputs: dict[str, bytes] = {"xlsx": workbook(summaries, name)}
+    if "docx" in formats or "md" in formats:
+        document = compose_rollup(summaries, pack, name, options.templates)
+        if "docx" in formats:
+            from .writers import docx as docx_writer
+
+            outputs["docx"] = docx_writer.render(document, style=options.style, reference=options.reference_docx)
+        if "md" in formats:
+            from .writers import markdown
+
+            outputs["md"] = markdown.render(document).encode("utf-8")
+    return outputs
+
+
+def write_rollup(summaries: Sequence[UnitSummary], outdir: Path, options=None, name: str | None = None, pack=None) -> list[Path]:  # noqa: ANN001
+    """Render everything first, then write each file atomically: OUTDIR/汇总.xlsx, 汇总.docx, 汇总.md."""
+    from .atomic import write_bytes
+    from .batch import ROLLUP_STEM
+
+    rendered = render_rollup(summaries, options, name, pack)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix in ("docx", "xlsx", "md"):
+        if suffix in rendered:
+            target = outdir / f"{ROLLUP_STEM}.{suffix}"
+            write_bytes(target, rendered[suffix])
+            written.append(target)
+    return written
