@@ -94,7 +94,7 @@ def _plans(report: Report) -> Iterator[Rule]:
             yield ("plans", i, "year"), f"计划年度 {plan.year} 不对：本期是{year}年，下一步打算应写 {expected} 年", "error"
         for j, ref in enumerate(plan.addresses):
             if ref not in ids:
-                yield ("plans", i, "addresses", j), f"找不到 id 为“{ref}”的问题：可用的有 {'、'.join(ids) or '（尚未填写问题）'}", "error"
+                yield ("plans", i, "addresses", j), f"找不到 id 为“{ref}”的问题：可用的有 {'、'.join(dict.fromkeys(ids)) or '（尚未填写问题）'}", "error"
     addressed = {ref for plan in report.plans for ref in plan.addresses}
     if any(plan.addresses for plan in report.plans):
         for i, problem_id in enumerate(ids):
@@ -107,7 +107,7 @@ def _duplicates(report: Report) -> Iterator[Rule]:
     for i, honour in enumerate(report.honours):
         key = (honour.title.strip("“”\""), honour.level, honour.recipient)
         if key in seen:
-            yield ("honours", i), f"荣誉“{honour.title}”重复填写：请删去重复的一项", "error"
+            yield ("honours", i), f"荣誉“{key[0]}”重复填写：请删去重复的一项", "error"
         seen.add(key)
     for i, problem in enumerate(report.problems):
         ids = report.problem_ids()
