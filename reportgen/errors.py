@@ -8,6 +8,7 @@ this module turns them into ``文件:行:列 字段路径：说明`` lines an of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Iterable
 
 from pydantic import ValidationError
@@ -108,6 +109,14 @@ _EXPECTED = {
 }
 
 
+def _bound(value: Any) -> str:
+    """A limit as users write numbers: 1000000000000, not 1E+12."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        text = format(Decimal(str(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -123,11 +132,13 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         return "标识只能用英文字母开头，由字母、数字、下划线组成（如 p1、volunteers）"
     if kind == "too_long":
+        if isinstance(error.get("input"), str):  # a second length limit on text (e.g. a unit of measure)
+            return f"太长了：最多 {ctx.get('max_length')} 个字"
         return f"条目太多：最多 {ctx.get('max_length')} 项"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+        return f"不能小于 {_bound(ctx.get('ge', ctx.get('gt')))}"
     if kind in ("less_than_equal", "less_than"):
-        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+        return f"不能大于 {_bound(ctx.get('le', ctx.get('lt')))}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return _EXPECTED.get(kind, f"填写有误（{error['msg']}）")
