@@ -128,23 +128,12 @@ class _Writer:
     # -- blocks ---------------------------------------------------------------------------------
 
     def paragraph(self, style: tuple[str, str], text: str = "") -> OxmlElement:
-        p = OxmlElement("w:p")
-        p.style = self.styles[style]
-        if text:
-            p.add_r().text = oxml.clean_text(text)
-        self.body.append(p)
-        return p
+        return oxml.append_paragraph(self.body, self.styles[style], [(text, None)] if text else [])
 
     def runs(self, paragraph: Paragraph) -> OxmlElement:
-        p = OxmlElement("w:p")
-        p.style = self.styles[BODY]
-        for run in paragraph.runs:
-            r = p.add_r()
-            if run.bold:
-                r.style = self.styles[RUN_IN]
-            r.text = oxml.clean_text(run.text)
-        self.body.append(p)
-        return p
+        run_in = self.styles[RUN_IN]
+        runs = [(run.text, run_in if run.bold else None) for run in paragraph.runs]
+        return oxml.append_paragraph(self.body, self.styles[BODY], runs)
 
     def blocks(self, blocks, skip_table_title: str = "") -> OxmlElement | None:
         """Append blocks; return the last body paragraph (the head of the 落款 keep-with-next chain)."""
@@ -295,6 +284,7 @@ def _layout(style, profile: Profile, *, align, line: int, indent_chars: float = 
     fmt.keep_with_next = keep_next or None
     ppr = style.element.get_or_add_pPr()
     oxml.set_widow_control(ppr, profile.widow_control)
+    oxml.set_hanging_punctuation(ppr, False)
     if not grid:
         oxml.set_snap_to_grid(ppr, False)
     if indent_chars:
@@ -321,7 +311,8 @@ def define_styles(base, profile: Profile, pin_defaults: bool) -> _Styles:
     oxml.set_document_language(styles.element, base.settings.element)
 
     paragraph_roles = [
-        (TITLE, fonts.title, 0, dict(align=center, line=pitch, keep_next=True)),
+        # Off the grid so a 二号 line takes exactly one pitch; LibreOffice would give it two grid lines.
+        (TITLE, fonts.title, 0, dict(align=center, line=pitch, keep_next=True, grid=False)),
         (BODY, fonts.body, spacing, dict(align=justify, line=pitch, indent_chars=indent)),
         (HEADING1, fonts.heading1, spacing, dict(align=justify, line=pitch, indent_chars=indent, keep_next=True)),
         (HEADING2, fonts.heading2, spacing, dict(align=justify, line=pitch, indent_chars=indent, keep_next=True)),
