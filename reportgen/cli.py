@@ -81,7 +81,9 @@ def init(
         target = output or Path("reportgen.xlsx" if xlsx else "reportgen.yaml")
         if target.exists() and not force:
             raise InputError([Finding(Location(str(target)), "", "文件已存在：如要覆盖请加 --force，或用 -o 指定别的文件名")])
-        data = starter.workbook(unit_type) if xlsx else starter.yaml_text(unit_type).encode("utf-8")
+        from .writers.xlsx import fill_in_workbook
+
+        data = fill_in_workbook(unit_type) if xlsx else starter.yaml_text(unit_type).encode("utf-8")
         write_bytes(target, data)
         typer.echo(f"已生成 {target}：请按注释填写本单位的情况，然后运行 reportgen validate {target}")
 

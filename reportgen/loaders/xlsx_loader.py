@@ -1,0 +1,664 @@
+"""Read a workbook (ours, or a ledger a unit already keeps) into the plain data the YAML loader gives.
+
+The sheets and columns are those of ``workbook_layout`` (derived from the models). Real ledgers are
+messy, so headers are found in the first rows by name and alias (merged and two-tier headers,
+extra columns, any column order), dates may be Excel serials or text (2024-06-05, 2024/6/5,
+2024年6月5日, 2024.6.5), numbers may be stored as text (1,200, ５０人), and blank, 示例 and 合计
+rows are skipped. Values are only converted, never judged: pydantic and ``rules`` do the
+validation, and the source map sends each error to its ``表名!单元格``.
+
+Hostile files are refused before openpyxl parses them: the archive's entry count and declared
+uncompressed size are checked first (zipfile enforces the declared sizes while reading), macros are
+refused, and the file is read with ``read_only=True, data_only=True`` (a formula reads as its cached
+value, never evaluated) with bounded rows and columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterator
+
+from openpyxl.utils import get_column_letter
+
+from .. import workbook_layout as L
+from ..errors import Finding, InputError, Location, Path as FieldPath, SourceMap
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ENTRIES = 2000
+MAX_UNCOMPRESSED = 120 * 1024 * 1024
+MAX_COLUMNS = 100
+MAX_ROW_INDEX = 100_000
+MAX_DATA_ROWS = 20_000
+HEADER_SCAN = 12
+
+_MISSING = object()
+_SKIP_SEQ = {"示例", "例", "例如", "样例", "合计", "总计", "小计"}
+_SKIP_LEAD = re.compile(r"^(合计|总计|小计|单位负责人|审核人|填报人|制表人|填表人|注[:：]|说明[:：])")
+_PART = re.compile(r"^[\s\u3000]*其中[:：]\s*")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
+_COUNT_SUFFIX = re.compile(r"(人次|人|名|次|个|场|期|户|份|篇|支|处|项|家|件|条|张|天|小时)$")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_TRUE = {"是", "true", "yes", "y", "1", "对", "√", "✓", "需要"}
+_FALSE = {"否", "false", "no", "n", "0", "不", "×", "✗", "不需要"}
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+@dataclass
+class XlsxSourceMap(SourceMap):
+    """A source map whose findings name the column or item in Chinese instead of the field path."""
+
+    labels: dict[FieldPath, str] = field(default_factory=dict)
+
+    def finding(self, path: FieldPath, message: str, severity: str = "error") -> Finding:
+        label = ""
+        for end in range(len(path), -1, -1):
+            label = self.labels.get(tuple(path[:end]), "")
+            if label:
+                break
+        return Finding(self.locate(path), label, message, severity)
+
+
+def _fail(name: str, message: str) -> InputError:
+    return InputError([Finding(Location(name), "", message)])
+
+
+# ---------------------------------------------------------------- opening safely
+
+
+def open_workbook(path: Path):  # noqa: ANN201 — an openpyxl Workbook
+    """Check the archive, then open it read-only; every failure is a Chinese InputError."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(name, f"文件太大（{size // 1024 // 1024} MB）：工作簿不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请删除无关的工作表或图片后再试")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(name, f"无法读取文件：{exc.strerror or exc}") from None
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise _fail(name, "这是旧版 .xls 文件或设置了打开密码的工作簿：请在 Excel 中取消密码，另存为 .xlsx 后再试")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise _fail(name, "不是有效的 .xlsx 工作簿（文件可能已损坏，或只是改了扩展名）：请用 Excel 或 WPS 另存为 .xlsx 后再试")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(name, f"工作簿已损坏，无法打开（{exc}）：请用 Excel 或 WPS 另存为 .xlsx 后再试") from None
+    if len(entries) > MAX_ENTRIES:
+        raise _fail(name, f"工作簿内部文件过多（{len(entries)} 个）：这不像正常的工作簿，已拒绝读取")
+    total = sum(e.file_size for e in entries)
+    if total > MAX_UNCOMPRESSED:
+        raise _fail(name, f"工作簿解压后过大（约 {total // 1024 // 1024} MB）：可能是异常文件或表格过大，请删除无关内容或拆分后再试")
+    names = {e.filename.lower() for e in entries}
+    if any(n.endswith("vbaproject.bin") for n in names) or _macro_content_type(archive):
+        raise _fail(name, "工作簿含有宏（VBA 代码）：为安全起见不读取，请在 Excel 中另存为“Excel 工作簿（*.xlsx）”后再试")
+    if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
+        raise _fail(name, "不是有效的 .xlsx 工作簿（缺少工作簿内容）：请用 Excel 或 WPS 另存为 .xlsx 后再试")
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — any parser failure is a damaged file, not a crash
+        raise _fail(name, f"工作簿已损坏或格式不受支持，无法打开（{type(exc).__name__}）：请用 Excel 或 WPS 另存为 .xlsx 后再试") from None
+
+
+def _macro_content_type(archive: zipfile.ZipFile) -> bool:
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return False
+    if info.file_size > 1024 * 1024:
+        return False
+    return b"macroEnabled" in archive.read(info)
+
+
+# ---------------------------------------------------------------- cell values
+
+
+def _text(raw: Any) -> Any:
+    if raw is None:
+        return _MISSING
+    if isinstance(raw, str):
+        return raw if raw.strip() else _MISSING
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, (dt.date, dt.time)):
+        return raw.isoformat()
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    return str(raw)
+
+
+def _numeric_text(text: str) -> str:
+    text = text.translate(_FULL_WIDTH).strip()
+    return re.sub(r"(?<=\d)[,\s](?=\d)", "", text)
+
+
+def to_int(raw: Any) -> Any:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else raw
+    if isinstance(raw, dt.datetime):
+        return raw
+    text = _numeric_text(str(raw))
+    text = _COUNT_SUFFIX.sub("", text).strip()
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+        return int(Decimal(text))
+    return raw
+
+
+def to_decimal(raw: Any, percent_format: bool = False) -> Any:
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
+        return raw
+    if isinstance(raw, (int, float)):
+        value = Decimal(raw) if isinstance(raw, int) else Decimal(repr(raw))
+        if percent_format:
+            value = (value * 100).normalize()
+            if value == value.to_integral_value():
+                value = value.quantize(Decimal(1))
+        return value
+    text = _numeric_text(str(raw))
+    text = re.sub(r"\s*(%|元)$", "", text)
+    try:
+        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+            return Decimal(text)
+    except InvalidOperation:
+        pass
+    return raw
+
+
+def to_date(raw: Any) -> Any:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(raw))).date()
+        return raw
+    text = _numeric_text(str(raw))
+    match = _DATE.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return text
+    return raw
+
+
+def to_bool(raw: Any) -> Any:
+    if isinstance(raw, bool):
+        return raw
+    key = str(raw).strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return raw
+
+
+def split_list(raw: Any, keys: bool = False) -> list[str]:
+    """One cell → list: by line when there are line breaks, else by 、，,；; (and spaces for keys)."""
+    text = _text(raw)
+    if text is _MISSING:
+        return []
+    if "\n" in text:
+        parts = text.split("\n")
+    else:
+        parts = re.split(r"[、，,；;\s]+" if keys else r"[、，,；;]", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def convert(kind: L.Kind, raw: Any, number_format: str = "") -> Any:
+    """A cell's value as the model field expects it; unconvertible values pass through for pydantic to report."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return _MISSING
+    name = kind.name
+    if kind.is_list:
+        items = split_list(raw, keys=name == "keylist")
+        return items if items else _MISSING
+    if name == "text":
+        return _text(raw)
+    if name == "int":
+        return to_int(raw)
+    if name == "decimal":
+        return to_decimal(raw, "%" in (number_format or ""))
+    if name == "date":
+        return to_date(raw)
+    if name == "bool":
+        return to_bool(raw)
+    if name == "choice":
+        text = _text(raw).strip()
+        return L.UNDISPLAY.get(text, text)
+    return raw
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass
+class Cell:
+    value: Any
+    number_format: str
+
+
+@dataclass
+class Header:
+    row: int  # 1-based row of the (last) header row
+    columns: dict[str, list[int]]  # column key → 0-based indices, first wins
+
+    def first(self, key: str, cells: list[Cell]) -> tuple[int | None, Any, str]:
+        """(index, value, format) of the first non-blank cell for ``key``, or of its first column."""
+        indices = self.columns.get(key, [])
+        for i in indices:
+            if i < len(cells) and not _blank(cells[i].value):
+                return i, cells[i].value, cells[i].number_format
+        return (indices[0], None, "") if indices else (None, None, "")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, list[Cell]]]:
+    """Every non-blank row (1-based index, cells), bounded in rows and columns."""
+    rows: list[tuple[int, list[Cell]]] = []
+    for index, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), 1):
+        if index > MAX_ROW_INDEX:
+            break
+        cells = [Cell(c.value, getattr(c, "number_format", "") or "") for c in row]
+        if all(_blank(c.value) for c in cells):
+            continue
+        rows.append((index, cells))
+        if len(rows) > MAX_DATA_ROWS + HEADER_SCAN:
+            raise _fail(name, f"工作表“{sheet}”的数据行过多（超过 {MAX_DATA_ROWS} 行）：请删除空白格式行或拆分文件")
+    return rows
+
+
+def _names(columns: tuple[L.Column, ...]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for column in columns:
+        for n in L.header_names(column):
+            names.setdefault(n, column.key)
+    return names
+
+
+def find_header(rows: list[tuple[int, list[Cell]]], columns: tuple[L.Column, ...]) -> tuple[Header | None, int]:
+    """The header among the first rows: the row naming the most columns, plus a second tier if any."""
+    names = _names(columns)
+    best: tuple[int, int, dict[str, list[int]]] | None = None
+    head = rows[:HEADER_SCAN]
+    for pos, (_, cells) in enumerate(head):
+        found: dict[str, list[int]] = {}
+        for i, cell in enumerate(cells):
+            key = names.get(L.normalize_header(cell.value)) if isinstance(cell.value, str) else None
+            if key:
+                found.setdefault(key, []).append(i)
+        if found and (best is None or len(found) > len(best[2])):
+            best = (pos, len(found), found)
+    if best is None:
+        return None, 0
+    pos, _, found = best
+    used = {i for indices in found.values() for i in indices}
+    last = pos
+    for other in (pos - 1, pos + 1):  # merged two-tier headers: pick up names in the neighbouring row
+        if 0 <= other < len(head) and head[other][0] in (head[pos][0] - 1, head[pos][0] + 1):
+            added = False
+            for i, cell in enumerate(head[other][1]):
+                key = names.get(L.normalize_header(cell.value)) if isinstance(cell.value, str) else None
+                if key and i not in used and key not in found:
+                    found.setdefault(key, []).append(i)
+                    used.add(i)
+                    added = True
+            if added and other > last:
+                last = other
+    return Header(head[last][0], found), last + 1
+
+
+def _skip(cells: list[Cell], header: Header) -> bool:
+    for key in (L.SEQ, L.PARENT):
+        seq = header.first(key, cells)[1] if key in header.columns else None
+        if isinstance(seq, str) and seq.strip() in _SKIP_SEQ:
+            return True
+    first = next((c.value for c in cells if not _blank(c.value)), None)
+    return isinstance(first, str) and bool(_SKIP_LEAD.match(first.strip()))
+
+
+# ---------------------------------------------------------------- sheets → data
+
+
+class Reader:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.source = XlsxSourceMap(name)
+        self.findings: list[Finding] = []
+        self.data: dict[str, Any] = {}
+
+    def cell(self, sheet: str, row: int, col: int) -> Location:
+        return Location(self.name, cell=f"{sheet}!{get_column_letter(col + 1)}{row}")
+
+    def problem(self, sheet: str, row: int, col: int, message: str) -> None:
+        self.findings.append(Finding(self.cell(sheet, row, col), "", message))
+
+    # -- list sheets
+
+    def table(self, sheet: str, spec: L.TableSheet, rows: list[tuple[int, list[Cell]]]) -> list[tuple[int, dict, list, list[Cell]]]:
+        """Rows of one list sheet as (row number, item data, [(key, col)]); locations are recorded by the caller."""
+        header, start = find_header(rows, spec.columns)
+        if header is None:
+            if rows:
+                self.problem(sheet, rows[0][0], 0, f"找不到表头：第一行应为列名，如 {'、'.join(c.header for c in spec.columns[:5])}")
+            return []
+        for column in spec.columns:
+            if column.required and column.key not in header.columns and len(rows) > start:
+                alias = "、".join((column.header,) + column.aliases[:3])
+                self.problem(sheet, header.row, 0, f"缺少“{column.header}”列：请加上这一列（列名可写 {alias}）")
+        out = []
+        for index, cells in rows[start:]:
+            if _skip(cells, header):
+                continue
+            item: dict[str, Any] = {}
+            where: list[tuple[str, int | None, Any]] = []
+            for column in spec.columns:
+                if column.key not in header.columns:
+                    continue
+                col, raw, fmt = header.first(column.key, cells)
+                where.append((column.key, col, raw))
+                if not column.is_field:
+                    continue
+                value = convert(column.kind, raw, fmt)
+                if value is not _MISSING:
+                    item[column.key] = value
+            if not any(raw is not None and not _blank(raw) for key, _, raw in where if key != L.SEQ):
+                continue
+            out.append((index, item, [(k, c) for k, c, _ in where], cells))
+        return out
+
+    def record(self, sheet: str, spec: L.TableSheet, path: FieldPath, index: int, where: list) -> None:
+        self.source.locations[path] = self.cell(sheet, index, 0)
+        self.source.labels[path] = f"第{index}行"
+        for key, col in where:
+            if col is None:
+                continue
+            self.source.locations[path + (key,)] = self.cell(sheet, index, col)
+            self.source.labels[path + (key,)] = spec.column(key).header
+
+    def put(self, path: tuple[str, ...], value: Any) -> None:
+        target = self.data
+        for name in path[:-1]:
+            target = target.setdefault(name, {})
+        target[path[-1]] = value
+
+    def plain_table(self, sheet: str, spec: L.TableSheet, rows: list) -> None:
+        items = []
+        base = spec.path
+        offset = len(_get(self.data, base) or [])
+        for index, item, where, cells in self.table(sheet, spec, rows):
+            n = offset + len(items)
+            self.record(sheet, spec, base + (n,), index, where)
+            items.append(item)
+        if items:
+            existing = _get(self.data, base) or []
+            self.put(base, existing + items)
+
+    def headings(self, sheet: str, rows: list) -> None:
+        spec = L.HEADINGS
+        result = dict(self.data.get("headings", {}))
+        for index, item, where, cells in self.table(sheet, spec, rows):
+            theme = item.get("theme")
+            if not isinstance(theme, str):
+                col = next((c for k, c in where if k == "theme"), 0) or 0
+                self.problem(sheet, index, col, "请填写“工作方面”：自定义标题要对应一个工作方面")
+                continue
+            path = ("headings", theme)
+            self.source.locations[path] = self.cell(sheet, index, next((c for k, c in where if k == "title"), 0) or 0)
+            self.source.labels[path] = f"“{theme}”的标题"
+            if "title" in item:
+                result[theme] = item["title"]
+            else:
+                result[theme] = ""
+        if result:
+            self.data["headings"] = result
+
+    def metrics(self, sheet: str, rows: list) -> None:
+        spec = L.METRICS
+        metrics: list[dict] = list(self.data.get("metrics", []))
+        for index, item, where, cells in self.table(sheet, spec, rows):
+            cols = dict(where)
+            label = item.get("label")
+            seq_col = cols.get(L.SEQ)
+            seq_blank = seq_col is None or _blank(_cell_value(cells, seq_col))
+            if seq_blank and isinstance(label, str) and _PART.match(label):
+                if not metrics:
+                    self.problem(sheet, index, cols.get("label") or 0, "“其中”分项行前面没有指标：请把它放在所属指标的下一行")
+                    continue
+                i = len(metrics) - 1
+                parts = metrics[i].setdefault("parts", [])
+                j = len(parts)
+                part: dict[str, Any] = {"label": _PART.sub("", label, count=1)}
+                if "value" in item:
+                    part["value"] = item["value"]
+                path = ("metrics", i, "parts", j)
+                self.source.locations[path] = self.cell(sheet, index, cols.get("label") or 0)
+                self.source.labels[path] = f"第{index}行分项"
+                for key in ("label", "value"):
+                    if cols.get(key) is not None:
+                        self.source.locations[path + (key,)] = self.cell(sheet, index, cols[key])
+                        self.source.labels[path + (key,)] = "分项" + spec.column(key).header
+                parts.append(part)
+                continue
+            i = len(metrics)
+            self.record(sheet, spec, ("metrics", i), index, where)
+            if cols.get("value") is not None:
+                self.source.locations[("metrics", i, "parts")] = self.cell(sheet, index, cols["value"])
+                self.source.labels[("metrics", i, "parts")] = "其中各分项"
+            metrics.append(item)
+        if metrics:
+            self.data["metrics"] = metrics
+
+    def activities(self, sheet: str, rows: list) -> dict[int, int]:
+        """Read the ledger; returns 序号 → activity index (for 数量明细)."""
+        spec = L.ACTIVITIES
+        activities: list[dict] = list(self.data.get("activities", []))
+        by_seq: dict[int, int] = {}
+        for index, item, where, cells in self.table(sheet, spec, rows):
+            i = len(activities)
+            self.record(sheet, spec, ("activities", i), index, where)
+            cols = dict(where)
+            if isinstance(item.get("attendance"), int) and "attendance_unit" not in item:
+                col = cols.get("attendance")
+                raw = _cell_value(cells, col)
+                unit = re.search(r"(人次|人|名)\s*$", raw) if isinstance(raw, str) else None
+                if unit:
+                    item["attendance_unit"] = unit.group(1)
+            seq = to_int(_cell_value(cells, cols.get(L.SEQ))) if cols.get(L.SEQ) is not None else None
+            by_seq.setdefault(seq if isinstance(seq, int) else i + 1, i)
+            activities.append(item)
+        if activities:
+            self.data["activities"] = activities
+        return by_seq
+
+    def quantities(self, sheet: str, rows: list, by_seq: dict[int, int]) -> None:
+        spec = L.QUANTITIES
+        activities = self.data.get("activities", [])
+        for index, item, where, cells in self.table(sheet, spec, rows):
+            cols = dict(where)
+            col = cols.get(L.PARENT)
+            seq = to_int(_cell_value(cells, col)) if col is not None else None
+            if not isinstance(seq, int) or seq not in by_seq:
+                shown = "" if seq is None else f"“{seq}”"
+                self.problem(sheet, index, col or 0, f"活动序号{shown}在活动台账中找不到：请填写所属活动在“活动台账”中的序号")
+                continue
+            i = by_seq[seq]
+            quantities = activities[i].setdefault("quantities", [])
+            self.record(sheet, spec, ("activities", i, "quantities", len(quantities)), index, where)
+            quantities.append(item)
+
+    # -- 单位信息
+
+    def info(self, sheet: str, rows: list) -> None:
+        by_label: dict[str, L.InfoRow] = {}
+        for info in L.INFO_ROWS:
+            for key in (info.label, info.dotted, info.group + info.label):
+                by_label.setdefault(L.normalize_header(key), info)
+        label_col, value_col, start = 1, 2, 0
+        for pos, (_, cells) in enumerate(rows[:HEADER_SCAN]):
+            texts = [L.normalize_header(c.value) if isinstance(c.value, str) else "" for c in cells]
+            if any(t in ("项目", "字段", "名称") for t in texts) and any(t in ("内容", "值", "填写内容", "取值") for t in texts):
+                label_col = next(i for i, t in enumerate(texts) if t in ("项目", "字段", "名称"))
+                value_col = next(i for i, t in enumerate(texts) if t in ("内容", "值", "填写内容", "取值"))
+                start = pos + 1
+                break
+        seen: set[str] = set()
+        for index, cells in rows[start:]:
+            label = cells[label_col].value if label_col < len(cells) else None
+            info = by_label.get(L.normalize_header(label)) if isinstance(label, str) else None
+            if info is None:
+                continue
+            if info.dotted in seen:
+                self.problem(sheet, index, label_col, f"“{info.label}”重复出现：请只保留一行")
+                continue
+            seen.add(info.dotted)
+            cell = cells[value_col] if value_col < len(cells) else Cell(None, "")
+            location = self.cell(sheet, index, value_col)
+            for end in range(1, len(info.path) + 1):
+                self.source.locations.setdefault(info.path[:end], location)
+                self.source.labels.setdefault(info.path[:end], info.group if end < len(info.path) else info.label)
+            self.source.labels[info.path] = info.label
+            self.source.locations[info.path] = location
+            value = convert(info.kind, cell.value, cell.number_format)
+            if value is not _MISSING:
+                self.put(info.path, value)
+
+    def finish(self) -> dict[str, Any]:
+        return self.data
+
+
+def _get(data: dict, path: tuple[str, ...]) -> Any:
+    for name in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(name)  # type: ignore[assignment]
+    return data
+
+
+def _cell_value(cells: list[Cell], col: int | None) -> Any:
+    if col is None or col >= len(cells):
+        return None
+    return cells[col].value
+
+
+# ---------------------------------------------------------------- the entry point
+
+
+def _sheet_spec(title: str) -> L.TableSheet | str | None:
+    key = L.normalize_header(title)
+    if key in (L.normalize_header(L.SUMMARY), L.normalize_header(L.CHOICES), "汇总表", "填写说明", "说明"):
+        return "skip"
+    if key in (L.normalize_header(n) for n in (L.INFO, *L.INFO_ALIASES)):
+        return "info"
+    for spec in L.TABLES:
+        if key in (L.normalize_header(n) for n in (spec.name, *spec.aliases)):
+            return spec
+    return None
+
+
+def _guess(rows: list) -> L.TableSheet | None:
+    """A sheet with an unknown name: the list sheet whose columns its header names best (≥ 2, one required)."""
+    best, score = None, 1
+    for spec in (L.ACTIVITIES, L.METRICS, L.PROBLEMS, L.PLANS, L.HONOURS, L.MECHANISMS):
+        header, _ = find_header(rows, spec.columns)
+        if header is None:
+            continue
+        keys = [k for k in header.columns if k not in (L.SEQ,)]
+        required = any(spec.column(k).required for k in keys)
+        if required and len(keys) > score:
+            best, score = spec, len(keys)
+    return best
+
+
+def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
+    name = str(path)
+    wb = open_workbook(path)
+    reader = Reader(name)
+    try:
+        sheets: list[tuple[str, Any, list]] = []
+        for ws in wb.worksheets:
+            kind = _sheet_spec(ws.title)
+            if kind == "skip":
+                continue
+            if getattr(ws, "sheet_state", "visible") != "visible" and kind is None:
+                continue
+            rows = read_rows(ws, name, ws.title)
+            if kind is None:
+                kind = _guess(rows)
+                if kind is None:
+                    continue
+            sheets.append((ws.title, kind, rows))
+        if not sheets:
+            raise _fail(name, "工作簿中没有可读取的工作表：请使用 reportgen init --xlsx 生成的模板，或把表头改为“日期、类别、活动名称……”")
+        by_seq: dict[int, int] = {}
+        later = []
+        for title, kind, rows in sheets:
+            if kind == "info":
+                reader.info(title, rows)
+            elif kind is L.METRICS:
+                reader.metrics(title, rows)
+            elif kind is L.ACTIVITIES:
+                found = reader.activities(title, rows)
+                if not by_seq:
+                    by_seq = found
+            elif kind is L.QUANTITIES:
+                later.append((title, rows))
+            elif kind is L.HEADINGS:
+                reader.headings(title, rows)
+            else:
+                reader.plain_table(title, kind, rows)
+        for title, rows in later:
+            reader.quantities(title, rows, by_seq)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — damaged sheet XML surfaces lazily in read-only mode
+        raise _fail(name, f"工作簿内容已损坏，无法读取（{type(exc).__name__}）：请用 Excel 或 WPS 另存为 .xlsx 后再试") from None
+    finally:
+        wb.close()
+    if reader.findings:
+        raise InputError(reader.findings)
+    _locate_groups(reader)
+    return reader.finish(), reader.source
+
+
+def _locate_groups(reader: Reader) -> None:
+    """Missing whole sections (no 单位信息 sheet) still point somewhere useful."""
+    for key in ("unit", "period"):
+        reader.source.locations.setdefault((key,), Location(reader.name, cell=f"{L.INFO}!C{L.INFO_ROWS.index(next(r for r in L.INFO_ROWS if r.path[0] == key)) + 4}"))
+        reader.source.labels.setdefault((key,), {"unit": "单位信息", "period": "期间"}[key])
+
+
+def iter_paths(data: Any, prefix: tuple = ()) -> Iterator[tuple]:
+    """Every leaf path of ``data`` (used by tests to check the source map covers the data)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_paths(value, prefix + (key,))
+    elif isinstance(data, list) and data and isinstance(data[0], dict):
+        for i, value in enumerate(data):
+            yield from iter_paths(value, prefix + (i,))
+    else:
+        yield prefix

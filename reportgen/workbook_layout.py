@@ -1,0 +1,461 @@
+"""The workbook's columns, derived from the pydantic models: one spec shared by writer and reader.
+
+Which sheets exist, which model field each column holds, the kind of value (number, date, choice…),
+the dropdown choices (from the ``Literal`` types) and the input hints (from ``Field`` descriptions) all
+come from ``model.py``. The only things kept here are the Chinese names: a header per field, the
+aliases real ledgers use for it, and the order in which columns are laid out. A model field with no
+header here is an import-time error, so a field added to the model cannot silently miss the workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from . import model as m
+
+# ---------------------------------------------------------------- value kinds
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one field's value is written to and read from a cell."""
+
+    name: str  # text, int, decimal, date, bool, choice, list, keylist, choicelist
+    choices: tuple[str, ...] = ()
+    optional: bool = True
+
+    @property
+    def is_list(self) -> bool:
+        return self.name in ("list", "keylist", "choicelist")
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """Strip ``Annotated`` and ``| None``; return (bare type, optional)."""
+    optional = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = optional or len(args) < len(typing.get_args(annotation))
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation, optional
+
+
+def kind_of(annotation: Any) -> Kind:
+    bare, optional = _unwrap(annotation)
+    origin = typing.get_origin(bare)
+    if origin is Literal:
+        return Kind("choice", tuple(str(a) for a in typing.get_args(bare)), optional)
+    if origin is list:
+        inner, _ = _unwrap(typing.get_args(bare)[0])
+        if typing.get_origin(inner) is Literal:
+            return Kind("choicelist", tuple(typing.get_args(inner)), optional)
+        if inner is str and _is_key(typing.get_args(bare)[0]):
+            return Kind("keylist", (), optional)
+        if inner is str:
+            return Kind("list", (), optional)
+        raise TypeError(f"list of {inner!r} has no flat cell form")
+    if bare is bool:
+        return Kind("bool", ("是", "否"), optional)
+    if bare is int:
+        return Kind("int", (), optional)
+    if bare is Decimal:
+        return Kind("decimal", (), optional)
+    if bare is dt.date:
+        return Kind("date", (), optional)
+    if bare is str:
+        return Kind("text", (), optional)
+    raise TypeError(f"no cell form for {annotation!r}")
+
+
+def _is_key(annotation: Any) -> bool:
+    return any(getattr(meta, "pattern", None) for meta in typing.get_args(annotation)[1:]) or annotation is m.Key
+
+
+#: Values shown in Chinese in cells and dropdowns instead of the model's English literals.
+DISPLAY: dict[str, str] = {"exact": "精确值", "none": "无", "auto": "自动"}
+UNDISPLAY: dict[str, str] = {v: k for k, v in DISPLAY.items()}
+
+#: Common 量词/计量单位, offered (not enforced) as a dropdown for the free-text unit columns.
+MEASURE_WORDS: tuple[str, ...] = (
+    "人", "人次", "名", "户", "家", "次", "场", "期", "篇", "份", "面", "处", "个", "支", "块", "幅", "条", "件",
+    "项", "辆", "所", "座", "本", "册", "张", "小时", "天", "%", "元", "万元", "平方米", "米", "公里", "吨",
+)
+
+# ---------------------------------------------------------------- columns of list sheets
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list sheet. ``field`` is the model field; "" marks a computed, output-only column."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    kind: Kind = Kind("text")
+    hint: str = ""
+    required: bool = False
+    printed: bool = True
+    suggest: tuple[str, ...] = ()  # non-binding dropdown (measure words)
+
+    @property
+    def is_field(self) -> bool:
+        return not self.key.startswith("@")
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(DISPLAY.get(c, c) for c in self.kind.choices)
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet with one row per list item (activities, metrics, …)."""
+
+    name: str
+    path: tuple[str, ...]
+    model: type[BaseModel]
+    columns: tuple[Column, ...]
+    title: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None  # for 数量明细: the list its rows belong to (by 序号)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    @property
+    def printed(self) -> int:
+        """How many leading columns are printed (the rest are supplementary, for the round trip)."""
+        return sum(1 for c in self.columns if c.printed)
+
+
+SEQ = "@seq"
+PARENT = "@parent"
+COMPLETION = "@completion"
+CHANGE = "@change"
+STATUS = "@status"
+
+_SEQ_ALIASES = ("序号", "编号", "No", "No.", "序")
+
+#: key → (header, aliases, printed). Order here is column order; "@…" keys are not model fields.
+_Spec = dict[str, tuple[str, tuple[str, ...], bool]]
+
+_ACTIVITY: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "date": ("日期", ("活动日期", "开展日期", "时间", "活动时间", "开始日期", "日期（开始）"), True),
+    "theme": ("类别", ("所属类别", "工作方面", "所属工作方面", "测评项目", "所属测评项目", "项目类别"), True),
+    "title": ("活动名称", ("活动主题", "名称", "主题", "活动名称（主题）", "活动项目"), True),
+    "location": ("地点", ("活动地点", "地址", "开展地点"), True),
+    "attendance": ("参与人数/人次", ("参与人数", "参与人次", "人数", "人次", "参加人数", "参加人次", "参与人数（人次）"), True),
+    "content": ("主要内容", ("活动内容", "内容", "活动内容摘要", "活动情况", "活动详情", "内容摘要"), True),
+    "evidence": ("佐证材料", ("佐证", "佐证资料", "见证材料", "佐证材料（签到表/照片张数/文件名）", "图片资料"), True),
+    "kind": ("活动形式", ("活动类型", "活动类别", "形式"), False),
+    "end": ("结束日期", ("截止日期", "日期（结束）"), False),
+    "recurrence": ("频次", ("开展频次",), False),
+    "times": ("开展次数", ("次数", "期数", "场次"), False),
+    "festival": ("结合节日", ("节日",), False),
+    "organizer": ("组织单位", ("组织者", "主办单位", "组织单位（负责人）", "负责单位"), False),
+    "partners": ("协办单位", ("共建单位", "协办或共建单位", "参与单位"), False),
+    "participants": ("参与群体", ("参与对象", "服务对象"), False),
+    "attendance_unit": ("人数单位", ("参与人数单位",), False),
+    "spend": ("投入经费（元）", ("投入经费", "经费", "经费（元）", "投入资金"), False),
+    "outcome": ("取得效果", ("效果", "成效", "活动成效"), False),
+}
+
+_QUANTITY: _Spec = {
+    PARENT: ("活动序号", ("所属活动序号", "活动编号"), True),
+    "label": ("计量对象", ("对象", "名称"), True),
+    "value": ("数值", ("数量",), True),
+    "unit": ("计量单位", ("单位",), True),
+    "approx": ("近似写法", ("近似",), True),
+    "agg": ("口径", (), True),
+}
+
+_METRIC: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "theme": ("类别", ("测评项目", "所属类别", "工作方面", "所属工作方面", "项目类别"), True),
+    "label": ("指标名称", ("指标", "名称", "考核内容", "指标项目"), True),
+    "unit": ("计量单位", ("单位",), True),
+    "target": ("目标值", ("目标", "目标值（标准）", "任务目标"), True),
+    "value": ("完成值", ("指标值", "完成情况", "实际完成", "完成数"), True),
+    COMPLETION: ("完成率", (), True),
+    "previous": ("上期值", ("上年同期", "上年同期值", "上年值", "去年同期"), True),
+    CHANGE: ("同比", ("同比增减",), True),
+    STATUS: ("状态", ("完成状态", "是否达标"), True),
+    "owner": ("责任人", ("责任科室", "责任单位", "负责部门", "责任科室（责任人）"), True),
+    "evidence": ("佐证材料", ("佐证", "佐证资料", "见证材料"), True),
+    "note": ("备注", ("说明",), True),
+    "key": ("标识", ("key", "指标标识"), False),
+    "approx": ("近似写法", ("近似",), False),
+    "agg": ("口径", (), False),
+    "target_source": ("目标来源", (), False),
+    "lower_is_better": ("越低越好", ("数值越低越好",), False),
+    "base": ("占比基数", ("分母指标",), False),
+}
+
+_MECHANISM: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "name": ("制度名称", ("名称", "机制名称"), True),
+    "kind": ("类型", ("制度类型",), True),
+    "theme": ("所属方面", ("类别", "工作方面"), True),
+    "frequency": ("频次", (), True),
+    "parties": ("份数/覆盖单位数", ("份数", "覆盖单位数"), True),
+    "detail": ("具体做法", ("做法", "内容"), True),
+}
+
+_HONOUR: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "title": ("荣誉称号", ("荣誉", "称号", "荣誉名称"), True),
+    "level": ("级别", ("荣誉级别",), True),
+    "awarder": ("授予机关", ("授予单位", "颁发单位"), True),
+    "date": ("获得日期", ("日期", "授予日期"), True),
+    "recipient": ("获得者", ("获得人", "获奖者"), True),
+}
+
+_PROBLEM: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "label": ("问题概括", ("问题", "存在问题"), True),
+    "detail": ("具体表现", ("表现", "问题描述"), True),
+    "id": ("标识", ("问题标识", "id"), True),
+}
+
+_PLAN: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "label": ("措施概括", ("措施", "打算"), True),
+    "detail": ("具体做法", ("做法", "内容"), True),
+    "theme": ("所属方面", ("类别", "工作方面"), True),
+    "addresses": ("针对问题", ("针对问题标识",), True),
+    "year": ("计划年度", ("年度",), True),
+}
+
+_SUPERIOR: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "name": ("上级机关", ("名称",), True),
+    "relation": ("关系", (), True),
+}
+
+_DOCUMENT: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "title": ("文件标题", ("标题", "文件名称"), True),
+    "doc_no": ("文号", ("发文字号",), True),
+    "issuer": ("发文机关", ("发文单位",), True),
+    "date": ("印发日期", ("日期", "发文日期"), True),
+}
+
+_MEETING: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "name": ("会议名称", ("名称",), True),
+    "date": ("日期", ("会议日期",), True),
+    "participants": ("参会人数", ("人数",), True),
+}
+
+_PERSON: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "role": ("职务", (), True),
+    "name": ("姓名", (), True),
+}
+
+_HEADING: _Spec = {
+    "theme": ("工作方面", ("类别", "部分"), True),
+    "title": ("标题", ("自定义标题",), True),
+}
+
+
+class _HeadingRow(BaseModel):
+    """One entry of ``Report.headings`` (a dict), laid out as a row."""
+
+    theme: m.Theme
+    title: m.Text
+
+
+#: Fields a sheet does not hold as a column, and where they go instead.
+_ELSEWHERE = {(m.Activity, "quantities"): "数量明细", (m.Metric, "parts"): "其中行"}
+
+
+def _columns(model: type[BaseModel], spec: _Spec, measure: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    fields = model.model_fields
+    missing = [f for f in fields if f not in spec and (model, f) not in _ELSEWHERE]
+    unknown = [k for k in spec if not k.startswith("@") and k not in fields]
+    if missing or unknown:
+        raise RuntimeError(f"workbook layout of {model.__name__} out of date: missing {missing}, unknown {unknown}")
+    columns = []
+    for key, (header, aliases, printed) in spec.items():
+        if key.startswith("@"):
+            kind = Kind("int") if key in (SEQ, PARENT) else Kind("text") if key == STATUS else Kind("decimal")
+            columns.append(Column(key, header, aliases, kind, printed=printed))
+            continue
+        info = fields[key]
+        columns.append(Column(
+            key, header, aliases, kind_of(info.annotation), info.description or "",
+            info.is_required(), printed, MEASURE_WORDS if key in measure else (),
+        ))
+    return tuple(columns)
+
+
+ACTIVITIES = TableSheet("活动台账", ("activities",), m.Activity, _columns(m.Activity, _ACTIVITY), "创建工作活动台账",
+                        ("活动记录", "台账", "活动", "活动登记表", "创文台账"))
+QUANTITIES = TableSheet("数量明细", ("quantities",), m.Quantity, _columns(m.Quantity, _QUANTITY, ("unit",)),
+                        "活动数量明细", ("数量",), parent="活动台账")
+METRICS = TableSheet("指标完成情况表", ("metrics",), m.Metric, _columns(m.Metric, _METRIC, ("unit",)),
+                     "创建工作指标完成情况表", ("指标", "指标完成情况", "指标表", "指标完成表"))
+MECHANISMS = TableSheet("制度机制", ("mechanisms",), m.Mechanism, _columns(m.Mechanism, _MECHANISM), "制度机制清单",
+                        ("制度",))
+HONOURS = TableSheet("荣誉称号", ("honours",), m.Honour, _columns(m.Honour, _HONOUR), "所获荣誉", ("荣誉",))
+PROBLEMS = TableSheet("存在问题", ("problems",), m.Problem, _columns(m.Problem, _PROBLEM), "存在问题", ("问题",))
+PLANS = TableSheet("下一步打算", ("plans",), m.Plan, _columns(m.Plan, _PLAN), "下一步工作打算",
+                   ("工作打算", "打算", "下步打算"))
+SUPERIORS = TableSheet("上级机关", ("basis", "superiors"), m.Superior, _columns(m.Superior, _SUPERIOR), "上级机关")
+DOCUMENTS = TableSheet("依据文件", ("basis", "documents"), m.DocRef, _columns(m.DocRef, _DOCUMENT), "依据文件")
+MEETINGS = TableSheet("依据会议", ("basis", "meetings"), m.Meeting, _columns(m.Meeting, _MEETING), "依据会议")
+DEPUTIES = TableSheet("副组长", ("leadership", "deputies"), m.Person, _columns(m.Person, _PERSON), "领导小组副组长",
+                      ("领导小组副组长",))
+HEADINGS = TableSheet("部分标题", ("headings",), _HeadingRow, _columns(_HeadingRow, _HEADING), "自定义部分标题",
+                      ("自定义标题",))
+
+#: List sheets in workbook order (after 汇总 and 单位信息 … see SHEET_ORDER).
+TABLES: tuple[TableSheet, ...] = (
+    METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, HONOURS, PROBLEMS, PLANS, SUPERIORS, DOCUMENTS, MEETINGS,
+    DEPUTIES, HEADINGS,
+)
+
+SUMMARY = "汇总"
+INFO = "单位信息"
+CHOICES = "选项"  # hidden sheet holding dropdown lists
+INFO_ALIASES = ("基本信息", "单位基本信息", "单位情况")
+
+# ---------------------------------------------------------------- the 单位信息 key–value sheet
+
+
+@dataclass(frozen=True)
+class InfoRow:
+    path: tuple[str, ...]
+    group: str
+    label: str
+    kind: Kind
+    hint: str
+    required: bool
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+#: Chinese label of every scalar path of Report that is not in a list sheet. Paths come from the
+#: models (see ``_info_rows``); a path without a label here is an import-time error.
+_INFO_LABELS: dict[str, tuple[str, str]] = {
+    "kind": ("文稿", "文种"),
+    "title": ("文稿", "自定义标题"),
+    "unit.name": ("单位", "单位全称"),
+    "unit.type": ("单位", "单位类型"),
+    "unit.short_name": ("单位", "单位简称"),
+    "unit.parent": ("单位", "上级单位"),
+    "unit.city": ("单位", "所在城市"),
+    "unit.profile.area": ("单位概况", "面积"),
+    "unit.profile.households": ("单位概况", "户数"),
+    "unit.profile.population": ("单位概况", "人口数"),
+    "unit.profile.subdivisions": ("单位概况", "下辖单元"),
+    "unit.profile.staff": ("单位概况", "职工人数"),
+    "unit.profile.description": ("单位概况", "其他概况"),
+    "period.year": ("期间", "年度"),
+    "period.type": ("期间", "期间类型"),
+    "period.quarter": ("期间", "季度"),
+    "period.month": ("期间", "月份"),
+    "period.start": ("期间", "起始日期"),
+    "period.end": ("期间", "截止日期"),
+    "period.as_of": ("期间", "数据截至日期"),
+    "period.label": ("期间", "期间说法"),
+    "campaign.level": ("创建活动", "创建级别"),
+    "campaign.kind": ("创建活动", "创建类型"),
+    "campaign.verb": ("创建活动", "创建说法"),
+    "campaign.alias": ("创建活动", "本地简称"),
+    "campaign.city": ("创建活动", "创建城市"),
+    "basis.ideology": ("依据", "指导思想"),
+    "basis.standard": ("依据", "对照标准"),
+    "basis.goals": ("依据", "目标愿景"),
+    "basis.occasion": ("依据", "契机"),
+    "leadership.name": ("领导小组", "领导小组名称"),
+    "leadership.leader.role": ("领导小组", "组长职务"),
+    "leadership.leader.name": ("领导小组", "组长姓名"),
+    "leadership.members": ("领导小组", "成员构成"),
+    "leadership.office": ("领导小组", "办公室所在部门"),
+    "leadership.office_head.role": ("领导小组", "办公室主任职务"),
+    "leadership.office_head.name": ("领导小组", "办公室主任姓名"),
+    "leadership.established": ("领导小组", "成立日期"),
+    "leadership.meetings": ("领导小组", "领导小组会议次数"),
+    "closing.style": ("结尾与落款", "结尾写法"),
+    "closing.goal": ("结尾与落款", "结尾目标"),
+    "signature.unit": ("结尾与落款", "落款单位"),
+    "signature.date": ("结尾与落款", "成文日期"),
+    "themes": ("版式", "各部分顺序"),
+    "list_style": ("版式", "条目写法"),
+    "attach_indicators": ("版式", "附指标完成情况表"),
+}
+
+_TABLE_PATHS = {t.path for t in TABLES if not t.parent}
+
+
+def _info_rows(model: type[BaseModel], prefix: tuple[str, ...], required: bool) -> list[InfoRow]:
+    rows = []
+    for name, info in model.model_fields.items():
+        path = prefix + (name,)
+        if path in _TABLE_PATHS:
+            continue
+        bare, _ = _unwrap(info.annotation)
+        if isinstance(bare, type) and issubclass(bare, BaseModel):
+            rows += _info_rows(bare, path, required and info.is_required())
+            continue
+        dotted = ".".join(path)
+        if dotted not in _INFO_LABELS:
+            raise RuntimeError(f"workbook layout: no 单位信息 label for {dotted}")
+        group, label = _INFO_LABELS[dotted]
+        rows.append(InfoRow(path, group, label, kind_of(info.annotation), info.description or "",
+                            required and info.is_required()))
+    return rows
+
+
+INFO_ROWS: tuple[InfoRow, ...] = tuple(_info_rows(m.Report, (), True))
+if {r.dotted for r in INFO_ROWS} != set(_INFO_LABELS):
+    raise RuntimeError(f"workbook layout: stale 单位信息 labels {set(_INFO_LABELS) - {r.dotted for r in INFO_ROWS}}")
+
+#: Nested optional models that exist only when one of their cells is filled.
+OPTIONAL_GROUPS: tuple[tuple[str, ...], ...] = (("unit", "profile"), ("leadership",), ("leadership", "office_head"))
+
+# ---------------------------------------------------------------- headers
+
+
+def normalize_header(text: Any) -> str:
+    """Header text as compared: no spaces, line breaks, required marks or full-width parentheses."""
+    text = str(text or "")
+    text = re.sub(r"[\s\u3000*＊:：]", "", text)
+    return text.replace("(", "（").replace(")", "）").lower()
+
+
+def header_names(column: Column) -> set[str]:
+    names = {normalize_header(column.header), *(normalize_header(a) for a in column.aliases)}
+    bare = re.sub(r"（[^）]*）$", "", normalize_header(column.header))
+    names.add(bare)
+    return {n for n in names if n}
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: a CJK/full-width character counts as two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+__all__ = [
+    "ACTIVITIES", "CHANGE", "CHOICES", "COMPLETION", "Column", "DISPLAY", "INFO", "INFO_ROWS", "InfoRow", "Kind",
+    "MEASURE_WORDS", "METRICS", "OPTIONAL_GROUPS", "PARENT", "QUANTITIES", "SEQ", "STATUS", "SUMMARY", "TABLES",
+    "TableSheet", "UNDISPLAY", "header_names", "kind_of", "normalize_header", "text_width",
+]
