@@ -239,12 +239,14 @@ def build_many(
     on_result: Callable[[UnitResult], None] | None = None,
     summarise: bool = True,
     max_tasks_per_child: int | None = None,
+    task: Callable[[Path], UnitResult] | None = None,
 ) -> list[UnitResult]:
     """Build every path into ``outdir`` with ``jobs`` worker processes; results in input order.
 
     ``on_result`` is called in the parent as each unit finishes (for progress bars). With ``jobs``
     of 1 everything runs in-process. Raises KeyboardInterrupt after cancelling what had not
-    started and letting running units finish (so only complete files are left).
+    started and letting running units finish (so only complete files are left). ``task`` replaces
+    the worker function (a picklable, module-level callable; for tests of crashing workers).
     """
     from .pipeline import Options
 
@@ -294,7 +296,7 @@ def build_many(
             while queue or running:
                 while queue and len(running) < window:
                     index = queue.popleft()
-                    running[pool.submit(_work, paths[index])] = index
+                    running[pool.submit(task or _work, paths[index])] = index
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     index = running.pop(future)

@@ -1,0 +1,103 @@
+"""The roll-up for the superior office: 汇总.xlsx (rows, totals, ranking, chart) and the 汇总 summary."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from reportgen import lint
+from reportgen.cli import app
+from reportgen.loaders import load_report
+from reportgen.rollup import compose_rollup, ranked, summarise, workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+MINIMAL = (ROOT / "examples" / "minimal.yaml").read_text(encoding="utf-8")
+
+
+def _unit(folder: Path, stem: str, name: str, volunteers: int, target: int = 400) -> Path:
+    text = (MINIMAL.replace("青枫市东湖区柳荫街道竹园社区", name)
+            .replace("{name: " + name, "{parent: 柳荫街道办事处, name: " + name)
+            .replace("value: 420, unit: 人, target: 400", f"value: {volunteers}, unit: 人, target: {target}"))
+    path = folder / f"{stem}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def summaries(tmp_path: Path):
+    units = [("a", "柳荫街道竹园社区", 300), ("b", "柳荫街道桃源社区", 500), ("c", "柳荫街道杏林社区", 420)]
+    return [summarise(load_report(_unit(tmp_path, s, n, v))[0], tmp_path / f"{s}.yaml") for s, n, v in units]
+
+
+def test_ranking_by_attainment_then_completion(summaries):
+    order = [(rank, s.display_name) for rank, s in ranked(summaries)]
+    assert order == [(1, "柳荫街道桃源社区"), (2, "柳荫街道杏林社区"), (3, "柳荫街道竹园社区")]
+
+
+def test_workbook_rows_totals_and_chart(summaries):
+    wb = load_workbook(io.BytesIO(workbook(summaries)))
+    assert wb.sheetnames == ["单位汇总", "指标明细", "指标合计"]
+    ws = wb["单位汇总"]
+    assert ws["A1"].value.startswith("柳荫街道办事处")
+    assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["柳荫街道桃源社区", "柳荫街道杏林社区", "柳荫街道竹园社区"]
+    total = [c.value for c in ws[6]]
+    assert total[0] == "合计" and total[4] == 9 and total[5] == 3 * (85 + 60 + 70)  # numbers, not text
+    assert total[8] == 3 and total[9] == 2 and abs(total[10] - 2 / 3) < 1e-9
+    assert ws.cell(5, 11).value == 0 and ws.cell(5, 11).number_format == "0.0%"
+    assert len(ws._charts) == 1
+    detail = wb["指标明细"]
+    assert detail.max_row == 2 + 3 * 2  # one row per unit per indicator
+    volunteers = [r for r in detail.iter_rows(min_row=3, values_only=True) if r[3] == "注册志愿者"]
+    assert sorted(r[6] for r in volunteers) == [300, 420, 500]
+    totals = {r[1]: r for r in wb["指标合计"].iter_rows(min_row=3, values_only=True)}
+    assert totals["注册志愿者"][4] == 1220 and totals["注册志愿者"][9] == 2
+    assert totals["清理卫生死角"][4] == 3 * 28
+
+
+def test_workbook_is_reproducible_and_keeps_formula_text_as_text(summaries):
+    summaries[0].honours = ["=HYPERLINK(\"x\")"]
+    first, second = workbook(summaries), workbook(summaries)
+    assert first == second
+    ws = load_workbook(io.BytesIO(first))["单位汇总"]
+    cell = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert cell.data_type == "s"
+
+
+def test_summary_document_reads_as_a_report(summaries):
+    document = compose_rollup(summaries)
+    assert lint.check(document) == []
+    text = document.plain_text()
+    assert document.title_lines[0].startswith("柳荫街道办事处")
+    assert "3个社区" in text
+    assert "共组织开展各类创建活动9项" in text or "累计开展创建活动9项" in text
+    assert "参与群众645人次" in text or "覆盖群众645人次" in text
+    assert [h.number for h in document.headings() if h.level == 1] == ["一、", "二、", "三、"]
+    assert "达标率低于60%" in text  # 竹园 missed its one target
+    assert document.attachments[0].blocks[0].rows[0][:2] == ("1", "柳荫街道桃源社区")
+    assert document.signature is not None and document.signature.unit == "柳荫街道办事处"
+
+
+def test_examples_roll_up_without_lint_findings():
+    summaries = [summarise(load_report(p)[0], p) for p in EXAMPLES]
+    document = compose_rollup(summaries, name="东湖区文明办")
+    assert lint.check(document) == []
+    assert "东湖区文明办" in document.title
+
+
+def test_rollup_command_writes_only_the_rollup(tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _unit(folder, "a", "柳荫街道竹园社区", 300)
+    _unit(folder, "b", "柳荫街道桃源社区", 500)
+    (folder / "broken.yaml").write_text("unit: {name: 社区}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["rollup", str(folder), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert "broken.yaml" in result.output
+    assert sorted(p.name for p in out.iterdir() if p.suffix != ".docx") == ["汇总.md", "汇总.xlsx"]
+    assert not (out / "a.md").exists()
