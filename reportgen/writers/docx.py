@@ -52,7 +52,7 @@ PAGE_EVEN = ("GwPageEven", "公文页码（偶数页）")
 #: 附件说明 starts with “附件：” (three characters); wrapped lines align with the name after it.
 NOTE_PREFIX_CHARS = 3
 #: Left + right cell margins (Word's default 0.19 cm each) plus a little air, in twips.
-CELL_PADDING = 300
+CELL_PADDING = 240
 #: Columns whose widest cell is at most this many 字 (序号, 单位) are centred.
 NARROW_COLUMN = 2
 
@@ -200,8 +200,9 @@ class _Writer:
     def column_widths(self, table: Table) -> list[int]:
         """Twips per column: each column's widest text plus the cell margins, fitted to the 版心.
 
-        When the table is too wide only the widest columns give way (they wrap), so numbers and short
-        columns such as 序号 stay on one line; spare width is shared out in proportion.
+        When the table is too wide, only text columns give way (they wrap, widest first), so numbers
+        stay on one line; if that is not enough, every column shrinks in proportion. Spare width is
+        shared out in proportion.
         """
         size = self.profile.fonts.table.size * 20
         wanted = []
@@ -209,11 +210,13 @@ class _Writer:
             widest = max([text_width(column.name), *(text_width(row[i]) for row in table.rows)])
             wanted.append(widest * size + CELL_PADDING)
         total = self.profile.text_width
-        if sum(wanted) > total:
+        fixed = sum(w for w, c in zip(wanted, table.columns) if c.numeric)
+        if sum(wanted) > total and fixed < total:
+            floor = 2 * size + CELL_PADDING  # a text column keeps at least two characters a line
             cap = max(wanted)
-            while sum(min(w, cap) for w in wanted) > total:
+            while cap > floor and fixed + sum(min(w, cap) for w, c in zip(wanted, table.columns) if not c.numeric) > total:
                 cap -= 10
-            wanted = [min(w, cap) for w in wanted]
+            wanted = [w if c.numeric else min(w, cap) for w, c in zip(wanted, table.columns)]
         widths = [math.floor(w * total / sum(wanted)) for w in wanted]
         widths[-1] += total - sum(widths)
         return widths
