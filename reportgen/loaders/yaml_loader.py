@@ -196,6 +196,8 @@ def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
         raise InputError([Finding(where, format_path(exc.path), exc.message)]) from None
     except RecursionError:
         raise InputError([Finding(Location(name), "", "嵌套层次过深：请检查缩进")]) from None
+    if data is None:  # only "---" or "~": nothing was filled in
+        raise InputError([Finding(Location(name), "", "文件是空的：请先用 reportgen init 生成示例再修改")])
     if not isinstance(data, dict):
         raise InputError([Finding(Location(name, 1, 1), "", "文件应由若干“字段: 值”组成：请参照 reportgen init 生成的示例")])
     return data, source
