@@ -1,0 +1,313 @@
+"""Cross-field rules: each one is tested for the exact path, message and severity it reports."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from reportgen import rules
+from reportgen.errors import InputError
+from reportgen.loaders import load_report
+from reportgen.model import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+BASE = {"unit": {"name": "槐树里社区", "type": "社区"}, "period": {"year": 2024, "type": "全年"}}
+HALF = "2024年1月1日至2024年6月30日"
+YEAR = "2024年1月1日至2024年12月31日"
+
+
+def check(**fields) -> list[tuple]:
+    data = copy.deepcopy(BASE)
+    data.update(fields)
+    return rules.check(Report.model_validate(data))
+
+
+def metric(label="志愿者", value=100, unit="人", **extra) -> dict:
+    return {"label": label, "theme": "志愿服务", "value": value, "unit": unit, **extra}
+
+
+# ---------------------------------------------------------------- examples
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_pass_every_rule_without_warnings(path):
+    report, warnings = load_report(path)
+    assert rules.check(report) == []
+    assert warnings == []
+
+
+def test_there_are_at_least_four_rich_examples():
+    names = {p.name for p in EXAMPLES}
+    assert {"shequ-2024-shangbannian.yaml", "zhen-2024-quannian.yaml", "yiyuan-2024-quannian.yaml",
+            "ju-2024-quannian.yaml"} <= names
+
+
+# ---------------------------------------------------------------- parts
+
+
+def test_parts_must_add_up_to_an_exact_value():
+    parts = [{"label": "党员", "value": 40}, {"label": "青年", "value": 50}]
+    assert check(metrics=[metric(value=100, parts=parts)]) == [
+        (("metrics", 0, "parts"), "各分项合计 90人，与完成值 100人对不上：请核对分项或完成值", "error")
+    ]
+
+
+def test_parts_that_add_up_pass_including_decimals():
+    parts = [{"label": "宣传", "value": 16.8}, {"label": "整治", "value": 40.8}, {"label": "其他", "value": 0.1}]
+    assert check(metrics=[metric(value=57.7, unit="万元", parts=parts)]) == []
+
+
+def test_parts_above_the_value_are_wrong_too():
+    parts = [{"label": "党员", "value": 60}, {"label": "青年", "value": 50}]
+    assert check(metrics=[metric(value=100, parts=parts)]) == [
+        (("metrics", 0, "parts"), "各分项合计 110人，与完成值 100人对不上：请核对分项或完成值", "error")
+    ]
+
+
+@pytest.mark.parametrize("approx", ["余", "多", "超过", "以上"])
+def test_parts_of_an_over_approximation_may_exceed_but_not_fall_short(approx):
+    over = [{"label": "a", "value": 60}, {"label": "b", "value": 50}]
+    short = [{"label": "a", "value": 40}, {"label": "b", "value": 50}]
+    assert check(metrics=[metric(value=100, approx=approx, parts=over)]) == []
+    assert check(metrics=[metric(value=100, approx=approx, parts=short)]) == [
+        (("metrics", 0, "parts"), "各分项合计 90人，与完成值 100人对不上：请核对分项或完成值", "error")
+    ]
+
+
+@pytest.mark.parametrize("approx", ["近", "约"])
+def test_parts_of_a_near_value_are_not_checked(approx):
+    short = [{"label": "a", "value": 40}, {"label": "b", "value": 50}]
+    assert check(metrics=[metric(value=100, approx=approx, parts=short)]) == []
+
+
+# ---------------------------------------------------------------- shares
+
+
+def test_share_of_a_comparable_base_passes():
+    ms = [metric("常住人口", 8460, key="pop"), metric("注册志愿者", 1236, "名", base="pop"),
+          metric("总户数", 3120, "户", key="hh"), metric("文明家庭", 46, "家", base="hh")]
+    assert check(metrics=ms) == []
+
+
+def test_person_times_over_persons_is_refused():
+    ms = [metric("常住人口", 8460, key="pop"), metric("服务群众", 2600, "人次", base="pop")]
+    assert check(metrics=ms) == [
+        (("metrics", 1, "base"),
+         "“服务群众”以“人次”计，“常住人口”以“人”计，不能相除求占比：请选择同一计量单位的指标作分母", "error")
+    ]
+
+
+@pytest.mark.parametrize(("unit", "base_unit"), [("人", "人次"), ("户", "人"), ("%", "人"), ("万元", "元")])
+def test_incomparable_units(unit, base_unit):
+    ms = [metric("基数", 1000, base_unit, key="b"), metric("分子", 10, unit, base="b")]
+    assert check(metrics=ms) == [
+        (("metrics", 1, "base"),
+         f"“分子”以“{unit}”计，“基数”以“{base_unit}”计，不能相除求占比：请选择同一计量单位的指标作分母", "error")
+    ]
+
+
+def test_share_over_100_percent_is_refused():
+    ms = [metric("在职职工", 120, key="staff"), metric("注册志愿者", 151, base="staff")]
+    assert check(metrics=ms) == [
+        (("metrics", 1, "base"), "“注册志愿者”（151）大于分母“在职职工”（120），占比会超过 100%：请核对数字或换一个分母", "error")
+    ]
+
+
+def test_unknown_base():
+    assert check(metrics=[metric(base="population")]) == [
+        (("metrics", 0, "base"), "找不到 key 为“population”的指标：占比的分母须是另一项指标的 key", "error")
+    ]
+
+
+def test_metric_cannot_be_its_own_base():
+    assert check(metrics=[metric(key="v", base="v")]) == [
+        (("metrics", 0, "base"), "指标不能以自己为占比基数", "error")
+    ]
+
+
+def test_duplicate_metric_keys():
+    ms = [metric("常住人口", 8460, key="pop"), metric("户籍人口", 7900, key="pop")]
+    assert check(metrics=ms) == [
+        (("metrics", 0, "key"), "标识“pop”被多个指标使用：每个指标的 key 应不同", "error"),
+        (("metrics", 1, "key"), "标识“pop”被多个指标使用：每个指标的 key 应不同", "error"),
+    ]
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_activity_before_the_period():
+    found = check(period={"year": 2024, "type": "上半年"},
+                  activities=[{"theme": "环境卫生", "title": "大扫除", "date": "2023-12-31"}])
+    assert found == [
+        (("activities", 0, "date"), f"活动日期 2023-12-31 不在本期（{HALF}）内：请核对日期或删去这项活动", "error")
+    ]
+
+
+def test_activity_after_the_period():
+    found = check(period={"year": 2024, "type": "上半年"},
+                  activities=[{"theme": "环境卫生", "title": "大扫除", "date": "2024-07-01"}])
+    assert found == [
+        (("activities", 0, "date"), f"活动日期 2024-07-01 不在本期（{HALF}）内：请核对日期或删去这项活动", "error")
+    ]
+
+
+def test_first_and_last_day_are_inside():
+    acts = [{"theme": "环境卫生", "title": "元旦", "date": "2024-01-01"},
+            {"theme": "环境卫生", "title": "年末", "date": "2024-12-31", "end": "2024-12-31"}]
+    assert check(activities=acts) == []
+
+
+def test_activity_end_before_start():
+    acts = [{"theme": "环境卫生", "title": "整治", "date": "2024-05-10", "end": "2024-05-01"}]
+    assert check(activities=acts) == [(("activities", 0, "end"), "结束日期早于开始日期：请核对", "error")]
+
+
+def test_activity_end_after_the_period():
+    acts = [{"theme": "环境卫生", "title": "整治", "date": "2024-12-20", "end": "2025-01-05"}]
+    assert check(activities=acts) == [(("activities", 0, "end"), f"结束日期不在本期（{YEAR}）内：请核对", "error")]
+
+
+def test_as_of_outside_the_period():
+    assert check(period={"year": 2024, "type": "上半年", "as_of": "2024-07-31"}) == [
+        (("period", "as_of"), f"数据截至日期不在本期（{HALF}）内：请核对", "error")
+    ]
+
+
+def test_period_end_before_start():
+    assert check(period={"year": 2024, "type": "阶段", "start": "2024-06-01", "end": "2024-05-01"}) == [
+        (("period", "end"), "截止日期早于起始日期：请核对", "error")
+    ]
+
+
+def test_signature_before_the_period():
+    assert check(signature={"date": "2023-12-30"}) == [(("signature", "date"), "成文日期早于本期开始：请核对", "error")]
+
+
+def test_signature_after_the_period_is_normal():
+    assert check(signature={"date": "2025-01-06"}) == []
+
+
+# ---------------------------------------------------------------- plans
+
+
+def test_full_year_plan_must_be_for_the_next_year():
+    plans = [{"label": "加大宣传", "year": 2024}, {"label": "完善机制", "year": 2025}, {"label": "再上台阶", "year": 2026}]
+    assert check(plans=plans) == [
+        (("plans", 0, "year"), "计划年度 2024 不对：本期是2024年，下一步打算应写 2025 年", "error"),
+        (("plans", 2, "year"), "计划年度 2026 不对：本期是2024年，下一步打算应写 2025 年", "error"),
+    ]
+
+
+def test_half_year_plan_may_be_for_this_or_next_year():
+    plans = [{"label": "a", "year": 2024}, {"label": "b", "year": 2025}, {"label": "c", "year": 2023}]
+    assert check(period={"year": 2024, "type": "上半年"}, plans=plans) == [
+        (("plans", 2, "year"), "计划年度 2023 不对：本期是2024年，下一步打算应写 2024、2025 年", "error")
+    ]
+
+
+def test_plan_addressing_an_unknown_problem():
+    problems = [{"id": "funds", "label": "经费紧张"}, {"label": "阵地不足"}]
+    plans = [{"label": "拓宽经费渠道", "addresses": ["funds", "publicity"]}, {"label": "建设阵地", "addresses": ["p2"]}]
+    assert check(problems=problems, plans=plans) == [
+        (("plans", 0, "addresses", 1), "找不到 id 为“publicity”的问题：可用的有 funds、p2", "error")
+    ]
+
+
+def test_plan_addressing_a_problem_when_there_are_none():
+    assert check(plans=[{"label": "加大宣传", "addresses": ["p1"]}]) == [
+        (("plans", 0, "addresses", 0), "找不到 id 为“p1”的问题：可用的有 （尚未填写问题）", "error")
+    ]
+
+
+def test_unaddressed_problem_is_a_warning_once_plans_link_problems():
+    problems = [{"id": "a", "label": "宣传不足"}, {"id": "b", "label": "经费紧张"}]
+    assert check(problems=problems, plans=[{"label": "加大宣传", "addresses": ["a"]}]) == [
+        (("problems", 1), "问题“经费紧张”没有对应的下一步措施", "warning")
+    ]
+    # Plans that link nothing: no warnings (the unit did not opt into linking).
+    assert check(problems=problems, plans=[{"label": "加大宣传"}]) == []
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def test_duplicate_honours_even_with_different_quotes():
+    honours = [{"title": "青枫市“文明社区”", "level": "市级"}, {"title": "“青枫市“文明社区””", "level": "市级"}]
+    found = check(honours=honours)
+    assert found == [(("honours", 1), "荣誉“青枫市“文明社区”重复填写：请删去重复的一项", "error")]
+
+
+def test_duplicate_honours_plain():
+    honours = [{"title": "平安社区"}, {"title": "文明社区"}, {"title": "平安社区"}]
+    assert check(honours=honours) == [(("honours", 2), "荣誉“平安社区”重复填写：请删去重复的一项", "error")]
+
+
+def test_same_title_at_different_levels_or_recipients_is_not_a_duplicate():
+    honours = [{"title": "文明单位", "level": "市级"}, {"title": "文明单位", "level": "省级"},
+               {"title": "文明单位", "level": "市级", "recipient": "门诊部"}]
+    assert check(honours=honours) == []
+
+
+def test_duplicate_problem_ids():
+    problems = [{"id": "funds", "label": "经费紧张"}, {"id": "funds", "label": "资金不足"}]
+    assert check(problems=problems) == [
+        (("problems", 0, "id"), "问题 id“funds”重复：每个问题的 id 应不同", "error"),
+        (("problems", 1, "id"), "问题 id“funds”重复：每个问题的 id 应不同", "error"),
+    ]
+
+
+# ---------------------------------------------------------------- located, all at once
+
+
+def test_rule_findings_are_located_and_reported_together(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("r.yaml").write_text(
+        "unit: {name: 槐树里社区, type: 社区}\n"         # 1
+        "period: {year: 2024, type: 全年}\n"             # 2
+        "metrics:\n"                                     # 3
+        "  - key: pop\n"                                 # 4
+        "    label: 常住人口\n"                          # 5
+        "    theme: 志愿服务\n"                          # 6
+        "    value: 8460\n"                              # 7
+        "    unit: 人\n"                                 # 8
+        "  - label: 服务群众\n"                          # 9
+        "    theme: 志愿服务\n"                          # 10
+        "    value: 2600\n"                              # 11
+        "    unit: 人次\n"                               # 12
+        "    base: pop\n"                                # 13
+        "activities:\n"                                  # 14
+        "  - {theme: 环境卫生, title: 大扫除, date: 2023-12-30}\n"  # 15
+        "plans:\n"                                       # 16
+        "  - label: 加大宣传\n"                          # 17
+        "    year: 2024\n",                              # 18
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        load_report(Path("r.yaml"))
+    assert [str(f) for f in info.value.findings] == [
+        "r.yaml:13:11 metrics[1].base：“服务群众”以“人次”计，“常住人口”以“人”计，不能相除求占比：请选择同一计量单位的指标作分母",
+        f"r.yaml:15:37 activities[0].date：活动日期 2023-12-30 不在本期（{YEAR}）内：请核对日期或删去这项活动",
+        "r.yaml:18:11 plans[0].year：计划年度 2024 不对：本期是2024年，下一步打算应写 2025 年",
+    ]
+
+
+def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("r.yaml").write_text(
+        "unit: {name: 槐树里社区, type: 社区}\n"
+        "period: {year: 2024}\n"
+        "problems:\n"
+        "  - {id: a, label: 宣传不足}\n"
+        "  - {id: b, label: 经费紧张}\n"
+        "plans:\n"
+        "  - {label: 加大宣传, addresses: [a]}\n",
+        encoding="utf-8",
+    )
+    report, warnings = load_report(Path("r.yaml"))
+    assert [str(w) for w in warnings] == ["r.yaml:5:5 problems[1]：提示：问题“经费紧张”没有对应的下一步措施"]
+    assert len(report.problems) == 2
