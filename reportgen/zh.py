@@ -152,7 +152,8 @@ def book(title: str) -> str:
 def honour(title: str, level: str | None = None) -> str:
     """The level sits outside the quotes: 安徽省“文明单位”. A title the user already quoted is kept."""
     if "“" in title or '"' in title:
-        return fullwidth(title) if level is None or title.startswith(level) else f"{level}{fullwidth(title)}"
+        prefixed = not title.lstrip().startswith(("“", '"'))  # 青枫市“…”: the place is already there
+        return fullwidth(title) if level is None or prefixed else f"{level}{fullwidth(title)}"
     return f"{level or ''}{quoted(title)}"
 
 
