@@ -304,12 +304,12 @@ def _columns(model: type[BaseModel], spec: _Spec, measure: tuple[str, ...] = ())
     return tuple(columns)
 
 
-ACTIVITIES = TableSheet("活动台账", ("activities",), m.Activity, _columns(m.Activity, _ACTIVITY), "创建工作活动台账",
+ACTIVITIES = TableSheet("活动台账", ("activities",), m.Activity, _columns(m.Activity, _ACTIVITY), "工作活动台账",
                         ("活动记录", "台账", "活动", "活动登记表", "创文台账"))
 QUANTITIES = TableSheet("数量明细", ("quantities",), m.Quantity, _columns(m.Quantity, _QUANTITY, ("unit",)),
                         "活动数量明细", ("数量",), parent="活动台账")
 METRICS = TableSheet("指标完成情况表", ("metrics",), m.Metric, _columns(m.Metric, _METRIC, ("unit",)),
-                     "创建工作指标完成情况表", ("指标", "指标完成情况", "指标表", "指标完成表"))
+                     "工作指标完成情况表", ("指标", "指标完成情况", "指标表", "指标完成表"))
 MECHANISMS = TableSheet("制度机制", ("mechanisms",), m.Mechanism, _columns(m.Mechanism, _MECHANISM), "制度机制清单",
                         ("制度",))
 HONOURS = TableSheet("荣誉称号", ("honours",), m.Honour, _columns(m.Honour, _HONOUR), "所获荣誉", ("荣誉",))

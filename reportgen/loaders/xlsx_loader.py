@@ -193,7 +193,7 @@ def to_date(raw: Any) -> Any:
         if 1 <= raw < 2958466:
             return (_EXCEL_EPOCH + dt.timedelta(days=int(raw))).date()
         return raw
-    text = _numeric_text(str(raw))
+    text = str(raw).translate(_FULL_WIDTH).strip()
     match = _DATE.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
     if match:
         try:

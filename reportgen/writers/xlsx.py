@@ -363,7 +363,8 @@ def table_sheet(book: Book, spec: L.TableSheet, rows: list[list[tuple[Any, str]]
 
 
 def _head(report: Report, spec: L.TableSheet) -> tuple[str, str, str]:
-    return (f"{report.unit.name}{figures.period_label(report)}{spec.title}", report.unit.name,
+    topic = report.campaign.phrase if spec in (L.METRICS, L.ACTIVITIES) else ""
+    return (f"{report.unit.name}{figures.period_label(report)}{topic}{spec.title}", report.unit.name,
             zh.cn_date(report.signature_date))
 
 
@@ -678,7 +679,8 @@ def fill_in_workbook(unit_type: str = "社区") -> bytes:
                     rows += [_part_cells(spec, item, part, part.value) for part in item.parts]
                     for cells in rows[1:]:
                         cells[0] = ("示例", "rg_center")
-        ws = table_sheet(book, spec, rows, (spec.title, "", ""), spare=1000)
+        title = ("创建文明城市" if spec in (L.METRICS, L.ACTIVITIES) else "") + spec.title
+        ws = table_sheet(book, spec, rows, (title, "", ""), spare=1000)
         for r in range(FIRST_ROW, FIRST_ROW + len(rows)):
             for c in range(1, len(spec.columns) + 1):
                 cell = ws.cell(row=r, column=c)
