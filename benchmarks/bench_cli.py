@@ -1,0 +1,58 @@
+"""Command-line start-up: ``reportgen --help`` (< 0.3 s) and one ``reportgen build`` of an example (< 1 s wall).
+
+Each is run as a fresh process, as a user would, several times; medians and minimums printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import largest_example, machine, verdict
+
+HELP_TARGET = 0.3
+BUILD_TARGET = 1.0
+
+
+def reportgen_command() -> list[str]:
+    exe = Path(sys.executable).parent / "reportgen"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "reportgen.cli"]
+
+
+def wall(args: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(args)} failed: {done.stderr.decode()[-500:]}")
+    return times
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    cmd = reportgen_command()
+    example = largest_example()
+    out = Path(tempfile.mkdtemp(prefix="rg-cli-"))
+    print(f"# CLI wall time, fresh process each run ({args.runs} runs) — {machine()}")
+    helps = wall(cmd + ["--help"], args.runs)
+    builds = wall(cmd + ["build", str(example), "-o", str(out)], args.runs)
+    shutil.rmtree(out, ignore_errors=True)
+    h, b = statistics.median(helps), statistics.median(builds)
+    print(f"reportgen --help: median {h:.3f} s (min {min(helps):.3f} s); target < {HELP_TARGET} s: {verdict(h < HELP_TARGET)}")
+    print(f"reportgen build {example.name} (.docx+.xlsx+.md): median {b:.3f} s (min {min(builds):.3f} s); "
+          f"target < {BUILD_TARGET} s: {verdict(b < BUILD_TARGET)}")
+    return {"help": h, "build": b}
+
+
+if __name__ == "__main__":
+    main()
