@@ -1,0 +1,437 @@
+"""Composition: examples compose linter-clean; numbering, dropping and clause omission; determinism;
+variety between units; title breaking; and a property test over random valid reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen import lint, rules
+from reportgen.compose import break_title, compose, load_pack
+from reportgen.document import Heading, Paragraph
+from reportgen.loaders import load_report
+from reportgen.model import SELF_REFERENCE, THEMES, Report
+from reportgen.writers import markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+PACK = load_pack()
+
+
+def _example(name: str) -> Report:
+    return load_report(ROOT / "examples" / name)[0]
+
+
+def _data(name: str) -> dict:
+    return yaml.safe_load((ROOT / "examples" / name).read_text(encoding="utf-8"))
+
+
+def _compose(report: Report):
+    return compose(report, pack=PACK)
+
+
+def _texts(document) -> list[str]:
+    return [b.text for b in document.blocks if isinstance(b, Paragraph)]
+
+
+def _headings(document, level: int | None = None) -> list[Heading]:
+    return [b for b in document.blocks if isinstance(b, Heading) and (level is None or b.level == level)]
+
+
+def _sentences(document) -> set[str]:
+    """Body sentences of 8 characters or more (opening, sections and closing)."""
+    return {s.strip() for t in _texts(document) for s in re.split(r"(?<=[。！？；])", t) if len(s.strip()) >= 8}
+
+
+# ---------------------------------------------------------------- examples
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_composes_linter_clean(path):
+    document = _compose(load_report(path)[0])
+    assert lint.check(document) == []
+    assert document.blocks
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_theme_with_data_gets_a_section(path):
+    report = load_report(path)[0]
+    document = _compose(report)
+    with_data = {a.theme for a in report.activities} | {m.theme for m in report.mechanisms}
+    headings = {h.text for h in _headings(document)}
+    for theme in with_data:
+        options = PACK.manifest.get("headings_by_group", {}).get(report.unit.group, {}).get(theme) \
+            or PACK.manifest["headings"][theme]
+        assert headings & set(options if isinstance(options, list) else [options]), theme
+
+
+def test_each_theme_has_its_own_template():
+    for theme, slug in PACK.manifest["theme_templates"].items():
+        assert PACK.exists(f"themes/{slug}.j2"), theme
+
+
+def test_no_template_prose_names_an_internal_theme_code():
+    """Theme codes such as 文体节日 or 网格化 are data keys, not words for the reader."""
+    text = markdown.render(_compose(_example("shequ-2024-shangbannian.yaml")))
+    for code in ("在文体节日方面", "围绕网格化这一重点", "制度责任工作", "爱卫除四害工作"):
+        assert code not in text
+
+
+# ---------------------------------------------------------------- structure
+
+
+def _without_theme(data: dict, theme: str) -> dict:
+    data = dict(data)
+    for key in ("activities", "mechanisms", "metrics"):
+        kept = [x for x in data.get(key, []) if x.get("theme", "制度责任" if key == "mechanisms" else None) != theme]
+        data[key] = kept
+    return data
+
+
+def _check_numbering(document) -> None:
+    level1 = [h.number for h in _headings(document, 1)]
+    assert level1 == [f"{n}、" for n in "一二三四五六七八九十"[: len(level1)]]
+    current: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            current = []
+        elif isinstance(block, Heading) and block.level == 2:
+            current.append(block.number)
+            assert current == [f"（{n}）" for n in "一二三四五六七八九十"[: len(current)]] or len(current) > 10
+
+
+@pytest.mark.parametrize("missing", ["组织领导", "宣传发动", "志愿服务", "环境卫生", "文体节日"])
+def test_numbering_closes_up_when_a_theme_is_missing(missing):
+    data = _without_theme(_data("shequ-2024-shangbannian.yaml"), missing)
+    if missing == "组织领导":
+        data.pop("leadership", None)
+    report = Report.model_validate(data)
+    document = _compose(report)
+    _check_numbering(document)
+    assert lint.check(document) == []
+
+
+def test_flat_layout_numbers_level1_without_gaps():
+    data = _data("minimal.yaml")
+    document = _compose(Report.model_validate(data))
+    level1 = _headings(document, 1)
+    assert [h.number for h in level1] == ["一、", "二、", "三、", "四、"]
+    assert not _headings(document, 2)
+
+
+def test_empty_sections_are_dropped():
+    data = _data("shequ-2024-shangbannian.yaml")
+    for key in ("problems", "plans", "honours"):
+        data.pop(key)
+    document = _compose(Report.model_validate(data))
+    headings = " ".join(h.text for h in _headings(document))
+    assert "问题" not in headings and "打算" not in headings and "思路" not in headings
+    assert lint.check(document) == []
+
+
+def test_a_report_with_no_facts_has_no_body_sections():
+    report = Report.model_validate({"unit": {"name": "青枫市竹园社区", "type": "社区"}, "period": {"year": 2024}})
+    document = _compose(report)
+    assert _headings(document) == []
+    assert lint.check(document) == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_theme_template_renders_nothing_without_data(theme):
+    report = Report.model_validate({"unit": {"name": "青枫市竹园社区", "type": "社区"}, "period": {"year": 2024}})
+    from reportgen import figures
+
+    context = dict(figures.context(report), pick=lambda key, *o: o[0] if o else "", list_style="一是", theme=theme)
+    context.update(figures.theme_data(report, theme))
+    assert PACK.env.get_template(PACK.theme_template(theme)).render(context).strip() == ""
+
+
+def test_missing_values_drop_their_clauses():
+    data = {
+        "unit": {"name": "青枫市竹园社区", "type": "社区"},
+        "period": {"year": 2024, "type": "上半年"},
+        "leadership": {"leader": {"role": "社区党委书记"}, "deputies": [{"role": "居委会主任"}]},
+        "mechanisms": [{"name": "周例会制度"}, {"name": "门前三包责任书", "kind": "责任书", "theme": "环境卫生"}],
+        "activities": [
+            {"theme": theme, "title": f"{theme}主题活动"} for theme in THEMES
+        ] + [{"theme": "文体节日", "title": "中秋游园", "festival": "中秋节"},
+             {"theme": "文体节日", "title": "重阳敬老", "festival": "重阳节"}],
+        "metrics": [{"label": "注册志愿者", "theme": "志愿服务", "value": 10, "unit": "人"}],
+        "honours": [{"title": "文明社区"}],
+        "problems": [{"label": "宣传阵地不足"}],
+        "plans": [{"label": "增设宣传栏"}],
+    }
+    document = _compose(Report.model_validate(data))
+    text = markdown.render(document)
+    assert lint.check(document) == []
+    for bad in ("None", "，，", "，。", "。，", "的的", "()", "（）", "“”", "《》", "为组长，为", "以为组长"):
+        assert bad not in text, bad
+    assert "以社区党委书记为组长" in text
+
+
+# ---------------------------------------------------------------- determinism and variety
+
+
+def test_composition_is_deterministic():
+    for path in EXAMPLES:
+        first = markdown.render(_compose(load_report(path)[0]))
+        second = markdown.render(compose(load_report(path)[0]))  # a fresh pack, too
+        assert first == second
+
+
+def _overlap(a, b) -> float:
+    sa, sb = _sentences(a), _sentences(b)
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def test_two_units_share_no_body_paragraph():
+    docs = [_compose(load_report(p)[0]) for p in EXAMPLES if p.stem != "minimal"]
+    for i, a in enumerate(docs):
+        for b in docs[i + 1:]:
+            assert not set(_texts(a)) & set(_texts(b))
+
+
+def test_two_units_share_few_sentences():
+    """Share of shared sentences (≥ 8 characters) between two full examples, over the shorter one."""
+    docs = {p.stem: _compose(load_report(p)[0]) for p in EXAMPLES if p.stem != "minimal"}
+    names = sorted(docs)
+    ratios = {(x, y): _overlap(docs[x], docs[y]) for i, x in enumerate(names) for y in names[i + 1:]}
+    assert max(ratios.values()) <= 0.05, ratios
+    assert sum(ratios.values()) / len(ratios) <= 0.03, ratios
+
+
+def test_same_facts_under_another_name_read_differently():
+    """Two 社区 with the same kind of facts: the stable choices still vary by unit."""
+    data = _data("shequ-2024-shangbannian.yaml")
+    other = yaml.safe_load(yaml.safe_dump(data, allow_unicode=True))
+    other["unit"]["name"] = "青枫市东湖区柳荫街道梧桐里社区"
+    other["unit"]["short_name"] = "梧桐里社区"
+    a, b = _compose(Report.model_validate(data)), _compose(Report.model_validate(other))
+    # Facts and user sentences are identical; only the connective prose differs. It should differ often.
+    template_a = {s for s in _sentences(a) if not any(s in (x.get("outcome") or "") for x in data["activities"])}
+    shared = template_a & _sentences(b)
+    assert len(shared) / len(template_a) < 0.75
+
+
+# ---------------------------------------------------------------- title
+
+
+def test_short_title_stays_on_one_line():
+    assert break_title(["竹园社区", "2024年上半年", "创建全国文明城市工作总结"]) == ("竹园社区2024年上半年创建全国文明城市工作总结",) \
+        or all(len(x) <= 20 for x in break_title(["竹园社区", "2024年上半年", "创建全国文明城市工作总结"]))
+
+
+def test_long_title_breaks_between_segments():
+    lines = break_title(["青枫市东湖区柳荫街道槐树里社区", "2024年上半年", "巩固全国文明城市工作总结"])
+    assert "".join(lines) == "青枫市东湖区柳荫街道槐树里社区2024年上半年巩固全国文明城市工作总结"
+    assert all(2 <= len(line) <= 20 for line in lines)
+    assert all(line in ("青枫市东湖区柳荫街道槐树里社区", "2024年上半年", "巩固全国文明城市工作总结")
+               or line.startswith("青枫") or line.endswith("总结") for line in lines)
+
+
+def test_one_overlong_segment_is_cut_evenly():
+    lines = break_title(["青" * 41])
+    assert "".join(lines) == "青" * 41
+    assert all(2 <= len(line) <= 20 for line in lines)
+
+
+@given(st.lists(st.text(alphabet="社区街道年上半创建全国文明城市工作总结青枫东湖", min_size=1, max_size=30), min_size=1, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_break_title_never_leaves_one_character_or_overlong_lines(segments):
+    lines = break_title(segments)
+    assert "".join(lines) == "".join(segments)
+    if len("".join(segments)) >= 2:
+        assert all(len(line) >= 2 for line in lines), lines
+    assert all(len(line) <= 20 for line in lines), lines
+
+
+# ---------------------------------------------------------------- property test over random reports
+
+UNIT_TYPES = list(SELF_REFERENCE)
+PLACES = ["青枫市", "东湖区", "西岭县", "柳荫街道", "石桥镇", "南塘"]
+UNIT_WORDS = {
+    "社区": "槐树里社区", "居委会": "槐荫居委会", "村": "柳湾村", "街道": "柳荫街道办事处", "乡": "南坝乡人民政府",
+    "镇": "石桥镇人民政府", "区": "东湖区", "县": "西岭县", "开发区": "高新技术产业开发区", "局": "自然资源和规划局",
+    "分局": "公安分局", "机关": "机关事务管理局", "办": "信访办", "医院": "第二人民医院", "卫生院": "中心卫生院",
+    "卫生服务中心": "社区卫生服务中心", "疾控中心": "疾病预防控制中心", "学校": "实验小学", "幼儿园": "第一幼儿园",
+    "银行": "农商银行支行", "信用社": "农村信用社", "客运站": "汽车客运站", "企业": "自来水公司", "其他": "图书馆",
+}
+TITLES = ["环境卫生大扫除", "文明交通劝导", "道德讲堂", "“我们的节日”主题活动", "垃圾分类宣传", "消防安全演练",
+          "困难群众走访慰问", "公益广告更新", "志愿服务进社区", "背街小巷整治", "控烟宣传", "窗口服务礼仪培训",
+          "文明家庭评选", "党员先锋岗创建", "法治宣传进万家", "病媒生物防制", "留守儿童关爱", "测评点位自查",
+          "健身器材安装", "理论学习专题会", "诚信经营承诺", "共建单位联席会", "网格员业务培训", "好人事迹巡讲"]
+LOCATIONS = ["社区广场", "党群服务中心", "文化站", "门诊大厅", "学校操场", "镇政府会议室", "各居民小区"]
+GROUPS = ["党员", "志愿者", "居民", "干部职工", "学生家长", "网格员"]
+QUANTITY_UNITS = [("宣传单", "份"), ("公益广告", "块"), ("卫生死角", "处"), ("垃圾", "吨"), ("横幅", "条"), ("宣传栏", "个")]
+METRIC_LABELS = ["注册志愿者", "志愿服务时长", "居民知晓率", "患者满意度", "清理卫生死角", "道德讲堂开讲", "投诉件数",
+                 "文明家庭", "宣传栏", "慰问困难家庭", "培训人次", "整改问题", "窗口好评率", "控烟巡查"]
+METRIC_UNITS = ["人", "小时", "%", "处", "期", "件", "户", "个", "人次", "次"]
+SENTENCES = ["居民反响良好", "问题全部整改到位", "参与人员掌握了相关技能", "环境面貌明显改善", "营造了良好氛围",
+             "得到上级部门肯定", "群众满意度提高", "形成了长效机制"]
+FESTIVALS = ["春节", "元宵节", "清明节", "端午节", "中秋节", "国庆节", "重阳节", "寒假", "暑假", "学雷锋月"]
+
+
+@st.composite
+def periods(draw):
+    year = draw(st.integers(2020, 2030))
+    kind = draw(st.sampled_from(["上半年", "下半年", "全年", "季度", "月度"]))
+    data = {"year": year, "type": kind}
+    if kind == "季度":
+        data["quarter"] = draw(st.integers(1, 4))
+    if kind == "月度":
+        data["month"] = draw(st.integers(1, 12))
+    return data
+
+
+@st.composite
+def reports(draw):
+    unit_type = draw(st.sampled_from(UNIT_TYPES))
+    unit = {"name": draw(st.sampled_from(PLACES)) + UNIT_WORDS[unit_type], "type": unit_type}
+    period_data = draw(periods())
+    probe = Report.model_validate({"unit": unit, "period": period_data})
+    start, end = probe.period.start_date, probe.period.end_date
+    days = (end - start).days
+    counter = iter(range(1, 10_000))
+
+    def unique_sentence() -> str:  # user sentences differ, as real facts do
+        return f"{draw(st.sampled_from(SENTENCES))}，涉及点位{next(counter)}个"
+
+    def a_date() -> dt.date:
+        return start + dt.timedelta(days=draw(st.integers(0, days)))
+
+    titles = draw(st.lists(st.sampled_from(TITLES), unique=True, max_size=10))
+    activities = []
+    for title in titles:
+        a: dict = {"theme": draw(st.sampled_from(THEMES)), "title": title,
+                   "kind": draw(st.sampled_from(["会议", "宣传", "整治", "评选", "讲堂", "志愿服务", "文体", "培训", "检查督查",
+                                                 "建设", "慰问", "其他"]))}
+        if draw(st.booleans()):
+            a["date"] = a_date()
+            if draw(st.booleans()):
+                a["end"] = a["date"] + dt.timedelta(days=draw(st.integers(0, (end - a["date"]).days)))
+        if draw(st.booleans()):
+            a["recurrence"] = draw(st.sampled_from(["每月一次", "每周一次", "每季度一期"]))
+        if draw(st.booleans()):
+            a["times"] = draw(st.integers(1, 60))
+        if draw(st.booleans()):
+            a["festival"] = draw(st.sampled_from(FESTIVALS))
+        if draw(st.booleans()):
+            a["location"] = draw(st.sampled_from(LOCATIONS))
+        if draw(st.booleans()):
+            a["partners"] = draw(st.lists(st.sampled_from(["区文明办", "辖区派出所", "共建单位", "卫生服务站"]), unique=True, min_size=1, max_size=2))
+        if draw(st.booleans()):
+            a["participants"] = draw(st.lists(st.sampled_from(GROUPS), unique=True, min_size=1, max_size=3))
+        if draw(st.booleans()):
+            a["attendance"] = draw(st.integers(0, 50_000))
+            a["attendance_unit"] = draw(st.sampled_from(["人", "人次", "名"]))
+        a["quantities"] = [
+            {"label": label, "unit": u, "value": draw(st.integers(1, 30_000)),
+             "approx": draw(st.sampled_from(["exact", "余", "多", "近", "约", "超过", "以上"])),
+             "agg": draw(st.sampled_from(["none", "共", "累计", "达"]))}
+            for label, u in draw(st.lists(st.sampled_from(QUANTITY_UNITS), unique=True, max_size=3))
+        ]
+        if draw(st.booleans()):
+            a["spend"] = draw(st.integers(0, 5_000_000))
+        if draw(st.booleans()):
+            a["content"] = unique_sentence()
+        if draw(st.booleans()):
+            a["outcome"] = unique_sentence()
+        activities.append(a)
+
+    labels = draw(st.lists(st.sampled_from(METRIC_LABELS), unique=True, max_size=8))
+    metrics = []
+    for i, label in enumerate(labels):
+        value = draw(st.integers(0, 200_000))
+        unit_name = draw(st.sampled_from(METRIC_UNITS))
+        if unit_name == "%":
+            value = draw(st.integers(0, 100))
+        m: dict = {"key": f"m{i}", "label": label, "theme": draw(st.sampled_from(THEMES)), "value": value, "unit": unit_name,
+                   "approx": draw(st.sampled_from(["exact", "余", "多", "近", "约"])),
+                   "agg": draw(st.sampled_from(["none", "共", "累计", "达"]))}
+        if draw(st.booleans()):
+            m["target"] = draw(st.integers(0, 200_000 if unit_name != "%" else 100))
+            if draw(st.booleans()):
+                m["target_source"] = draw(st.sampled_from(["测评体系要求", "街道下达的年度任务", "上级考核"]))
+            m["lower_is_better"] = draw(st.booleans())
+        if draw(st.booleans()):
+            m["previous"] = draw(st.integers(0, 200_000 if unit_name != "%" else 100))
+        if draw(st.booleans()) and value >= 2 and m["approx"] == "exact":
+            first = draw(st.integers(1, value - 1))
+            m["parts"] = [{"label": "党员", "value": first}, {"label": "群众", "value": value - first}]
+        metrics.append(m)
+    # A share needs a comparable, larger base.
+    for m in metrics:
+        bases = [b for b in metrics if b is not m and b["unit"] == m["unit"] and b["value"] >= m["value"] and b["value"] > 0
+                 and m["unit"] != "%"]
+        if bases and draw(st.booleans()):
+            m["base"] = draw(st.sampled_from(bases))["key"]
+
+    names = draw(st.lists(st.sampled_from(["周例会制度", "网格巡查制度", "责任书签订", "督查通报制度", "考核办法", "台账管理制度"]),
+                          unique=True, max_size=4))
+    mechanisms = []
+    for name in names:
+        x: dict = {"name": name, "theme": draw(st.sampled_from(THEMES)),
+                   "kind": draw(st.sampled_from(["制度", "例会", "巡查", "督查通报", "考核", "责任书", "网格化", "公开"]))}
+        if draw(st.booleans()):
+            x["detail"] = unique_sentence()
+        if draw(st.booleans()):
+            x["frequency"] = draw(st.sampled_from(["每周一次", "每月一次", "每天两次"]))
+        if draw(st.booleans()):
+            x["parties"] = draw(st.integers(1, 300))
+        mechanisms.append(x)
+
+    problem_labels = draw(st.lists(st.sampled_from(["宣传阵地不足", "经费保障困难", "群众参与不够", "长效机制不健全", "环境卫生反弹"]),
+                                   unique=True, max_size=4))
+    problems = [{"id": f"p{i}", "label": label, **({"detail": unique_sentence()} if draw(st.booleans()) else {})}
+                for i, label in enumerate(problem_labels, 1)]
+    plan_years = [period_data["year"] + 1] if period_data["type"] == "全年" else [period_data["year"], period_data["year"] + 1]
+    plans = []
+    for j, label in enumerate(draw(st.lists(st.sampled_from(["加大宣传投入", "拓宽经费渠道", "激发群众参与", "健全长效机制"]),
+                                            unique=True, max_size=4))):
+        plan: dict = {"label": label}
+        if problems and draw(st.booleans()):
+            plan["addresses"] = [problems[j % len(problems)]["id"]]
+        if draw(st.booleans()):
+            plan["detail"] = unique_sentence()
+        if draw(st.booleans()):
+            plan["year"] = draw(st.sampled_from(plan_years))
+        plans.append(plan)
+
+    honours = [{"title": t, **({"level": draw(st.sampled_from(["市级", "区级", "省级"]))} if draw(st.booleans()) else {})}
+               for t in draw(st.lists(st.sampled_from(["文明单位", "平安社区", "无烟单位", "最美志愿服务组织"]), unique=True, max_size=3))]
+
+    data: dict = {"unit": unit, "period": period_data, "activities": activities, "metrics": metrics,
+                  "mechanisms": mechanisms, "problems": problems, "plans": plans, "honours": honours,
+                  "kind": draw(st.sampled_from(["总结", "汇报", "情况汇报", "进展情况汇报"])),
+                  "closing": {"style": draw(st.sampled_from(["auto", "总之", "差距与决心", "展望"]))},
+                  "campaign": {"verb": draw(st.sampled_from(["创建", "巩固", "深化创建", "争创"])),
+                               "kind": draw(st.sampled_from(["文明城市", "文明城区", "文明县城"]))}}
+    if draw(st.booleans()):
+        data["leadership"] = {
+            "leader": {"role": "党委书记", **({"name": "周丽华"} if draw(st.booleans()) else {})},
+            "deputies": [{"role": "副主任", "name": "韩志强"}] if draw(st.booleans()) else [],
+            **({"office": draw(st.sampled_from(["办公室", "党政办公室"]))} if draw(st.booleans()) else {}),
+            **({"meetings": draw(st.integers(1, 20))} if draw(st.booleans()) else {}),
+        }
+    if draw(st.booleans()):
+        data["basis"] = {"superiors": [{"name": "区文明办", "relation": "指导"}], "ideology": ["党的二十大精神"],
+                         "goals": ["环境优美", "秩序井然"]}
+    data["list_style"] = draw(st.sampled_from(["一是", "数字"]))
+    report = Report.model_validate(data)
+    assert [r for r in rules.check(report) if r[2] == "error"] == []
+    return report
+
+
+@given(reports())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_random_valid_reports_compose_linter_clean(report):
+    document = _compose(report)
+    assert lint.check(document) == []
+    text = markdown.render(document)
+    assert "，，" not in text and "None" not in text
