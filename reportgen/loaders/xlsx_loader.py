@@ -280,9 +280,15 @@ def _blank(value: Any) -> bool:
 def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, list[Cell]]]:
     """Every non-blank row (1-based index, cells), bounded in rows and columns."""
     rows: list[tuple[int, list[Cell]]] = []
+    empty: Any = None  # openpyxl yields one shared tuple for every missing row: skip those by identity
     for index, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), 1):
         if index > MAX_ROW_INDEX:
             break
+        if row is empty:
+            continue
+        if all(c.value is None for c in row):
+            empty = row
+            continue
         cells = [Cell(c.value, getattr(c, "number_format", "") or "") for c in row]
         if all(_blank(c.value) for c in cells):
             continue

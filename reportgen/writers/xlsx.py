@@ -194,15 +194,15 @@ def _fixed_zip(data: bytes) -> bytes:
 def put(ws: Worksheet, row: int, col: int, value: Any, style: str) -> Any:
     """Write one cell. Text is always text: a leading = + - @ never makes a formula."""
     cell = ws.cell(row=row, column=col)
+    cell.style = style
     if isinstance(value, str):
         value = clean_text(value)
         cell.value = value
         cell.data_type = "s"
         if value[:1] in ("=", "+", "-", "@"):
-            cell.quotePrefix = True
+            cell.quotePrefix = True  # after the style: Excel keeps it text when the cell is edited
     else:
         cell.value = value
-    cell.style = style
     return cell
 
 
