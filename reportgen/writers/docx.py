@@ -19,13 +19,11 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import OxmlElement
-from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Pt, Twips
-from docx.table import Table as DocxTable
+from docx.styles.style import StyleFactory
 
 from ..document import Document, Heading, Paragraph, Table
 from ..errors import Finding, InputError, Location
@@ -127,15 +125,15 @@ class _Writer:
 
     # -- blocks ---------------------------------------------------------------------------------
 
-    def paragraph(self, style: tuple[str, str], text: str = "") -> OxmlElement:
+    def paragraph(self, style: tuple[str, str], text: str = "") -> CT_P:
         return oxml.append_paragraph(self.body, self.styles[style], [(text, None)] if text else [])
 
-    def runs(self, paragraph: Paragraph) -> OxmlElement:
+    def runs(self, paragraph: Paragraph) -> CT_P:
         run_in = self.styles[RUN_IN]
         runs = [(run.text, run_in if run.bold else None) for run in paragraph.runs]
         return oxml.append_paragraph(self.body, self.styles[BODY], runs)
 
-    def blocks(self, blocks, skip_table_title: str = "") -> OxmlElement | None:
+    def blocks(self, blocks, skip_table_title: str = "") -> CT_P | None:
         """Append blocks; return the last body paragraph (the head of the 落款 keep-with-next chain)."""
         last = None
         for block in blocks:
@@ -157,45 +155,22 @@ class _Writer:
                 self.paragraph(TITLE, part)
 
     def table(self, table: Table) -> None:
-        columns = len(table.columns)
         widths = self.column_widths(table)
-        tbl = CT_Tbl.new_tbl(len(table.rows) + 1, columns, Twips(sum(widths)))
-        self.body.append(tbl)
-        grid = DocxTable(tbl, self.docx._body)
-        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        oxml.set_fixed_layout(tbl, sum(widths))
-        oxml.set_table_borders(tbl)
-        for col, width in zip(tbl.tblGrid.gridCol_lst, widths):
-            col.w = Twips(width)
         narrow = [
             not c.numeric and max((text_width(row[i]) for row in table.rows), default=0) <= NARROW_COLUMN
             for i, c in enumerate(table.columns)
         ]
-        indented = set(table.indent)
-        header = [c.name for c in table.columns]
-        for index, (row, cells) in enumerate(zip(grid.rows, [header, *table.rows])):
-            oxml.keep_row_whole(row._tr)
-            if index == 0:
-                oxml.repeat_header_row(row._tr)
-            first_text = index - 1 in indented
-            for i, (cell, text, width) in enumerate(zip(row.cells, cells, widths)):
-                cell.width = Twips(width)
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                if index == 0:
-                    style = TABLE_HEADER
-                elif table.columns[i].numeric:
-                    style = TABLE_NUMBER
-                elif narrow[i]:
-                    style = TABLE_CENTER
-                else:
-                    style = TABLE_TEXT
-                p = cell._tc.p_lst[0]
-                p.style = self.styles[style]
-                if text:
-                    p.add_r().text = oxml.clean_text(text)
-                if first_text and text and style == TABLE_TEXT:
-                    p.get_or_add_pPr().get_or_add_ind().left = Twips(round(self.profile.fonts.table.size * 20))
-                    first_text = False
+        indent = round(self.profile.fonts.table.size * 20)
+        rows = [[(c.name, self.styles[TABLE_HEADER], 0) for c in table.columns]]
+        for index, row in enumerate(table.rows):
+            cells, pending = [], index in table.indent  # a sub-row (其中) indents its first text cell
+            for text, column, is_narrow in zip(row, table.columns, narrow):
+                style = TABLE_NUMBER if column.numeric else TABLE_CENTER if is_narrow else TABLE_TEXT
+                shift = indent if pending and text and style == TABLE_TEXT else 0
+                pending = pending and not shift
+                cells.append((text, self.styles[style], shift))
+            rows.append(cells)
+        oxml.append_table(self.body, widths, rows)
 
     def column_widths(self, table: Table) -> list[int]:
         """Twips per column: each column's widest text plus the cell margins, fitted to the 版心.
@@ -247,7 +222,7 @@ class _Writer:
             self.paragraph(BODY)
             self.blocks(attachment.blocks, skip_table_title=attachment.title)
 
-    def signature_line(self, text: str, indent_chars: float) -> OxmlElement:
+    def signature_line(self, text: str, indent_chars: float) -> CT_P:
         p = self.paragraph(SIGNATURE, text)
         oxml.set_right_indent(p.get_or_add_pPr(), round(indent_chars * self.profile.char_width))
         return p
@@ -261,7 +236,8 @@ def _style(styles, existing: dict, key: tuple[str, str], kind=WD_STYLE_TYPE.PARA
     style_id, name = key
     if name in existing:
         return existing[name], False
-    style = styles.add_style(name, kind)
+    # CT_Styles directly: the public add_style scans every style of the template for the name first
+    style = StyleFactory(styles.element.add_style_of_type(name, kind, False))
     style.style_id = style_id
     style.hidden = False
     style.quick_style = True
@@ -407,7 +383,7 @@ def render(document: Document, style: Path | None = None, reference: Path | None
     """The .docx bytes for ``document``; the same input always gives the same bytes."""
     profile = load(style)
     base = _open_reference(reference) if reference else docx.Document()
-    oxml.drop_thumbnail(base.part.package)
+    oxml.drop_template_extras(base.part)
     section_properties = base.element.body.sectPr
     oxml.clear_body(base.element.body)
     styles = define_styles(base, profile, pin_defaults=reference is None)

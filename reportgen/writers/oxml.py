@@ -187,48 +187,50 @@ def append_page_field(paragraph_element: BaseOxmlElement) -> None:
     paragraph_element.append(run)
 
 
-def repeat_header_row(tr: BaseOxmlElement) -> None:
-    """Repeat this row at the top of every page the table continues on (w:tblHeader)."""
-    tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+def _set(parent: BaseOxmlElement, tag: str, **values: str) -> BaseOxmlElement:
+    element = etree.SubElement(parent, _W + tag)
+    for name, value in values.items():
+        element.set(_W + name, value)
+    return element
 
 
-def keep_row_whole(tr: BaseOxmlElement) -> None:
-    """Never split a row across pages (w:cantSplit, which precedes w:trHeight/w:tblHeader)."""
-    trpr = tr.get_or_add_trPr()
-    trpr.insert(0, OxmlElement("w:cantSplit"))
+#: One table cell: text, paragraph style id, left indent in twips (0 for none).
+Cell = tuple[str, str, int]
 
 
-def set_table_borders(tbl: BaseOxmlElement, eighths: int = 4) -> None:
-    """Single black borders on every edge (0.5 pt by default), independent of any table style."""
-    tbl_pr = tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
+def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cell]], border: int = 4) -> BaseOxmlElement:
+    """Append a bordered, centred, fixed-layout ``<w:tbl>``; the first row repeats on every page.
+
+    Widths (twips) go into both w:gridCol (LibreOffice) and w:tcW (Word). Every row is kept whole
+    (w:cantSplit), cells are centred vertically, and borders are written into the table itself
+    (``border`` in eighths of a point) so they do not depend on a table style in the template.
+    """
+    tbl = etree.SubElement(parent, _W + "tbl")
+    pr = etree.SubElement(tbl, _W + "tblPr")
+    _set(pr, "tblW", w=str(sum(widths)), type="dxa")
+    _set(pr, "jc", val="center")
+    borders = etree.SubElement(pr, _W + "tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(eighths))
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "000000")
-        borders.append(line)
-    tbl_pr.insert_element_before(
-        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"
-    )
-
-
-def set_fixed_layout(tbl: BaseOxmlElement, width: int) -> None:
-    """Fixed table layout with an absolute width (twips), so Word does not re-fit the columns."""
-    tbl_pr = tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.insert_element_before(
-            tbl_w, "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
-            "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
-        )
-    tbl_w.set(qn("w:w"), str(width))
-    tbl_w.set(qn("w:type"), "dxa")
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.insert_element_before(layout, "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+        _set(borders, edge, val="single", sz=str(border), space="0", color="000000")
+    _set(pr, "tblLayout", type="fixed")
+    grid = etree.SubElement(tbl, _W + "tblGrid")
+    for width in widths:
+        _set(grid, "gridCol", w=str(width))
+    for index, row in enumerate(rows):
+        tr = etree.SubElement(tbl, _W + "tr")
+        tr_pr = etree.SubElement(tr, _W + "trPr")
+        etree.SubElement(tr_pr, _W + "cantSplit")
+        if index == 0:
+            etree.SubElement(tr_pr, _W + "tblHeader")
+        for (text, style_id, indent), width in zip(row, widths):
+            tc = etree.SubElement(tr, _W + "tc")
+            tc_pr = etree.SubElement(tc, _W + "tcPr")
+            _set(tc_pr, "tcW", w=str(width), type="dxa")
+            _set(tc_pr, "vAlign", val="center")
+            p = append_paragraph(tc, style_id, [(text, None)] if text else [])
+            if indent:
+                _set(p[0], "ind", left=str(indent))
+    return tbl
 
 
 def set_document_language(styles_element: BaseOxmlElement, settings_element: BaseOxmlElement) -> None:
@@ -270,11 +272,20 @@ def clear_body(body: BaseOxmlElement) -> None:
             body.remove(child)
 
 
-def drop_thumbnail(package) -> None:
-    """Remove the template's preview picture, which would show python-docx's sample page."""
-    for r_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
-            package.rels.pop(r_id)
+#: Word 2010's duplicate of styles.xml, which Word rebuilds when missing.
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def drop_template_extras(document_part) -> None:
+    """Remove the template's preview picture (python-docx's sample page) and stylesWithEffects.
+
+    The thumbnail would show the wrong page in file browsers; stylesWithEffects is a 430 KB copy of
+    the template styles that would not carry the 公文 styles and only slows every save.
+    """
+    for rels, reltype in ((document_part.package.rels, RT.THUMBNAIL), (document_part.rels, _STYLES_WITH_EFFECTS)):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype == reltype:
+                rels.pop(r_id)
 
 
 #: The timestamp every zip entry gets: the earliest a zip can hold, so output bytes never vary.

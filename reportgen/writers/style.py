@@ -8,6 +8,8 @@ the derived values (twips, half-points) so the arithmetic of the 22 × 28 grid l
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from importlib import resources
 from pathlib import Path
@@ -139,6 +141,7 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
+@functools.cache
 def _default_data() -> dict:
     resource = resources.files("reportgen.styles").joinpath(DEFAULT)
     with resources.as_file(resource) as path:
@@ -148,7 +151,7 @@ def _default_data() -> dict:
 
 def load(path: Path | None = None) -> Profile:
     """The default profile, or the default with the user's file ``path`` merged over it."""
-    data = _default_data()
+    data = copy.deepcopy(_default_data())
     source = SourceMap(DEFAULT)
     if path is not None:
         override, source = load_yaml(path)
