@@ -13,7 +13,6 @@ import functools
 import io
 import math
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -105,23 +104,16 @@ def balanced_lines(text: str, capacity: float) -> list[str]:
     return list(split(0) or (text,))
 
 
-@dataclass
-class _Styles:
-    """Style ids actually used (a reference document may define a style under another id)."""
-
-    ids: dict[str, str]
-
-    def __getitem__(self, key: tuple[str, str]) -> str:
-        return self.ids[key[0]]
+#: Role → the style id used in this document (a reference document may hold a role under its own id).
+StyleIds = dict[tuple[str, str], str]
 
 
 class _Writer:
-    def __init__(self, document: Document, profile: Profile, base: docx.document.Document, styles: _Styles):
+    def __init__(self, document: Document, profile: Profile, body, styles: StyleIds):
         self.document = document
         self.profile = profile
-        self.docx = base
+        self.body = body
         self.styles = styles
-        self.body = base.element.body
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -270,7 +262,7 @@ def _layout(style, profile: Profile, *, align, line: int, indent_chars: float = 
         oxml.set_first_line_chars(ppr, indent_chars, round(indent_chars * profile.char_width))
 
 
-def define_styles(base, profile: Profile, pin_defaults: bool) -> _Styles:
+def define_styles(base, profile: Profile, pin_defaults: bool) -> StyleIds:
     """Create the 公文 styles once; a reference document's same-named styles are kept as they are."""
     styles = base.styles
     existing = {s.name: s for s in styles}
@@ -312,14 +304,14 @@ def define_styles(base, profile: Profile, pin_defaults: bool) -> _Styles:
     ids = {}
     for key, font, char_spacing, layout in paragraph_roles:
         style, new = _style(styles, existing, key)
-        ids[key[0]] = style.style_id
+        ids[key] = style.style_id
         if not new:
             continue
         _font(style, profile, font, char_spacing)
         _layout(style, profile, **layout)
         ppr = style.element.get_or_add_pPr()
         if key in (HEADING1, HEADING2):
-            style.element.get_or_add_pPr().get_or_add_outlineLvl().val = 0 if key == HEADING1 else 1
+            ppr.get_or_add_outlineLvl().val = 0 if key == HEADING1 else 1
         elif key == LABEL:
             style.paragraph_format.page_break_before = True
         elif key == NOTE:
@@ -333,10 +325,10 @@ def define_styles(base, profile: Profile, pin_defaults: bool) -> _Styles:
             else:
                 style.paragraph_format.left_indent = one_char
     style, new = _style(styles, existing, RUN_IN, WD_STYLE_TYPE.CHARACTER)
-    ids[RUN_IN[0]] = style.style_id
+    ids[RUN_IN] = style.style_id
     if new:
         _font(style, profile, fonts.heading3, spacing)
-    return _Styles(ids)
+    return ids
 
 
 # -- page -----------------------------------------------------------------------------------------
@@ -354,7 +346,7 @@ def set_up_page(base, profile: Profile) -> None:
     oxml.set_line_grid(section._sectPr, profile.line_pitch)
 
 
-def add_page_numbers(base, styles: _Styles) -> None:
+def add_page_numbers(base, styles: StyleIds) -> None:
     """「— N —」 outside: right on odd pages, left on even pages (odd/even footers in settings)."""
     base.settings.odd_and_even_pages_header_footer = True
     section = base.sections[0]
@@ -384,7 +376,7 @@ def render(document: Document, style: Path | None = None, reference: Path | None
     profile = load(style)
     base = _open_reference(reference) if reference else docx.Document()
     oxml.drop_template_extras(base.part)
-    section_properties = base.element.body.sectPr
+    section_properties = base.element.body.get_or_add_sectPr()
     oxml.clear_body(base.element.body)
     styles = define_styles(base, profile, pin_defaults=reference is None)
     if reference is None:
@@ -392,7 +384,7 @@ def render(document: Document, style: Path | None = None, reference: Path | None
     if reference is None or not oxml.has_footer(section_properties):
         add_page_numbers(base, styles)
     base.element.body.remove(section_properties)
-    _Writer(document, profile, base, styles).write()
+    _Writer(document, profile, base.element.body, styles).write()
     base.element.body.append(section_properties)
 
     props = base.core_properties
