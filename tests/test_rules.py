@@ -311,3 +311,39 @@ def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
     report, warnings = load_report(Path("r.yaml"))
     assert [str(w) for w in warnings] == ["r.yaml:5:5 problems[1]：提示：问题“经费紧张”没有对应的下一步措施"]
     assert len(report.problems) == 2
+
+
+RICH = [p for p in EXAMPLES if p.stem != "minimal"]
+
+
+@pytest.mark.parametrize("path", RICH, ids=lambda p: p.name)
+def test_rich_examples_cover_a_whole_summary(path):
+    """The bundled examples are realistic: enough activities, themes, metrics, problems and linked plans."""
+    report, _ = load_report(path)
+    assert 12 <= len(report.activities) <= 25
+    assert len({a.theme for a in report.activities}) >= 8
+    assert all(a.date for a in report.activities)
+    assert sum(a.location is not None for a in report.activities) >= 0.75 * len(report.activities)
+    assert sum(a.attendance is not None for a in report.activities) >= 0.5 * len(report.activities)
+    assert any(a.spend for a in report.activities) and any(a.quantities for a in report.activities)
+    assert 10 <= len(report.metrics) <= 15
+    assert any(m.parts for m in report.metrics) and any(m.base for m in report.metrics)
+    assert any(m.target is not None and m.target_source for m in report.metrics)
+    assert any(m.previous is not None for m in report.metrics)
+    assert len(report.mechanisms) >= 4
+    assert 3 <= len(report.problems) <= 5 and all(p.id for p in report.problems)
+    assert {ref for plan in report.plans for ref in plan.addresses} == set(report.problem_ids())
+    next_year = {report.period.year + 1} if report.period.type == "全年" else {report.period.year, report.period.year + 1}
+    assert {plan.year for plan in report.plans} <= next_year
+    assert report.leadership and report.honours and report.closing.goal and report.signature.date
+    basis = report.basis
+    assert "习近平新时代中国特色社会主义思想" in basis.ideology and "党的二十大精神" in basis.ideology
+    assert basis.standard == "全国文明城市测评体系"
+    assert all(d.doc_no and "〔" in d.doc_no for d in basis.documents)
+
+
+def test_minimal_example_stays_small():
+    text = (ROOT / "examples" / "minimal.yaml").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 16
+    report, warnings = load_report(ROOT / "examples" / "minimal.yaml")
+    assert warnings == [] and report.activities and report.metrics
