@@ -217,9 +217,13 @@ def test_alias_bomb_is_refused_quickly():
 
 
 def test_a_few_aliases_are_still_allowed():
-    text = HEAD + "basis:\n  goals: &g [环境优美, 秩序井然]\nclosing: {goal: 再上新台阶}\nsignature: {unit: 槐树里社区居委会}\n"
-    report = ok(text.replace("basis:\n  goals: &g", "basis:\n  goals: &g"))
-    assert report.basis.goals == ["环境优美", "秩序井然"]
+    text = HEAD + (
+        "activities:\n"
+        "  - {theme: 环境卫生, title: 大扫除, participants: &who [党员, 志愿者]}\n"
+        "  - {theme: 志愿服务, title: 学雷锋, participants: *who}\n"
+    )
+    report = ok(text)
+    assert report.activities[1].participants == ["党员", "志愿者"]
 
 
 def test_file_over_the_size_limit_is_refused_before_parsing():
