@@ -263,3 +263,28 @@ def test_attachment_table_repeats_its_header_row(docx_rendered):
     assert pages[0].text_lines[0].x0 / MM < 29.5
     for page in pages[1:]:
         assert page.text_lines[0].text.replace(" ", "").startswith("序号"), page.text_lines[0].text
+
+
+#: What each role is drawn in: the real 公文 font when installed, else the fonts.conf substitute.
+ROLE_FONTS = {
+    "body": ("FangSong", "Serif"),  # 仿宋 → Noto Serif CJK
+    "heading1": ("SimHei", "Sans", "Hei"),  # 黑体 → Noto Sans CJK
+    "heading2": ("KaiTi", "Kai"),  # 楷体 → AR PL UKai
+}
+
+
+def test_each_level_is_drawn_in_its_font_family(docx_rendered):
+    """Checks that fonts.conf took effect (without it 仿宋 and 楷体 fall back to a sans font)."""
+    drawn: dict[str, set[str]] = {role: set() for role in ROLE_FONTS}
+    first_chars = {}
+    for block in docx_rendered.document.blocks:
+        if hasattr(block, "level"):
+            first_chars[block.full_text] = "heading1" if block.level == 1 else "heading2"
+    for page in docx_rendered.body_pages():
+        for line in page.text_lines:
+            role = first_chars.get(line.text, "body" if line.size == 16 else None)
+            if role:
+                drawn[role] |= {c["fontname"].split("+")[-1] for c in line.chars if ord(c["text"]) > 0x3000}
+    assert drawn["body"], "no body text found"
+    for role, accepted in ROLE_FONTS.items():
+        assert all(any(a in name for a in accepted) for name in drawn[role]), (role, drawn[role])
