@@ -62,20 +62,25 @@ def largest_example() -> Path:
     return max(sizes, key=sizes.get)
 
 
-def alternate(candidates: dict[str, Callable[[], object]], rounds: int, warmup: int = 2) -> dict[str, list[float]]:
-    """Time each candidate once per round, in alternating order (ABAB… then BABA…), after warm-up."""
+def alternate(candidates: dict[str, Callable[[], object]], rounds: int, warmup: int = 2) -> dict[str, dict[str, list[float]]]:
+    """Time each candidate once per round, in alternating order (AB, BA, AB…), after warm-up.
+
+    Returns wall-clock and CPU (process) seconds per run: on a shared, busy machine the CPU time
+    is the steadier measure of the work itself, the wall time what a user waits.
+    """
     names = list(candidates)
     for _ in range(warmup):
         for name in names:
             candidates[name]()
-    times: dict[str, list[float]] = {name: [] for name in names}
+    times: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": []} for name in names}
     for i in range(rounds):
         order = names if i % 2 == 0 else names[::-1]
         for name in order:
             gc.collect()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             candidates[name]()
-            times[name].append(time.perf_counter() - start)
+            times[name]["cpu"].append(time.process_time() - cpu)
+            times[name]["wall"].append(time.perf_counter() - start)
     return times
 
 
