@@ -13,16 +13,24 @@ out and the numbering closes up. Headings are numbered here, from structure, nev
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import signal
+import threading
+import time
 import traceback
+import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import jinja2
 import yaml
+from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
 
 from . import figures, zh
 from .document import Attachment, Document, Heading, Paragraph, Run, Signature, Table
@@ -30,6 +38,12 @@ from .model import THEMES, Report
 
 STANDARD_PACK = "standard"
 MAX_OUTPUT_CHARS = 2_000_000
+#: Bounds for user templates (``--templates``): a hostile or buggy template ends with a located
+#: message instead of eating the machine. Normal reports stay far below every one of them.
+MAX_RANGE = 10_000  # range(n) in a template
+MAX_ITEMS = 100_000  # entries a template may put into one list or dict
+MAX_ARG = 10_000  # int arguments (widths, counts) to built-in methods and filters
+RENDER_SECONDS = 5.0  # wall-clock budget for composing one report
 
 
 class TemplateError(Exception):
@@ -71,16 +85,214 @@ class Pack:
         return sorted(self.env.loader.list_templates())  # type: ignore[union-attr]
 
 
-class _BoundedSandbox(SandboxedEnvironment):
-    """A sandbox for user templates: no attribute tricks (Jinja's sandbox) and bounded ranges."""
+class _RenderTimeout(BaseException):
+    """Raised by the render alarm; a BaseException so no ``except Exception`` inside Jinja eats it."""
 
-    intercepted_binops = frozenset(["*", "**"])
+
+_limits = threading.local()
+
+
+def _check_deadline() -> None:
+    deadline = getattr(_limits, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise _RenderTimeout()
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt a runaway render (a loop that calls and prints nothing) with SIGALRM.
+
+    Only possible in the main thread of a process; elsewhere the deadline is still checked on every
+    call, concatenation, range step and output chunk.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _RenderTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _refuse(message: str) -> None:
+    raise jinja2.exceptions.SecurityError(message)
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple, dict, set)) else 0
+
+
+def _bounded_range(*args: Any) -> Iterator[int]:
+    """``range`` for templates: at most MAX_RANGE steps, each step checks the render deadline."""
+    steps = range(*args)
+    if len(steps) > MAX_RANGE:
+        _refuse(f"range 的范围过大（最多 {MAX_RANGE} 项）")
+    for number in steps:
+        _check_deadline()
+        yield number
+
+
+_WIDTH = re.compile(r"%[-#0 +*]*(\d+)?(?:\.(\d+))?")
+#: Built-in methods a template has no use for and that can allocate without bound.
+_BLOCKED_METHODS = frozenset(["format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"])
+_GROWING_METHODS = frozenset(["append", "extend", "insert", "update", "setdefault", "add", "__setitem__"])
+
+
+def _guard_filter(name: str, func: Callable[..., Any], builtin: bool = True) -> Callable[..., Any]:
+    """Wrap a filter: bounded int arguments (widths, counts) for Jinja's own, a bounded result for all."""
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _check_deadline()
+        values = [a for a in args if not isinstance(a, (jinja2.runtime.Context, jinja2.Environment, jinja2.nodes.EvalContext))]
+        for extra in (values[1:] + list(kwargs.values())) if builtin else ():
+            if isinstance(extra, int) and not isinstance(extra, bool) and abs(extra) > MAX_ARG:
+                _refuse(f"过滤器 {name} 的参数过大")
+        if name == "format" and values and isinstance(values[0], str):
+            _check_format(values[0])
+        if name == "join" and values:
+            items = list(values[0])
+            if len(items) > MAX_ITEMS:
+                _refuse("join 的条目过多")
+            separator = values[1] if len(values) > 1 else kwargs.get("d", "")
+            if len(items) * _size(separator) > MAX_OUTPUT_CHARS:
+                _refuse("join 生成的文字过长")
+            args = tuple(items if a is values[0] else a for a in args)
+        if name == "replace" and len(values) >= 3 and isinstance(values[0], str):
+            if values[0].count(str(values[1])) * len(str(values[2])) > MAX_OUTPUT_CHARS:
+                _refuse("replace 生成的文字过长")
+        result = func(*args, **kwargs)
+        if _size(result) > MAX_OUTPUT_CHARS:
+            _refuse(f"过滤器 {name} 生成的文字过长")
+        return result
+
+    for attr in ("jinja_pass_arg",):
+        if hasattr(func, attr):
+            setattr(guarded, attr, getattr(func, attr))
+    return guarded
+
+
+def _check_format(template: str) -> None:
+    for match in _WIDTH.finditer(template):
+        if any(g and int(g) > MAX_ARG for g in match.groups()):
+            _refuse("格式宽度过大")
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Route ``~`` concatenation through the environment, so repeated doubling is bounded too."""
+
+    def visit_Concat(self, node: jinja2.nodes.Concat, frame: Any) -> None:
+        self.write("environment.bounded_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _SafeLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses symlinks leading out of the template folders."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        roots = [os.path.realpath(p) for p in self.searchpath]
+        if not any(real == r or real.startswith(r + os.sep) for r in roots):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """A sandbox for user templates (``--templates``).
+
+    Jinja's sandbox already refuses ``__class__``/``__globals__``/``_private`` attributes. On top of
+    it: no globals that are not needed (``lipsum``, ``cycler``, ``joiner``, ``namespace``), ranges,
+    containers, repetition, concatenation, powers, ``%`` widths and filter arguments are bounded,
+    pydantic's ``model_*`` methods are hidden, and a whole compose has a wall-clock budget.
+    """
+
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
+    code_generator_class = _BoundedCodeGenerator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lipsum", "cycler", "joiner", "namespace"):
+            self.globals.pop(name, None)
+        self.globals["range"] = _bounded_range
+        self.filters = {name: _guard_filter(name, func) for name, func in self.filters.items()}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, (str, bytes)) and attr in _BLOCKED_METHODS:
+            return False
+        if isinstance(obj, BaseModel) and attr.startswith("model_"):
+            return False
+        return True
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``'{:1000000000}'.format(x)``: templates have filters for this; str.format is refused."""
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refused(*args: Any, **kwargs: Any) -> str:
+            _refuse("模板中不能使用 str.format")
+            return ""
+
+        return refused
+
+    def bounded_concat(self, parts: Any) -> str:
+        _check_deadline()
+        texts = [str(p) for p in parts]
+        if sum(map(len, texts)) > MAX_OUTPUT_CHARS:
+            _refuse("拼接生成的文字过长")
+        return "".join(texts)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _check_deadline()
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(__obj, types.BuiltinMethodType) and owner is not None and not isinstance(owner, types.ModuleType):
+            for value in list(args) + list(kwargs.values()):
+                if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARG:
+                    _refuse(f"{__obj.__name__} 的参数过大")
+            if __obj.__name__ in _GROWING_METHODS and isinstance(owner, (list, dict, set)) and len(owner) >= MAX_ITEMS:
+                _refuse(f"列表或字典的条目过多（最多 {MAX_ITEMS} 项）")
+            if __obj.__name__ == "extend" and isinstance(owner, list) and args and len(owner) + _size(args[0]) > MAX_ITEMS:
+                _refuse(f"列表的条目过多（最多 {MAX_ITEMS} 项）")
+            if __obj.__name__ == "replace" and isinstance(owner, str) and len(args) >= 2:
+                if owner.count(str(args[0])) * len(str(args[1])) > MAX_OUTPUT_CHARS:
+                    _refuse("replace 生成的文字过长")
+            if __obj.__name__ == "join" and isinstance(owner, str) and args:
+                items = list(args[0])
+                if len(items) > MAX_ITEMS or len(items) * len(owner) > MAX_OUTPUT_CHARS:
+                    _refuse("join 生成的文字过长")
+                args = (items,) + args[1:]
+        result = super().call(__context, __obj, *args, **kwargs)
+        if _size(result) > MAX_OUTPUT_CHARS:
+            _refuse("生成的文字过长")
+        return result
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and right > 64:
-            raise jinja2.exceptions.SecurityError("幂运算的指数过大")
-        if operator == "*" and isinstance(left, (str, list)) and isinstance(right, int) and right * len(left) > 100_000:
-            raise jinja2.exceptions.SecurityError("重复生成的文本过长")
+        _check_deadline()
+        if operator == "**" and isinstance(left, int) and isinstance(right, int):
+            if right > 64 or abs(left).bit_length() * max(right, 0) > 4096:
+                _refuse("幂运算的结果过大")
+        if operator == "*":
+            if isinstance(left, int) and isinstance(right, (str, list, tuple)):
+                left, right = right, left
+            if isinstance(left, (str, list, tuple)) and isinstance(right, int) and right * len(left) > 100_000:
+                _refuse("重复生成的文本过长")
+            if isinstance(left, int) and isinstance(right, int) and abs(left).bit_length() + abs(right).bit_length() > 4096:
+                _refuse("乘法的结果过大")
+        if operator == "%" and isinstance(left, str):
+            _check_format(left)
+        if operator == "+" and _size(left) + _size(right) > MAX_OUTPUT_CHARS:
+            _refuse("拼接生成的内容过长")
         return super().call_binop(context, operator, left, right)
 
 
@@ -88,7 +300,7 @@ def load_pack(override: Path | None = None, name: str = STANDARD_PACK) -> Pack:
     root = templates_root() / name
     folders = [str(override)] if override else []
     env = _BoundedSandbox(
-        loader=jinja2.FileSystemLoader(folders + [str(root)], encoding="utf-8"),
+        loader=_SafeLoader(folders + [str(root)], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -96,17 +308,64 @@ def load_pack(override: Path | None = None, name: str = STANDARD_PACK) -> Pack:
         keep_trailing_newline=False,
         extensions=["jinja2.ext.do"],
     )
-    env.filters.update(
+    ours = dict(
         qty=zh.qty, pct=zh.percent, change=zh.change, cn=zh.cn_int, count=zh.cn_count, ordinal=zh.ordinal,
         date=zh.cn_date, span=zh.date_span, series=zh.join, quoted=zh.quoted, book=zh.book,
         honour=zh.honour, sentence=zh.sentence, clause=zh.clause, num=zh.plain_number,
     )
+    env.filters.update({name: _guard_filter(name, func, builtin=False) for name, func in ours.items()})
     manifest_path = (override / "manifest.yaml") if override and (override / "manifest.yaml").is_file() else root / "manifest.yaml"
+    return Pack(root, _read_manifest(manifest_path), env)
+
+
+#: Manifest keys and the shape each must have: "str", "int", "list" (of str), "map" (str → str or
+#: list of str), "map2" (str → map).
+_MANIFEST_KEYS = {
+    "name": "str", "list_style": "str", "layout": "str", "max_sections": "int", "order": "list",
+    "theme_order": "list", "theme_templates": "map", "profiles": "map", "headings": "map",
+    "headings_by_group": "map2",
+}
+_MANIFEST_REQUIRED = ("order", "theme_templates", "profiles", "headings")
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The pack's manifest through the bounded YAML loader, checked for shape: a user's pack may be
+    anything, and a wrong manifest must give a located message, not an internal error."""
+    from .errors import InputError
+    from .loaders.yaml_loader import load_yaml
+
     try:
-        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise TemplateError(f"模板清单 {manifest_path} 无法读取：{exc}") from None
-    return Pack(root, manifest, env)
+        data, source = load_yaml(path)
+    except InputError as exc:
+        raise TemplateError("模板清单有误：" + "；".join(str(f) for f in exc.findings)) from None
+
+    def fail(key_path: tuple, message: str) -> None:
+        raise TemplateError(f"模板清单 {source.locate(key_path)} {'.'.join(map(str, key_path))}：{message}")
+
+    def is_text_list(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    for key in _MANIFEST_REQUIRED:
+        if key not in data:
+            fail((key,), "缺少这一项")
+    for key, value in data.items():
+        shape = _MANIFEST_KEYS.get(key)
+        if shape == "str" and not isinstance(value, str):
+            fail((key,), "应为文字")
+        elif shape == "int" and (not isinstance(value, int) or isinstance(value, bool)):
+            fail((key,), "应为整数")
+        elif shape == "list" and not is_text_list(value):
+            fail((key,), "应为文字列表")
+        elif shape in ("map", "map2"):
+            if not isinstance(value, dict):
+                fail((key,), "应为若干“名称: 值”")
+            for sub, item in value.items():
+                if shape == "map2":
+                    if not isinstance(item, dict) or not all(isinstance(v, str) or is_text_list(v) for v in item.values()):
+                        fail((key, sub), "应为若干“名称: 文字或文字列表”")
+                elif not (isinstance(item, str) or is_text_list(item)):
+                    fail((key, sub), "应为文字或文字列表")
+    return data
 
 
 # ---------------------------------------------------------------- variety
@@ -280,21 +539,72 @@ def _number(sections: list[Section]) -> list:
 
 
 def _render(pack: Pack, name: str, context: dict[str, Any]) -> str:
+    with _budget() as deadline:
+        return _render_within(pack, name, context, deadline)
+
+
+@contextlib.contextmanager
+def _budget() -> Iterator[float]:
+    """The render deadline of this thread: set by the outermost caller (one compose), shared inside."""
+    outer = getattr(_limits, "deadline", None)
+    if outer is None:
+        _limits.deadline = time.monotonic() + RENDER_SECONDS
     try:
-        text = pack.env.get_template(name).render(context)
+        yield _limits.deadline
+    finally:
+        if outer is None:
+            _limits.deadline = None
+
+
+def _generate(pack: Pack, name: str, context: dict[str, Any]) -> str:
+    chunks: list[str] = []
+    size = 0
+    for chunk in pack.env.get_template(name).generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise TemplateError(f"模板 {name} 生成的文字过长（超过 {MAX_OUTPUT_CHARS} 字）：请检查循环")
+        _check_deadline()
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+def _render_within(pack: Pack, name: str, context: dict[str, Any], deadline: float) -> str:
+    try:
+        try:
+            with _time_limit(deadline - time.monotonic() + 0.5):  # the alarm backs up the checks
+                _check_deadline()
+                text = _generate(pack, name, context)
+        except _RenderTimeout as exc:
+            raise TemplateError(f"模板 {_where(exc, name)} 运行超时（超过 {RENDER_SECONDS:g} 秒）：请检查循环或宏的递归") from None
+    except TemplateError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"模板 {exc.filename or exc.name or name} 第 {exc.lineno} 行语法错误：{exc.message}") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"找不到模板 {exc.name}：请检查模板文件夹") from None
-    except RecursionError:
-        raise TemplateError(f"模板 {name} 递归过深：请检查宏的调用") from None
+        where = _where(exc, name)
+        raise TemplateError(f"找不到模板 {exc.name}" + (f"（{where} 引用）" if where != exc.name else "") + "：请检查模板文件夹") from None
+    except RecursionError as exc:
+        raise TemplateError(f"模板 {_where(exc, name)} 递归过深：请检查宏的调用") from None
     except Exception as exc:  # noqa: BLE001 — any failure inside a template becomes a located message
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".j2", ".jinja"))]
-        where = f"{Path(frames[-1].filename).name} 第 {frames[-1].lineno} 行" if frames else name
-        raise TemplateError(f"模板 {where} 出错：{_explain(exc)}") from None
+        raise TemplateError(f"模板 {_where(exc, name)} 出错：{_explain(exc)}") from None
     if len(text) > MAX_OUTPUT_CHARS:
         raise TemplateError(f"模板 {name} 生成的文字过长（超过 {MAX_OUTPUT_CHARS} 字）：请检查循环")
     return text
+
+
+def _where(exc: BaseException, name: str) -> str:
+    """``opening.j2 第 3 行``: the innermost template frame of the traceback, else the template name."""
+    found = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None:  # compiled template code: map the Python line back to the template's
+            found = f"{Path(template.filename or template.name or name).name} 第 {template.get_corresponding_lineno(tb.tb_lineno)} 行"
+        elif code.co_filename.endswith((".j2", ".jinja")):  # a frame Jinja already rewrote
+            found = f"{Path(code.co_filename).name} 第 {tb.tb_lineno} 行"
+        tb = tb.tb_next
+    return found or name
 
 
 def _explain(exc: Exception) -> str:
@@ -323,6 +633,11 @@ def theme_order(report: Report, pack: Pack) -> list[str]:
 
 
 def compose(report: Report, templates: Path | None = None, pack: Pack | None = None) -> Document:
+    with _budget():
+        return _compose(report, templates, pack)
+
+
+def _compose(report: Report, templates: Path | None = None, pack: Pack | None = None) -> Document:
     pack = pack or load_pack(templates)
     seed = f"{report.unit.name}|{report.period.year}|{report.period.type}|{report.kind}"
     pick = chooser(seed)
