@@ -101,3 +101,28 @@ def test_rollup_command_writes_only_the_rollup(tmp_path: Path):
     assert "broken.yaml" in result.output
     assert sorted(p.name for p in out.iterdir() if p.suffix != ".docx") == ["汇总.md", "汇总.xlsx"]
     assert not (out / "a.md").exists()
+
+
+def test_shared_problems_are_listed_once_each_without_repeated_sentences(summaries):
+    for s in summaries:
+        s.problems = ["宣传阵地不足", "志愿者队伍老化"] + (["经费紧张"] if s.file != "a" else [])
+    document = compose_rollup(summaries)
+    assert lint.check(document) == []
+    text = document.plain_text()
+    assert "宣传阵地不足" in text and "志愿者队伍老化" in text and "经费紧张" in text
+    assert [h.text for h in document.headings() if h.level == 1][-1] in ("存在的共性问题", "各社区反映的主要问题")
+
+
+def test_many_units_stay_readable(summaries):
+    import copy
+
+    many = []
+    for i in range(45):
+        s = copy.copy(summaries[i % 3])
+        s.file, s.name, s.display_name = f"u{i}", f"第{i + 1}社区", f"第{i + 1}社区"
+        many.append(s)
+    document = compose_rollup(many)
+    assert lint.check(document) == []
+    assert len([h for h in document.headings() if h.level == 2]) == 20  # the rest are in the workbook
+    assert "其余25个社区的情况见汇总表" in document.plain_text()
+    assert len(document.attachments[0].blocks[0].rows) == 45
