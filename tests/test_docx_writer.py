@@ -15,6 +15,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import Mm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from reportgen.document import Document, Heading, Paragraph, Run, Signature
@@ -465,3 +467,34 @@ def test_fonts_conf_is_valid_fontconfig_xml():
     conf = etree.parse(str(pdf.fonts_conf()))
     families = {f.text for f in conf.iter("family")}
     assert {"仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体"} <= families
+
+
+# -- properties -------------------------------------------------------------------------------------
+
+HAN = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF) | st.sampled_from("0123456789年（）、"), min_size=1, max_size=60)
+
+
+@given(HAN)
+def test_title_lines_fit_and_never_leave_one_character(title):
+    lines = writer.balanced_lines(title, 20)
+    assert "".join(lines) == title
+    if writer.text_width(title) > 20 and len(title) > 3:
+        assert all(len(line) >= 2 and writer.text_width(line) <= 20 for line in lines), lines
+
+
+@given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
+def test_signature_lines_keep_the_two_character_offset(unit, date):
+    unit_indent, date_indent = writer.signature_indents(unit, date)
+    assert min(unit_indent, date_indent) >= 2
+    # the date starts two 字 right of the 署名's first character
+    start_unit = unit_indent + writer.text_width(unit)
+    start_date = date_indent + writer.text_width(date)
+    assert start_unit - start_date == pytest.approx(2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.text(max_size=80), min_size=1, max_size=5))
+def test_any_text_renders_to_a_readable_file(texts):
+    document = Document("标题", ("标题",), [Paragraph((Run(t, bold=i == 0),)) for i, t in enumerate(texts)], year=2024)
+    reopened = docx.Document(io.BytesIO(writer.render(document)))
+    assert len(reopened.paragraphs) >= len(texts)
