@@ -53,17 +53,38 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 @dataclass
 class XlsxSourceMap(SourceMap):
-    """A source map whose findings name the column or item in Chinese instead of the field path."""
+    """A source map for a workbook: findings name the cell and the column (in Chinese), not the field path.
+
+    List rows are recorded compactly (sheet, row, column of each field) and turned into locations only
+    when an error needs one, so reading 20,000 rows does not build 400,000 Location objects.
+    """
 
     labels: dict[FieldPath, str] = field(default_factory=dict)
+    rows: dict[FieldPath, tuple[str, int, dict[str, int], L.TableSheet]] = field(default_factory=dict)
+
+    def _find(self, path: FieldPath) -> tuple[Location, str]:
+        for end in range(len(path), -1, -1):
+            prefix = tuple(path[:end])
+            if prefix in self.locations:
+                return self.locations[prefix], self.labels.get(prefix, "")
+            if prefix in self.rows:
+                sheet, row, cols, spec = self.rows[prefix]
+                key = path[end] if end < len(path) else None
+                if isinstance(key, str) and key in cols:
+                    return _at(self.file, sheet, row, cols[key]), spec.column(key).header
+                return _at(self.file, sheet, row, 0), f"第{row}行"
+        return Location(self.file), ""
+
+    def locate(self, path: FieldPath) -> Location:
+        return self._find(path)[0]
 
     def finding(self, path: FieldPath, message: str, severity: str = "error") -> Finding:
-        label = ""
-        for end in range(len(path), -1, -1):
-            label = self.labels.get(tuple(path[:end]), "")
-            if label:
-                break
-        return Finding(self.locate(path), label, message, severity)
+        location, label = self._find(path)
+        return Finding(location, label, message, severity)
+
+
+def _at(file: str, sheet: str, row: int, col: int) -> Location:
+    return Location(file, cell=f"{sheet}!{get_column_letter(col + 1)}{row}")
 
 
 def _fail(name: str, message: str) -> InputError:
@@ -253,10 +274,7 @@ def convert(kind: L.Kind, raw: Any, number_format: str = "") -> Any:
 # ---------------------------------------------------------------- rows
 
 
-@dataclass
-class Cell:
-    value: Any
-    number_format: str
+Cell = Any  # an openpyxl read-only cell: .value and .number_format
 
 
 @dataclass
@@ -269,7 +287,7 @@ class Header:
         indices = self.columns.get(key, [])
         for i in indices:
             if i < len(cells) and not _blank(cells[i].value):
-                return i, cells[i].value, cells[i].number_format
+                return i, cells[i].value, _format(cells[i])
         return (indices[0], None, "") if indices else (None, None, "")
 
 
@@ -277,11 +295,22 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, list[Cell]]]:
-    """Every non-blank row (1-based index, cells), bounded in rows and columns."""
-    rows: list[tuple[int, list[Cell]]] = []
+def _format(cell: Any) -> str:
+    return getattr(cell, "number_format", "") or ""
+
+
+def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, tuple]]:
+    """Every non-blank row (1-based index, openpyxl cells), bounded in rows and columns."""
+    rows: list[tuple[int, tuple]] = []
+    width = MAX_COLUMNS
+    try:
+        declared = ws.max_column
+        if isinstance(declared, int) and declared > 0:
+            width = min(width, declared)
+    except Exception:  # noqa: BLE001 — a missing or odd <dimension> only loses the shortcut
+        pass
     empty: Any = None  # openpyxl yields one shared tuple for every missing row: skip those by identity
-    for index, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), 1):
+    for index, row in enumerate(ws.iter_rows(max_col=width), 1):
         if index > MAX_ROW_INDEX:
             break
         if row is empty:
@@ -289,10 +318,9 @@ def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, list[Cell]]]:
         if all(c.value is None for c in row):
             empty = row
             continue
-        cells = [Cell(c.value, getattr(c, "number_format", "") or "") for c in row]
-        if all(_blank(c.value) for c in cells):
+        if any(isinstance(c.value, str) for c in row) and all(_blank(c.value) for c in row):
             continue
-        rows.append((index, cells))
+        rows.append((index, row))
         if len(rows) > MAX_DATA_ROWS + HEADER_SCAN:
             raise _fail(name, f"工作表“{sheet}”的数据行过多（超过 {MAX_DATA_ROWS} 行）：请删除空白格式行或拆分文件")
     return rows
@@ -358,7 +386,7 @@ class Reader:
         self.data: dict[str, Any] = {}
 
     def cell(self, sheet: str, row: int, col: int) -> Location:
-        return Location(self.name, cell=f"{sheet}!{get_column_letter(col + 1)}{row}")
+        return _at(self.name, sheet, row, col)
 
     def problem(self, sheet: str, row: int, col: int, message: str) -> None:
         self.findings.append(Finding(self.cell(sheet, row, col), "", message))
@@ -398,13 +426,7 @@ class Reader:
         return out
 
     def record(self, sheet: str, spec: L.TableSheet, path: FieldPath, index: int, where: list) -> None:
-        self.source.locations[path] = self.cell(sheet, index, 0)
-        self.source.labels[path] = f"第{index}行"
-        for key, col in where:
-            if col is None:
-                continue
-            self.source.locations[path + (key,)] = self.cell(sheet, index, col)
-            self.source.labels[path + (key,)] = spec.column(key).header
+        self.source.rows[path] = (sheet, index, {k: c for k, c in where if c is not None}, spec)
 
     def put(self, path: tuple[str, ...], value: Any) -> None:
         target = self.data
@@ -542,14 +564,14 @@ class Reader:
                 self.problem(sheet, index, label_col, f"“{info.label}”重复出现：请只保留一行")
                 continue
             seen.add(info.dotted)
-            cell = cells[value_col] if value_col < len(cells) else Cell(None, "")
+            cell = cells[value_col] if value_col < len(cells) else None
             location = self.cell(sheet, index, value_col)
             for end in range(1, len(info.path) + 1):
                 self.source.locations.setdefault(info.path[:end], location)
                 self.source.labels.setdefault(info.path[:end], info.group if end < len(info.path) else info.label)
             self.source.labels[info.path] = info.label
             self.source.locations[info.path] = location
-            value = convert(info.kind, cell.value, cell.number_format)
+            value = convert(info.kind, None if cell is None else cell.value, _format(cell))
             if value is not _MISSING:
                 self.put(info.path, value)
 

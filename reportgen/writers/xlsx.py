@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from copy import copy
 import math
 import zipfile
 from decimal import Decimal
@@ -194,7 +195,13 @@ def _fixed_zip(data: bytes) -> bytes:
 def put(ws: Worksheet, row: int, col: int, value: Any, style: str) -> Any:
     """Write one cell. Text is always text: a leading = + - @ never makes a formula."""
     cell = ws.cell(row=row, column=col)
-    cell.style = style
+    cache = ws.parent.__dict__.setdefault("_rg_style_arrays", {})
+    array = cache.get(style)
+    if array is None:  # assigning a named style by name is slow; copy its resolved style array instead
+        cell.style = style
+        cache[style] = copy(cell._style)
+    else:
+        cell._style = copy(array)
     if isinstance(value, str):
         value = clean_text(value)
         cell.value = value
