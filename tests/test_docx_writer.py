@@ -478,8 +478,8 @@ HAN = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF) | st.sam
 def test_title_lines_fit_and_never_leave_one_character(title):
     lines = writer.balanced_lines(title, 20)
     assert "".join(lines) == title
-    if writer.text_width(title) > 20 and len(title) > 3:
-        assert all(len(line) >= 2 and writer.text_width(line) <= 20 for line in lines), lines
+    if writer.set_width(title) > 20 and len(title) > 3:
+        assert all(len(line) >= 2 and writer.set_width(line) <= 20 for line in lines), lines
 
 
 @given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
