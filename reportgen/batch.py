@@ -63,17 +63,28 @@ def _is_input(path: Path) -> bool:
     return path.suffix.lower() in INPUT_SUFFIXES and not name.startswith((".", "~$"))
 
 
-def collect_inputs(items: Iterable[Path]) -> list[Path]:
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def collect_inputs(items: Iterable[Path], outdir: Path | None = None) -> list[Path]:
     """Files as given; folders expanded (recursively, sorted) to their .yaml/.yml/.xlsx files.
 
     Raises InputError for a path that does not exist, and for a folder with no input files.
-    Hidden files and Excel's ``~$`` lock files are skipped.
+    Hidden files, Excel's ``~$`` lock files and anything inside ``outdir`` (our own .xlsx outputs
+    of an earlier run) are skipped when a folder is expanded.
     """
     found: list[Path] = []
     problems: list[Finding] = []
     for item in items:
         if item.is_dir():
-            files = sorted(p for p in item.rglob("*") if p.is_file() and _is_input(p)
+            files = sorted(p for p in item.rglob("*") if p.is_file() and _is_input(p) and not _inside(p, outdir)
                            and not any(part.startswith(".") for part in p.relative_to(item).parts))
             if not files:
                 problems.append(Finding(Location(str(item)), "", "文件夹中没有 .yaml/.yml/.xlsx 数据文件"))
@@ -355,7 +366,7 @@ def build_batch(
     Raises InputError before any work for missing paths or duplicate stems; after that nothing
     raises (but KeyboardInterrupt): failures are in the result.
     """
-    paths = collect_inputs(items)
+    paths = collect_inputs(items, outdir)
     check_stems(paths, rollup=rollup)
     if on_start:
         on_start(len(paths))

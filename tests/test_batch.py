@@ -117,3 +117,12 @@ def test_in_process_build_many_reports_errors(inputs: Path, tmp_path: Path):
     assert len(seen) == len(paths)
     assert [r.ok for r in results] == [False, False, True, True, True]
     assert results[2].summary is not None and results[2].summary.name == "柳荫街道竹园社区"
+
+
+def test_outputs_of_an_earlier_run_are_not_inputs(tmp_path: Path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _good(folder, "a", NAMES[0])
+    (folder / "out").mkdir()
+    (folder / "out" / "a.xlsx").write_bytes(b"earlier output")
+    assert [p.name for p in collect_inputs([folder], outdir=folder / "out")] == ["a.yaml"]
