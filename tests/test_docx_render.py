@@ -288,3 +288,8 @@ def test_each_level_is_drawn_in_its_font_family(docx_rendered):
     assert drawn["body"], "no body text found"
     for role, accepted in ROLE_FONTS.items():
         assert all(any(a in name for a in accepted) for name in drawn[role]), (role, drawn[role])
+
+
+def test_no_title_line_holds_one_character(docx_rendered):
+    title_lines = [line for page in docx_rendered.pages for line in page.text_lines if abs(line.size - 22) < 0.2]
+    assert title_lines and all(len(line.text) > 1 for line in title_lines), [line.text for line in title_lines]
