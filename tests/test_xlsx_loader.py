@@ -298,3 +298,33 @@ def test_far_away_cells_do_not_hang(tmp_path: Path) -> None:
     path = _save(wb, tmp_path / "far.xlsx")
     report, _ = load_report(path)
     assert len(report.activities) == 1
+
+
+def test_zip_entry_that_lies_about_its_size(tmp_path: Path) -> None:
+    """zipfile enforces declared sizes: a sheet inflating past its header is a damaged file, quickly."""
+    import struct
+
+    good = render(m.Report(unit=m.Unit(name="某社区甲", type="社区"), period=m.Period(year=2024)))
+    buf = io.BytesIO()
+    target = "xl/worksheets/sheet2.xml"
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == target:
+                data = data.replace(b"</sheetData>", b"<row r='99'><c r='A99' t='inlineStr'><is><t>"
+                                    + b"A" * (20 * 1024 * 1024) + b"</t></is></c></row></sheetData>")
+            dst.writestr(info.filename, data)
+    raw = bytearray(buf.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(raw))).getinfo(target)
+    struct.pack_into("<I", raw, info.header_offset + 22, 1000)
+    pos = bytes(raw).find(b"PK\x01\x02")
+    while pos != -1:
+        length = struct.unpack_from("<H", raw, pos + 28)[0]
+        if bytes(raw[pos + 46: pos + 46 + length]) == target.encode():
+            struct.pack_into("<I", raw, pos + 24, 1000)
+        pos = bytes(raw).find(b"PK\x01\x02", pos + 4)
+    path = tmp_path / "liar.xlsx"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(InputError) as exc:
+        load_xlsx(path)
+    assert "损坏" in _messages(exc)

@@ -253,10 +253,21 @@ def _print_setup(ws: Worksheet, printed: int, last_row: int, header_rows: str = 
     footer.size = 10
 
 
-def _fit(ws: Worksheet, widths: list[int], first: int, last: int, wrapped: set[int]) -> None:
+def _fit_title(ws: Worksheet, widths: Sequence[float]) -> None:
+    """Shrink the title font (18 pt down to 12) until the title fits the printed columns."""
+    title = ws["A1"].value or ""
+    need = L.text_width(str(title))
+    room = sum(widths)
+    if need and need * 18 / 11 > room:
+        size = max(12, int(room * 11 / need))
+        ws["A1"].font = Font(name=FONT, size=size, bold=True)
+
+
+def _fit(ws: Worksheet, widths: list[int], first: int, last: int, wrapped: set[int], printed: int | None = None) -> None:
     """Column widths (CJK counts double) and estimated row heights for wrapped text."""
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    _fit_title(ws, widths[: printed or len(widths)])
     for row in range(first, last + 1):
         lines = 1
         for col in wrapped:
@@ -360,7 +371,7 @@ def table_sheet(book: Book, spec: L.TableSheet, rows: list[list[tuple[Any, str]]
     end = row - 1
     widths = [_column_width(c, (cells[i][0] for cells in rows[:WIDTH_SAMPLE])) for i, c in enumerate(columns)]
     wrapped = {i for i, c in enumerate(columns, 1) if c.kind.name in ("text", "list", "keylist", "choicelist")}
-    _fit(ws, widths, FIRST_ROW, min(end, FIRST_ROW + 5000), wrapped)
+    _fit(ws, widths, FIRST_ROW, min(end, FIRST_ROW + 5000), wrapped, printed)
     last_col = get_column_letter(len(columns))
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(last, HEADER_ROW)}"
@@ -554,6 +565,7 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
     widths = [8, 16, 10, 10, 8, 8, 10, 10, 14]
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    _fit_title(ws, widths)
     if counts and any(c["targeted"] for c in counts.values()):
         chart = BarChart()
         chart.type = "col"
