@@ -41,8 +41,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
-    """Drop characters XML cannot hold (python-docx raises on them); one line break per \\r\\n."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n"))
+    """Drop characters XML cannot hold (python-docx raises on them); \\r\\n and \\r become one \\n."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
