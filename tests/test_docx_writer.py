@@ -498,3 +498,17 @@ def test_any_text_renders_to_a_readable_file(texts):
     document = Document("标题", ("标题",), [Paragraph((Run(t, bold=i == 0),)) for i, t in enumerate(texts)], year=2024)
     reopened = docx.Document(io.BytesIO(writer.render(document)))
     assert len(reopened.paragraphs) >= len(texts)
+
+
+def test_body_table_gets_a_title_and_several_attachments_are_numbered(docx_sample):
+    table = docx_sample.attachments[0].blocks[0]
+    small = replace(table, title="重点任务完成情况", rows=table.rows[:3], indent=())
+    document = replace(
+        docx_sample,
+        blocks=[*docx_sample.blocks[:3], small, *docx_sample.blocks[3:]],
+        attachments=[replace(docx_sample.attachments[0], number=1), replace(docx_sample.attachments[0], number=2, title="第二个附件")],
+    )
+    parts = Parts(writer.render(document))
+    assert [text(p) for p in parts.paragraphs("GwTableTitle")] == ["重点任务完成情况", table.title]
+    assert [text(p) for p in parts.paragraphs("GwAttachLabel")] == ["附件1", "附件2"]
+    assert len(parts.document.findall("w:body/w:tbl", NS)) == 3
