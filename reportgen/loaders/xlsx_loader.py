@@ -616,7 +616,7 @@ def _guess(rows: list) -> L.TableSheet | None:
         if header is None:
             continue
         keys = [k for k in header.columns if k not in (L.SEQ,)]
-        required = any(spec.column(k).required for k in keys)
+        required = all(c.key in header.columns for c in spec.columns if c.required)
         if required and len(keys) > score:
             best, score = spec, len(keys)
     return best

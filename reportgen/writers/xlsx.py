@@ -345,6 +345,10 @@ def _row_cells(spec: L.TableSheet, item: Any, seq: Any, parent: Any = None) -> l
     return cells
 
 
+#: Columns kept in view when scrolling right to the supplementary columns (序号…名称).
+_FROZEN = {L.METRICS.name: "D", L.ACTIVITIES.name: "E"}
+
+
 def table_sheet(book: Book, spec: L.TableSheet, rows: list[list[tuple[Any, str]]], head: tuple[str, str, str],
                 total: dict[str, Any] | None = None, spare: int = 200) -> Worksheet:
     """One list sheet: title, 填报 row, header, ``rows`` of (value, style) cells, an optional 合计 row."""
@@ -373,7 +377,7 @@ def table_sheet(book: Book, spec: L.TableSheet, rows: list[list[tuple[Any, str]]
     wrapped = {i for i, c in enumerate(columns, 1) if c.kind.name in ("text", "list", "keylist", "choicelist")}
     _fit(ws, widths, FIRST_ROW, min(end, FIRST_ROW + 5000), wrapped, printed)
     last_col = get_column_letter(len(columns))
-    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.freeze_panes = f"{_FROZEN.get(spec.name, 'A')}{FIRST_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(last, HEADER_ROW)}"
     _validations(book, ws, columns, FIRST_ROW, max(end, FIRST_ROW) + spare)
     _print_setup(ws, printed, end)
