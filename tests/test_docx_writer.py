@@ -101,6 +101,11 @@ def test_body_pitch_and_character_spacing_give_28_characters(docx_parts):
     assert attr(body, "w:pPr/w:jc", "val") == "both"
 
 
+def test_opens_in_current_word_layout_not_compatibility_mode(docx_parts):
+    modes = [s.get(w("val")) for s in docx_parts.settings.iter(w("compatSetting")) if s.get(w("name")) == "compatibilityMode"]
+    assert modes == ["15"]
+
+
 def test_widow_control_is_off_so_full_pages_hold_22_lines(docx_parts):
     for style_id in ("GwBody", "GwHeading1", "GwHeading2", "GwTitle", "GwSignature"):
         assert attr(docx_parts.style(style_id), "w:pPr/w:widowControl", "val") == "0"

@@ -292,6 +292,7 @@ def define_styles(base, profile: Profile, pin_defaults: bool) -> StyleIds:
         _font(normal, profile, fonts.body)
         _layout(normal, profile, align=justify, line=pitch)
         ppr.remove_all("w:spacing")
+        oxml.set_compatibility_mode(base.settings.element)
     oxml.set_document_language(styles.element, base.settings.element)
 
     paragraph_roles = [

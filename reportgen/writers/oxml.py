@@ -245,6 +245,13 @@ def set_document_language(styles_element: BaseOxmlElement, settings_element: Bas
             set_language(rpr)
 
 
+def set_compatibility_mode(settings_element: BaseOxmlElement, version: int = 15) -> None:
+    """Lay out as Word 2013 and later do; the template's mode 14 opens as “兼容模式” in current Word."""
+    for setting in settings_element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), str(version))
+
+
 def doc_defaults(styles_element: BaseOxmlElement) -> tuple[BaseOxmlElement, BaseOxmlElement]:
     """The w:rPr and w:pPr of w:docDefaults (created if missing)."""
     defaults = styles_element.find(qn("w:docDefaults"))
