@@ -667,6 +667,8 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
         raise _fail(name, f"工作簿内容已损坏，无法读取（{type(exc).__name__}）：请用 Excel 或 WPS 另存为 .xlsx 后再试") from None
     finally:
         wb.close()
+    if not any(kind == "info" for _, kind, _ in sheets):
+        reader.findings.append(Finding(Location(name), "", f"工作簿中没有“{L.INFO}”工作表：请加上这张表（可用 reportgen init --xlsx 生成模板），填写单位全称、单位类型和年度"))
     if reader.findings:
         raise InputError(reader.findings)
     _locate_groups(reader)
