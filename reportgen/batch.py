@@ -300,7 +300,7 @@ def build_many(
         isolate = bool(suspects)
         queue = suspects if isolate else pending
         pool = new_pool(1 if isolate else min(jobs, len(queue)))
-        window = 1 if isolate else jobs * 4  # bounded in-flight work: a crash affects few units
+        window = 1 if isolate else jobs * 2  # bounded in-flight work: a crash or Ctrl-C affects few units
         running: dict[Future, int] = {}
         broken: list[int] = []
         try:
