@@ -167,20 +167,25 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
             result.summary = make_summary(report, path)
         if options.formats:
             targets = output_paths(path, outdir, options.formats)
-            if any(t.resolve() == path.resolve() for t in targets.values()):
-                raise InputError([Finding(Location(str(path)), "", "输出文件会覆盖输入文件：请换一个输出文件夹（-o）")])
+            for target in targets.values():
+                if target.resolve() == path.resolve():
+                    raise InputError([Finding(Location(str(path)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
             if pack is None:
                 from .compose import load_pack
 
                 pack = load_pack(options.templates)
             document = build_document(report, options.templates, pack)
             rendered = render_outputs(report, document, options)
-            outdir.mkdir(parents=True, exist_ok=True)
-            for suffix, data in rendered.items():
+            try:
+                outdir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{exc.strerror or exc}")]) from None
+            for suffix, data in rendered.items():  # same checks and messages as pipeline.build
                 try:
                     write_bytes(targets[suffix], data)
                 except OSError as exc:
-                    raise InputError([Finding(Location(str(targets[suffix])), "", f"无法写入：{exc.strerror or exc}")]) from None
+                    raise InputError([Finding(Location(str(targets[suffix])), "", f"无法写入：{exc.strerror or exc}"
+                                              "（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
                 result.outputs.append(targets[suffix])
             if options.pdf and "docx" in rendered:
                 from .writers import pdf
