@@ -6,7 +6,10 @@ These read the .docx parts directly (no LibreOffice), so they always run.
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import time
 import zipfile
 from dataclasses import replace
@@ -277,6 +280,20 @@ def test_same_input_gives_identical_bytes(docx_sample):
     first = writer.render(docx_sample)
     time.sleep(1.1)
     assert writer.render(docx_sample) == first
+
+
+def test_same_bytes_across_processes_with_different_hash_seeds():
+    script = (
+        "import sys, hashlib; sys.path.insert(0, 'tests'); from conftest import docx_sample_document;"
+        "from reportgen.writers.docx import render; print(hashlib.sha256(render(docx_sample_document())).hexdigest())"
+    )
+    root = Path(__file__).parent.parent
+    digests = {
+        subprocess.run([sys.executable, "-c", script], cwd=root, env={**os.environ, "PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
 
 
 def test_zip_times_and_core_properties_are_fixed(docx_parts):
