@@ -1,4 +1,4 @@
-"""Document → .docx laid out per GB/T 9704—2012 (see docs: official-format.md).
+"""Document → .docx laid out per GB/T 9704—2012《党政机关公文格式》.
 
 Layout lives in named paragraph styles (公文正文, 公文一级标题, …) defined once from the style
 profile, so a unit can restyle the result in Word, and paragraphs only point at a style id. Direct
