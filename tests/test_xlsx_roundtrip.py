@@ -168,3 +168,20 @@ def test_examples_roundtrip(tmp_path: Path, example: Path) -> None:
     except Exception as exc:  # an example being written by someone else may not validate yet
         pytest.skip(f"example does not load: {exc}")
     assert roundtrip(r, tmp_path).model_dump() == r.model_dump()
+
+
+@pytest.mark.parametrize("example", sorted(Path(__file__).resolve().parent.parent.joinpath("examples").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_building_from_the_built_workbook_gives_the_same_document(tmp_path: Path, example: Path) -> None:
+    from reportgen.pipeline import Options, build
+
+    options = Options(formats=("md", "xlsx"))
+    try:
+        build(example, tmp_path / "a", options)
+    except Exception as exc:  # noqa: BLE001 — an example or template being edited by someone else
+        pytest.skip(f"example does not build: {exc}")
+    workbook = tmp_path / "a" / f"{example.stem}.xlsx"
+    build(workbook, tmp_path / "b", options)
+    for suffix in ("md", "xlsx"):
+        first = (tmp_path / "a" / f"{example.stem}.{suffix}").read_bytes()
+        assert (tmp_path / "b" / f"{example.stem}.{suffix}").read_bytes() == first, suffix

@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -213,6 +214,13 @@ def put(ws: Worksheet, row: int, col: int, value: Any, style: str) -> Any:
     return cell
 
 
+def merge(ws: Worksheet, ref: str | int, min_col: int = 0, max_row: int = 0, max_col: int = 0) -> None:
+    """Merge a range without openpyxl re-styling its edges (which is slow and we style cells ourselves)."""
+    if not isinstance(ref, str):
+        ref = f"{get_column_letter(min_col)}{ref}:{get_column_letter(max_col)}{max_row}"
+    ws.merged_cells.add(MergedCellRange(ws, ref))
+
+
 # ---------------------------------------------------------------- common sheet frame
 
 
@@ -220,15 +228,15 @@ def _frame(ws: Worksheet, title: str, columns: int, unit: str, date: str) -> Non
     """Row 1 title merged across the printed columns; row 2 填报单位 … 填报日期."""
     last = get_column_letter(columns)
     put(ws, 1, 1, title, "rg_title")
-    ws.merge_cells(f"A1:{last}1")
+    merge(ws, f"A1:{last}1")
     ws.row_dimensions[1].height = 32
     split = max(1, columns // 2)
     put(ws, 2, 1, f"填报单位：{unit}（盖章）" if unit else "填报单位：", "rg_meta")
     put(ws, 2, split + 1, f"填报日期：{date}" if date else "填报日期：    年  月  日", "rg_meta_right")
     if split > 1:
-        ws.merge_cells(f"A2:{get_column_letter(split)}2")
+        merge(ws, f"A2:{get_column_letter(split)}2")
     if columns > split + 1:
-        ws.merge_cells(f"{get_column_letter(split + 1)}2:{last}2")
+        merge(ws, f"{get_column_letter(split + 1)}2:{last}2")
     ws.row_dimensions[2].height = 20
 
 
@@ -527,21 +535,21 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
         ("指标达标率", rounded_percent(Decimal(met) / targeted * 100) if targeted else None, "rg_percent"),
     ]
     put(ws, 3, 1, "一、基本情况与主要数据", "rg_section")
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=ncol)
+    merge(ws, 3, 1, 3, ncol)
     row = 4
     for label, value, style in facts:
         put(ws, row, 1, label, "rg_header")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        merge(ws, row, 1, row, 3)
         put(ws, row, 4, value, style if style != "rg_text" else "rg_text")
-        ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=ncol)
+        merge(ws, row, 4, row, ncol)
         for col in (2, 3):
-            ws.cell(row=row, column=col).style = "rg_header"
+            put(ws, row, col, None, "rg_header")
         for col in range(5, ncol + 1):
-            ws.cell(row=row, column=col).style = style
+            put(ws, row, col, None, style)
         row += 1
     row += 1
     put(ws, row, 1, "二、按类别完成情况", "rg_section")
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+    merge(ws, row, 1, row, ncol)
     row += 1
     table_header = row
     for i, header in enumerate(headers, 1):
@@ -596,7 +604,7 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
         ws.add_chart(chart, f"A{row + 1}")
         row += 16
     put(ws, row + 1, 1, "单位负责人：            审核人：            填报人：            联系电话：", "rg_meta")
-    ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=ncol)
+    merge(ws, row + 1, 1, row + 1, ncol)
     _print_setup(ws, ncol, row + 1, header_rows="")
     ws.page_setup.orientation = "portrait"
     return ws
