@@ -50,6 +50,8 @@ PAGE_EVEN = ("GwPageEven", "公文页码（偶数页）")
 NOTE_PREFIX_CHARS = 3
 #: Left + right cell margins (Word's default 0.19 cm each) plus a little air, in twips.
 CELL_PADDING = 240
+#: Extra width (字, beyond the half 字 of a digit) of Latin signs that are wider in Times New Roman.
+WIDE_LATIN = {"%": 0.35, "+": 0.1, "‰": 0.55}
 #: Columns whose widest cell is at most this many 字 (序号, 单位) are centred.
 NARROW_COLUMN = 2
 
@@ -177,6 +179,11 @@ class _Writer:
             rows.append(cells)
         oxml.append_table(self.body, widths, rows)
 
+    @staticmethod
+    def cell_width(text: str) -> float:
+        """Width in 字 of cell text, with the wide Latin signs (%, +, capitals) counted as such."""
+        return text_width(text) + sum(WIDE_LATIN.get(ch, 0.2 if ch.isupper() else 0) for ch in text)
+
     def column_widths(self, table: Table) -> list[int]:
         """Twips per column: each column's widest text plus the cell margins, fitted to the 版心.
 
@@ -187,7 +194,7 @@ class _Writer:
         size = self.profile.fonts.table.size * 20
         wanted = []
         for i, column in enumerate(table.columns):
-            widest = max([text_width(column.name), *(text_width(row[i]) for row in table.rows)])
+            widest = max([text_width(column.name), *(self.cell_width(row[i]) for row in table.rows)])
             wanted.append(widest * size + CELL_PADDING)
         total = self.profile.text_width
         fixed = sum(w for w, c in zip(wanted, table.columns) if c.numeric)
