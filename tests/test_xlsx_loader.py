@@ -328,3 +328,37 @@ def test_zip_entry_that_lies_about_its_size(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_xlsx(path)
     assert "损坏" in _messages(exc)
+
+
+def test_vertically_merged_category_applies_to_every_row(tmp_path: Path) -> None:
+    wb = Workbook()
+    _unit_sheet(wb)
+    ws = wb.create_sheet("活动台账")
+    ws.append(["序号", "类别", "活动名称", "参与人数"])
+    ws.append([1, "志愿服务", "活动一", 10])
+    ws.append([2, None, "活动二", 20])
+    ws.append([3, None, "活动三", 30])
+    ws.append([4, "环境卫生", "活动四", 40])
+    ws.merge_cells("B2:B4")
+    path = _save(wb, tmp_path / "merged.xlsx")
+    report, _ = load_report(path)
+    assert [a.theme for a in report.activities] == ["志愿服务", "志愿服务", "志愿服务", "环境卫生"]
+
+
+def test_lying_dimension_does_not_hide_columns(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    wb = Workbook()
+    _unit_sheet(wb)
+    ws = wb.create_sheet("活动台账")
+    ws.append(["序号", "类别", "活动名称"])
+    ws.append([1, "志愿服务", "活动一"])
+    _save(wb, good)
+    path = tmp_path / "dim.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<dimension ref="A1:C2"/>', b'<dimension ref="A1"/>')
+            dst.writestr(info, data)
+    report, _ = load_report(path)
+    assert [a.title for a in report.activities] == ["活动一"]

@@ -173,15 +173,17 @@ def test_examples_roundtrip(tmp_path: Path, example: Path) -> None:
 @pytest.mark.parametrize("example", sorted(Path(__file__).resolve().parent.parent.joinpath("examples").glob("*.yaml")),
                          ids=lambda p: p.stem)
 def test_building_from_the_built_workbook_gives_the_same_document(tmp_path: Path, example: Path) -> None:
+    from reportgen.compose import load_pack
     from reportgen.pipeline import Options, build
 
     options = Options(formats=("md", "xlsx"))
     try:
-        build(example, tmp_path / "a", options)
+        pack = load_pack(None)  # one pack for both builds
+        build(example, tmp_path / "a", options, pack)
     except Exception as exc:  # noqa: BLE001 — an example or template being edited by someone else
         pytest.skip(f"example does not build: {exc}")
     workbook = tmp_path / "a" / f"{example.stem}.xlsx"
-    build(workbook, tmp_path / "b", options)
+    build(workbook, tmp_path / "b", options, pack)
     for suffix in ("md", "xlsx"):
         first = (tmp_path / "a" / f"{example.stem}.{suffix}").read_bytes()
         assert (tmp_path / "b" / f"{example.stem}.{suffix}").read_bytes() == first, suffix

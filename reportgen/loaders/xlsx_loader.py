@@ -299,30 +299,113 @@ def _format(cell: Any) -> str:
     return getattr(cell, "number_format", "") or ""
 
 
-def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, tuple]]:
-    """Every non-blank row (1-based index, openpyxl cells), bounded in rows and columns."""
-    rows: list[tuple[int, tuple]] = []
-    width = MAX_COLUMNS
+class _Filled:
+    """A cell given the value of the merged range it lies in (a real ledger's vertically merged 类别)."""
+
+    __slots__ = ("value", "number_format")
+
+    def __init__(self, value: Any, number_format: str) -> None:
+        self.value = value
+        self.number_format = number_format
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)"')
+MAX_MERGES = 5000
+MAX_FILLED = 200_000
+
+
+def merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges (min_col, min_row, max_col, max_row), found by scanning its XML bytes.
+
+    Read-only worksheets do not parse <mergeCells>; a byte scan is cheap, and cell text cannot contain
+    a raw ``<mergeCell`` because XML escapes ``<``.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
     try:
-        declared = ws.max_column
-        if isinstance(declared, int) and declared > 0:
-            width = min(width, declared)
-    except Exception:  # noqa: BLE001 — a missing or odd <dimension> only loses the shortcut
+        source = ws.parent._archive.open(ws._worksheet_path)
+    except Exception:  # noqa: BLE001 — no access to the part: merged cells just are not filled
+        return []
+    found: set[bytes] = set()
+    tail = b""
+    with source:
+        while True:
+            chunk = source.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            for match in _MERGE.finditer(data):
+                found.add(match.group(1))
+                if len(found) > MAX_MERGES:
+                    break
+            tail = data[-100:]
+    ranges = []
+    for ref in sorted(found):
+        text = ref.decode("ascii")
+        if ":" not in text:
+            continue
+        try:
+            ranges.append(range_boundaries(text))
+        except ValueError:
+            continue
+    return ranges  # type: ignore[return-value]
+
+
+def _fill_merged(rows: list[tuple[int, Any]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Give every cell of a merged range the value of its top-left cell (bounded)."""
+    if not ranges:
+        return
+    position = {index: i for i, (index, _) in enumerate(rows)}
+    budget = MAX_FILLED
+    for min_col, min_row, max_col, max_row in ranges:
+        if min_col > MAX_COLUMNS or min_row not in position:
+            continue
+        top = rows[position[min_row]][1]
+        if min_col - 1 >= len(top):
+            continue
+        value = top[min_col - 1].value
+        if value is None:
+            continue
+        fmt = _format(top[min_col - 1])
+        for r in range(min_row, min(max_row, MAX_ROW_INDEX) + 1):
+            if r not in position:
+                continue
+            i = position[r]
+            cells = list(rows[i][1])
+            for c in range(min_col, min(max_col, MAX_COLUMNS) + 1):
+                if (r, c) == (min_row, min_col) or c - 1 >= len(cells):
+                    continue
+                cells[c - 1] = _Filled(value, fmt)
+                budget -= 1
+            rows[i] = (r, tuple(cells))
+            if budget <= 0:
+                return
+
+
+def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, tuple]]:
+    """Every non-blank row (1-based index, cells), bounded in rows and columns; merged ranges filled."""
+    rows: list[tuple[int, tuple]] = []
+    try:
+        ws.reset_dimensions()  # never trust <dimension>: some exporters write "A1" for a whole sheet
+    except AttributeError:
         pass
     empty: Any = None  # openpyxl yields one shared tuple for every missing row: skip those by identity
-    for index, row in enumerate(ws.iter_rows(max_col=width), 1):
+    for index, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), 1):
         if index > MAX_ROW_INDEX:
             break
         if row is empty:
             continue
-        if all(c.value is None for c in row):
+        for cell in row:
+            value = cell.value
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                break
+        else:
             empty = row
-            continue
-        if any(isinstance(c.value, str) for c in row) and all(_blank(c.value) for c in row):
             continue
         rows.append((index, row))
         if len(rows) > MAX_DATA_ROWS + HEADER_SCAN:
             raise _fail(name, f"工作表“{sheet}”的数据行过多（超过 {MAX_DATA_ROWS} 行）：请删除空白格式行或拆分文件")
+    _fill_merged(rows, merged_ranges(ws))
     return rows
 
 
