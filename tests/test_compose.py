@@ -435,3 +435,71 @@ def test_random_valid_reports_compose_linter_clean(report):
     assert lint.check(document) == []
     text = markdown.render(document)
     assert "，，" not in text and "None" not in text
+
+
+# ---------------------------------------------------------------- theme-specific touches
+
+
+def _one(unit_type: str, activities: list, metrics: list | None = None, year: int = 2024) -> str:
+    report = Report.model_validate({
+        "unit": {"name": f"青枫市{UNIT_WORDS[unit_type]}", "type": unit_type},
+        "period": {"year": year}, "activities": activities, "metrics": metrics or [],
+    })
+    document = _compose(report)
+    assert lint.check(document) == []
+    return markdown.render(document)
+
+
+def test_publicity_sums_materials_of_the_same_unit():
+    text = _one("社区", [
+        {"theme": "宣传发动", "title": "入户宣传", "date": "2024-03-01",
+         "quantities": [{"label": "宣传单", "value": 2000, "unit": "份", "approx": "余"}]},
+        {"theme": "宣传发动", "title": "广场宣传", "date": "2024-04-01",
+         "quantities": [{"label": "倡议书", "value": 1500, "unit": "份"}, {"label": "横幅", "value": 12, "unit": "条"}]},
+    ])
+    assert "宣传单和倡议书共3500余份" in text
+    assert "横幅" in text and "共12条" not in text  # one item of a unit is not a total
+
+
+def test_culture_chains_festivals_in_date_order():
+    text = _one("社区", [
+        {"theme": "文体节日", "title": "包粽子比赛", "festival": "端午节", "date": "2024-06-08", "attendance": 80},
+        {"theme": "文体节日", "title": "新春游园会", "festival": "春节", "date": "2024-02-12", "attendance": 300},
+        {"theme": "文体节日", "title": "广场舞展演", "date": "2024-09-01", "attendance": 200},
+    ])
+    chain = next(line for line in text.splitlines() if "春节" in line and "端午节" in line)
+    assert chain.index("春节") < chain.index("端午节")
+    assert "；" in chain
+    assert "广场舞展演" in text
+
+
+def test_volunteer_section_cites_team_size_before_the_activities():
+    text = _one("社区", [{"theme": "志愿服务", "title": "助老服务", "date": "2024-05-01", "location": "各小区"}],
+                [{"label": "注册志愿者", "theme": "志愿服务", "value": 420, "unit": "人"},
+                 {"label": "志愿服务时长", "theme": "志愿服务", "value": 3600, "unit": "小时", "agg": "累计"}])
+    assert text.index("注册志愿者420人") < text.index("助老服务") < text.index("累计3600小时")
+
+
+def test_hospital_window_service_speaks_of_patients_and_satisfaction():
+    text = _one("医院", [{"theme": "窗口服务", "title": "预约诊疗推广", "date": "2024-05-01", "location": "门诊大厅"}],
+                [{"label": "门诊患者满意度", "theme": "窗口服务", "value": 96.5, "unit": "%", "previous": 95}])
+    assert "患者" in text.split("预约诊疗推广")[0]
+    assert "门诊患者满意度96.5%" in text and "同比提高1.5个百分点" in text
+
+
+@pytest.mark.parametrize(("unit_type", "words"), [("医院", "患者就诊"), ("学校", "学生校园"), ("局", "干部职工"), ("社区", "居民群众")])
+def test_publicity_thesis_fits_the_unit(unit_type, words):
+    text = _one(unit_type, [{"theme": "宣传发动", "title": "公益广告更新", "date": "2024-03-01", "location": "主要路口"}])
+    section = text.split("公益广告更新")[0].rsplit("###", 1)[-1] if "###" in text else text.split("公益广告更新")[0]
+    assert words[:2] in section or words[2:] in section
+
+
+def test_tally_without_metrics_adds_up_person_times_only():
+    text = _one("镇", [
+        {"theme": "环境卫生", "title": "村庄清洁行动", "date": "2024-03-01", "attendance": 300},
+        {"theme": "环境卫生", "title": "河道清理", "date": "2024-04-01", "attendance": 120, "spend": 20000},
+        {"theme": "环境卫生", "title": "集镇大扫除", "date": "2024-05-01", "attendance": 50, "attendance_unit": "人",
+         "spend": 10000},
+    ])
+    assert "420人次" in text  # 300 + 120 person-times; the 50 people are not added to them
+    assert "3万元" in text
