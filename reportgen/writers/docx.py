@@ -393,7 +393,13 @@ def _open_reference(path: Path):
 
 
 def render(document: Document, style: Path | None = None, reference: Path | None = None) -> bytes:
-    """The .docx bytes for ``document``; the same input always gives the same bytes."""
+    """The .docx bytes for ``document``; the same input always gives the same bytes.
+
+    ``style`` is a partial profile merged over GB/T 9704; ``reference`` is the unit's Word file whose
+    page setup, footers and same-named styles are kept (its body text is dropped). Document
+    timestamps are 1 January of the report's year and zip entries carry a fixed time, so nothing
+    depends on when or where the file was built.
+    """
     profile = load(style)
     base = _open_reference(reference) if reference else docx.Document()
     oxml.drop_template_extras(base.part)
