@@ -403,6 +403,17 @@ _INFO_LABELS: dict[str, tuple[str, str]] = {
     "attach_indicators": ("版式", "附指标完成情况表"),
 }
 
+#: Other names offices give the same 单位信息 items.
+INFO_LABEL_ALIASES: dict[str, tuple[str, ...]] = {
+    "unit.name": ("单位名称", "填报单位", "单位"),
+    "unit.type": ("类型", "单位性质"),
+    "unit.short_name": ("简称",),
+    "period.year": ("年份", "统计年度", "总结年度"),
+    "period.type": ("总结期间", "期间"),
+    "signature.date": ("落款日期", "填报日期"),
+    "signature.unit": ("落款",),
+}
+
 _TABLE_PATHS = {t.path for t in TABLES if not t.parent}
 
 
@@ -426,7 +437,7 @@ def _info_rows(model: type[BaseModel], prefix: tuple[str, ...], required: bool) 
 
 
 INFO_ROWS: tuple[InfoRow, ...] = tuple(_info_rows(m.Report, (), True))
-if {r.dotted for r in INFO_ROWS} != set(_INFO_LABELS):
+if {r.dotted for r in INFO_ROWS} != set(_INFO_LABELS) or not set(INFO_LABEL_ALIASES) <= set(_INFO_LABELS):
     raise RuntimeError(f"workbook layout: stale 单位信息 labels {set(_INFO_LABELS) - {r.dotted for r in INFO_ROWS}}")
 
 #: Nested optional models that exist only when one of their cells is filled.

@@ -362,3 +362,16 @@ def test_lying_dimension_does_not_hide_columns(tmp_path: Path) -> None:
             dst.writestr(info, data)
     report, _ = load_report(path)
     assert [a.title for a in report.activities] == ["活动一"]
+
+
+def test_info_sheet_in_other_words_and_missing_items_named(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.create_sheet("基本信息")
+    ws.append(["项目", "内容"])
+    ws.append(["单位名称", "五塔北街社区"])
+    ws.append(["类型", "社区"])
+    path = _save(wb, tmp_path / "info.xlsx")
+    with pytest.raises(InputError) as exc:
+        load_report(path)
+    text = _messages(exc)
+    assert "年度：缺少必填项" in text and "基本信息!" in text

@@ -66,7 +66,7 @@ class XlsxSourceMap(SourceMap):
         for end in range(len(path), -1, -1):
             prefix = tuple(path[:end])
             if prefix in self.locations:
-                return self.locations[prefix], self.labels.get(prefix, "")
+                return self.locations[prefix], self.labels.get(tuple(path), "") or self.labels.get(prefix, "")
             if prefix in self.rows:
                 sheet, row, cols, spec = self.rows[prefix]
                 key = path[end] if end < len(path) else None
@@ -627,7 +627,7 @@ class Reader:
     def info(self, sheet: str, rows: list) -> None:
         by_label: dict[str, L.InfoRow] = {}
         for info in L.INFO_ROWS:
-            for key in (info.label, info.dotted, info.group + info.label):
+            for key in (info.label, info.dotted, info.group + info.label, *L.INFO_LABEL_ALIASES.get(info.dotted, ())):
                 by_label.setdefault(L.normalize_header(key), info)
         label_col, value_col, start = 1, 2, 0
         for pos, (_, cells) in enumerate(rows[:HEADER_SCAN]):
@@ -637,6 +637,8 @@ class Reader:
                 value_col = next(i for i, t in enumerate(texts) if t in ("内容", "值", "填写内容", "取值"))
                 start = pos + 1
                 break
+        for info in L.INFO_ROWS:
+            self.source.labels.setdefault(info.path, info.label)
         seen: set[str] = set()
         for index, cells in rows[start:]:
             label = cells[label_col].value if label_col < len(cells) else None
@@ -657,6 +659,13 @@ class Reader:
             value = convert(info.kind, None if cell is None else cell.value, _format(cell))
             if value is not _MISSING:
                 self.put(info.path, value)
+        anchor = rows[start - 1][0] if start else (rows[0][0] if rows else 1)
+        for info in L.INFO_ROWS:  # a required item with no row: point at the table, name the item
+            if info.required and info.dotted not in seen:
+                self.source.locations.setdefault(info.path, self.cell(sheet, anchor, label_col))
+                target = self.data
+                for name in info.path[:-1]:
+                    target = target.setdefault(name, {})
 
     def finish(self) -> dict[str, Any]:
         return self.data
@@ -754,15 +763,7 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
         reader.findings.append(Finding(Location(name), "", f"工作簿中没有“{L.INFO}”工作表：请加上这张表（可用 reportgen init --xlsx 生成模板），填写单位全称、单位类型和年度"))
     if reader.findings:
         raise InputError(reader.findings)
-    _locate_groups(reader)
     return reader.finish(), reader.source
-
-
-def _locate_groups(reader: Reader) -> None:
-    """Missing whole sections (no 单位信息 sheet) still point somewhere useful."""
-    for key in ("unit", "period"):
-        reader.source.locations.setdefault((key,), Location(reader.name, cell=f"{L.INFO}!C{L.INFO_ROWS.index(next(r for r in L.INFO_ROWS if r.path[0] == key)) + 4}"))
-        reader.source.labels.setdefault((key,), {"unit": "单位信息", "period": "期间"}[key])
 
 
 def iter_paths(data: Any, prefix: tuple = ()) -> Iterator[tuple]:
