@@ -73,6 +73,10 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
     for target in targets.values():
         if target.resolve() == source.resolve():
             raise InputError([Finding(Location(str(source)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+    if options.pdf:  # say LibreOffice is missing before any file is written, not after
+        from .writers import pdf
+
+        pdf.require(source)
     document = build_document(report, options.templates, pack or load_pack(options.templates))
     rendered = render_outputs(report, document, options)
     try:
@@ -88,7 +92,5 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
             raise InputError([Finding(Location(str(target)), "", f"无法写入：{exc.strerror or exc}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
         result.outputs.append(target)
     if options.pdf and "docx" in rendered:
-        from .writers import pdf
-
         result.outputs.append(pdf.convert(targets["docx"]))
     return result

@@ -41,11 +41,17 @@ def render_environment(home: Path) -> dict[str, str]:
     return dict(os.environ, HOME=str(home), FONTCONFIG_FILE=str(fonts_conf()))
 
 
-def convert(docx: Path) -> Path:
-    """Write ``docx`` with a .pdf suffix beside it and return that path; raises InputError."""
+def require(near: Path) -> str:
+    """The LibreOffice program, or an InputError saying how to install it (named after ``near``)."""
     program = soffice()
     if program is None:
-        raise InputError([Finding(Location(str(docx)), "", INSTALL_HINT)])
+        raise InputError([Finding(Location(str(near)), "", INSTALL_HINT)])
+    return program
+
+
+def convert(docx: Path) -> Path:
+    """Write ``docx`` with a .pdf suffix beside it and return that path; raises InputError."""
+    program = require(docx)
     target = docx.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as temp:
         work = Path(temp)
