@@ -46,7 +46,7 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_WIDTH = 40
 WIDTH_SAMPLE = 400  # rows looked at when sizing columns
-LINE_HEIGHT = 14.25
+LINE_HEIGHT = 15.5
 SEPARATORS = "、，,；;\n"
 
 # ---------------------------------------------------------------- values
@@ -288,7 +288,8 @@ def _fit(ws: Worksheet, widths: list[int], first: int, last: int, wrapped: set[i
 
 
 _STYLE_BY_KIND = {"int": "rg_number", "decimal": "rg_number", "date": "rg_date", "choice": "rg_center", "bool": "rg_center"}
-_CAP = {"content": MAX_WIDTH, "detail": MAX_WIDTH, "outcome": 30, "evidence": 26, "description": MAX_WIDTH}
+_CAP = {"content": MAX_WIDTH, "detail": MAX_WIDTH, "outcome": 30, "evidence": 26, "description": MAX_WIDTH,
+        "title": 32, "label": 32, "name": 30}
 
 
 def _column_width(column: L.Column, values: Iterable[Any]) -> int:
