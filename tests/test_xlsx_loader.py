@@ -375,3 +375,8 @@ def test_info_sheet_in_other_words_and_missing_items_named(tmp_path: Path) -> No
         load_report(path)
     text = _messages(exc)
     assert "年度：缺少必填项" in text and "基本信息!" in text
+
+
+def test_serials_follow_the_1904_date_system() -> None:
+    assert to_date(45448) == dt.date(2024, 6, 5)
+    assert to_date(43986, dt.datetime(1904, 1, 1)) == dt.date(2024, 6, 5)

@@ -205,14 +205,14 @@ def to_decimal(raw: Any, percent_format: bool = False) -> Any:
     return raw
 
 
-def to_date(raw: Any) -> Any:
+def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if 1 <= raw < 2958466:
-            return (_EXCEL_EPOCH + dt.timedelta(days=int(raw))).date()
+            return (epoch + dt.timedelta(days=int(raw))).date()
         return raw
     text = str(raw).translate(_FULL_WIDTH).strip()
     match = _DATE.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
@@ -247,7 +247,7 @@ def split_list(raw: Any, keys: bool = False) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def convert(kind: L.Kind, raw: Any, number_format: str = "") -> Any:
+def convert(kind: L.Kind, raw: Any, number_format: str = "", epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
     """A cell's value as the model field expects it; unconvertible values pass through for pydantic to report."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return _MISSING
@@ -262,7 +262,7 @@ def convert(kind: L.Kind, raw: Any, number_format: str = "") -> Any:
     if name == "decimal":
         return to_decimal(raw, "%" in (number_format or ""))
     if name == "date":
-        return to_date(raw)
+        return to_date(raw, epoch)
     if name == "bool":
         return to_bool(raw)
     if name == "choice":
@@ -467,6 +467,7 @@ class Reader:
         self.source = XlsxSourceMap(name)
         self.findings: list[Finding] = []
         self.data: dict[str, Any] = {}
+        self.epoch = _EXCEL_EPOCH  # the workbook's date system (1900 or 1904) for serials in text-formatted cells
 
     def cell(self, sheet: str, row: int, col: int) -> Location:
         return _at(self.name, sheet, row, col)
@@ -500,7 +501,7 @@ class Reader:
                 where.append((column.key, col, raw))
                 if not column.is_field:
                     continue
-                value = convert(column.kind, raw, fmt)
+                value = convert(column.kind, raw, fmt, self.epoch)
                 if value is not _MISSING:
                     item[column.key] = value
             if not any(raw is not None and not _blank(raw) for key, _, raw in where if key != L.SEQ):
@@ -656,7 +657,7 @@ class Reader:
                 self.source.labels.setdefault(info.path[:end], info.group if end < len(info.path) else info.label)
             self.source.labels[info.path] = info.label
             self.source.locations[info.path] = location
-            value = convert(info.kind, None if cell is None else cell.value, _format(cell))
+            value = convert(info.kind, None if cell is None else cell.value, _format(cell), self.epoch)
             if value is not _MISSING:
                 self.put(info.path, value)
         anchor = rows[start - 1][0] if start else (rows[0][0] if rows else 1)
@@ -718,6 +719,7 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
     name = str(path)
     wb = open_workbook(path)
     reader = Reader(name)
+    reader.epoch = getattr(wb, "epoch", _EXCEL_EPOCH) or _EXCEL_EPOCH
     try:
         sheets: list[tuple[str, Any, list]] = []
         for ws in wb.worksheets:
