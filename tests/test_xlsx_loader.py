@@ -133,7 +133,7 @@ def test_errors_point_at_sheet_and_cell(tmp_path: Path) -> None:
     ws.append(["序号", "日期", "类别", "活动名称", "参与人数"])
     ws.append([1, "2024年13月5日", "志愿服务", "活动一", 10])
     ws.append([2, "2024-05-01", "不存在的类别", "活动二", "很多"])
-    ws.append([3, "2024-05-02", "宣传发动", "=1+1", 5])
+    ws.append([3, "2024-05-02", "宣传发动", "+加号开头的名称", 5])
     path = _save(wb, tmp_path / "bad.xlsx")
     with pytest.raises(InputError) as exc:
         load_report(path)
@@ -149,11 +149,15 @@ def test_formula_text_is_text_and_formulas_read_cached_values(tmp_path: Path) ->
     _unit_sheet(wb)
     ws = wb.create_sheet("活动台账")
     ws.append(["序号", "类别", "活动名称", "参与人数"])
-    ws.append([1, "志愿服务", "=HYPERLINK(\"http://x\")", "=1+1"])  # formulas without cached values read as blank
+    ws.append([1, "志愿服务", "=HYPERLINK(\"http://x\")", "=1+1"])  # openpyxl saves formulas without values
+    ws.append([2, "志愿服务", "'=不是公式", 3])
     path = _save(wb, tmp_path / "formula.xlsx")
     with pytest.raises(InputError) as exc:
         load_report(path)
-    assert "活动台账!C2 活动名称：缺少必填项" in _messages(exc)
+    text = _messages(exc)
+    assert "活动台账!C2：“活动名称”是公式，但文件里没有保存计算结果" in text
+    assert "活动台账!D2：“参与人数/人次”是公式" in text
+    assert "C3" not in text
 
 
 def test_missing_required_column_is_one_message(tmp_path: Path) -> None:
@@ -380,3 +384,23 @@ def test_info_sheet_in_other_words_and_missing_items_named(tmp_path: Path) -> No
 def test_serials_follow_the_1904_date_system() -> None:
     assert to_date(45448) == dt.date(2024, 6, 5)
     assert to_date(43986, dt.datetime(1904, 1, 1)) == dt.date(2024, 6, 5)
+
+
+def test_formulas_read_as_their_cached_values(tmp_path: Path) -> None:
+    """A workbook saved by Excel/WPS keeps each formula's value: that value is read, never evaluated."""
+    wb = Workbook()
+    _unit_sheet(wb)
+    ws = wb.create_sheet("活动台账")
+    ws.append(["序号", "类别", "活动名称", "参与人数"])
+    ws.append([1, "志愿服务", "活动一", 7])
+    plain = _save(wb, tmp_path / "plain.xlsx")
+    path = tmp_path / "cached.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<c r="D2" t="n"><v>7</v></c>', b'<c r="D2"><f>SUM(A1:A9)*0+42</f><v>42</v></c>')
+            dst.writestr(info, data)
+    assert b"<f>" in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    report, _ = load_report(path)
+    assert report.activities[0].attendance == 42

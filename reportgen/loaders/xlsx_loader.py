@@ -314,19 +314,25 @@ MAX_MERGES = 5000
 MAX_FILLED = 200_000
 
 
-def merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged ranges (min_col, min_row, max_col, max_row), found by scanning its XML bytes.
+_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 
-    Read-only worksheets do not parse <mergeCells>; a byte scan is cheap, and cell text cannot contain
-    a raw ``<mergeCell`` because XML escapes ``<``.
+
+def scan_sheet(ws: Any) -> tuple[list[tuple[int, int, int, int]], set[str]]:
+    """Merged ranges (min_col, min_row, max_col, max_row) and formula cells saved without a value.
+
+    Read-only worksheets parse neither; a byte scan of the sheet XML is cheap (cell text cannot hold a
+    raw ``<``), and the cell pattern only runs on chunks that contain a formula at all.
     """
     from openpyxl.utils.cell import range_boundaries
 
     try:
         source = ws.parent._archive.open(ws._worksheet_path)
     except Exception:  # noqa: BLE001 — no access to the part: merged cells just are not filled
-        return []
+        return [], set()
     found: set[bytes] = set()
+    formulas: set[str] = set()
     tail = b""
     with source:
         while True:
@@ -334,13 +340,16 @@ def merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
             if not chunk:
                 break
             data = tail + chunk
-            for match in _MERGE.finditer(data):
-                found.add(match.group(1))
-                if len(found) > MAX_MERGES:
-                    break
-            tail = data[-100:]
+            if len(found) <= MAX_MERGES:
+                found.update(match.group(1) for match in _MERGE.finditer(data))
+            if _HAS_FORMULA.search(data) and len(formulas) < MAX_MERGES:
+                for match in _CELL.finditer(data):
+                    body = match.group(2)
+                    if _HAS_FORMULA.search(body) and not _HAS_VALUE.search(body):
+                        formulas.add(match.group(1).decode("ascii"))
+            tail = data[-65536:]
     ranges = []
-    for ref in sorted(found):
+    for ref in sorted(found)[:MAX_MERGES]:
         text = ref.decode("ascii")
         if ":" not in text:
             continue
@@ -348,7 +357,7 @@ def merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
             ranges.append(range_boundaries(text))
         except ValueError:
             continue
-    return ranges  # type: ignore[return-value]
+    return ranges, formulas  # type: ignore[return-value]
 
 
 def _fill_merged(rows: list[tuple[int, Any]], ranges: list[tuple[int, int, int, int]]) -> None:
@@ -382,8 +391,9 @@ def _fill_merged(rows: list[tuple[int, Any]], ranges: list[tuple[int, int, int, 
                 return
 
 
-def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, tuple]]:
-    """Every non-blank row (1-based index, cells), bounded in rows and columns; merged ranges filled."""
+def read_rows(ws: Any, name: str, sheet: str) -> tuple[list[tuple[int, tuple]], set[str]]:
+    """Every non-blank row (1-based index, cells), bounded in rows and columns, merged ranges filled;
+    and the coordinates of formula cells that were saved without a computed value."""
     rows: list[tuple[int, tuple]] = []
     try:
         ws.reset_dimensions()  # never trust <dimension>: some exporters write "A1" for a whole sheet
@@ -405,8 +415,9 @@ def read_rows(ws: Any, name: str, sheet: str) -> list[tuple[int, tuple]]:
         rows.append((index, row))
         if len(rows) > MAX_DATA_ROWS + HEADER_SCAN:
             raise _fail(name, f"工作表“{sheet}”的数据行过多（超过 {MAX_DATA_ROWS} 行）：请删除空白格式行或拆分文件")
-    _fill_merged(rows, merged_ranges(ws))
-    return rows
+    ranges, formulas = scan_sheet(ws)
+    _fill_merged(rows, ranges)
+    return rows, formulas
 
 
 def _names(columns: tuple[L.Column, ...]) -> dict[str, str]:
@@ -467,6 +478,7 @@ class Reader:
         self.source = XlsxSourceMap(name)
         self.findings: list[Finding] = []
         self.data: dict[str, Any] = {}
+        self.formulas: dict[str, set[str]] = {}
         self.epoch = _EXCEL_EPOCH  # the workbook's date system (1900 or 1904) for serials in text-formatted cells
 
     def cell(self, sheet: str, row: int, col: int) -> Location:
@@ -499,6 +511,8 @@ class Reader:
                     continue
                 col, raw, fmt = header.first(column.key, cells)
                 where.append((column.key, col, raw))
+                if raw is None and col is not None and f"{get_column_letter(col + 1)}{index}" in self.formulas.get(sheet, ()):
+                    self.problem(sheet, index, col, f"“{column.header}”是公式，但文件里没有保存计算结果：请在 Excel 或 WPS 中打开后保存一次，或把公式改为数值")
                 if not column.is_field:
                     continue
                 value = convert(column.kind, raw, fmt, self.epoch)
@@ -728,7 +742,8 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
                 continue
             if getattr(ws, "sheet_state", "visible") != "visible" and kind is None:
                 continue
-            rows = read_rows(ws, name, ws.title)
+            rows, formulas = read_rows(ws, name, ws.title)
+            reader.formulas[ws.title] = formulas
             if kind is None:
                 kind = _guess(rows)
                 if kind is None:
