@@ -216,7 +216,7 @@ def test_same_facts_under_another_name_read_differently():
     # Facts and user sentences are identical; only the connective prose differs. It should differ often.
     template_a = {s for s in _sentences(a) if not any(s in (x.get("outcome") or "") for x in data["activities"])}
     shared = template_a & _sentences(b)
-    assert len(shared) / len(template_a) < 0.75
+    assert len(shared) / len(template_a) < 0.5  # measured: 0.39
 
 
 # ---------------------------------------------------------------- title
