@@ -6,12 +6,13 @@ touches no output file.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import lint
-from .atomic import write_bytes
+from .atomic import write_all
 from .compose import Pack, compose, load_pack
 from .document import Document
 from .errors import Finding, InputError, Location
@@ -61,6 +62,19 @@ def render_outputs(report: Report, document: Document, options: Options) -> dict
     return outputs
 
 
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限", errno.EROFS: "文件夹所在的磁盘是只读的", errno.EISDIR: "同名的文件夹已存在",
+    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹", errno.ENOENT: "文件夹不存在", errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用", errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    """A Chinese reason for a failed write, with the system's own words as a fallback."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
 def output_paths(source: Path, outdir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
     return {suffix: outdir / f"{source.stem}.{suffix}" for suffix in formats}
 
@@ -82,15 +96,14 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{exc.strerror or exc}")]) from None
+        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{_os_reason(exc)}")]) from None
     result = Result(warnings=warnings)
-    for suffix, data in rendered.items():
-        target = targets[suffix]
-        try:
-            write_bytes(target, data)
-        except OSError as exc:
-            raise InputError([Finding(Location(str(target)), "", f"无法写入：{exc.strerror or exc}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
-        result.outputs.append(target)
+    try:
+        write_all({targets[suffix]: data for suffix, data in rendered.items()})
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) and not Path(exc.filename).name.startswith(".") else str(outdir)
+        raise InputError([Finding(Location(where), "", f"无法写入：{_os_reason(exc)}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
+    result.outputs.extend(targets[suffix] for suffix in rendered)
     if options.pdf and "docx" in rendered:
         result.outputs.append(pdf.convert(targets["docx"]))
     return result
