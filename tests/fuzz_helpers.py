@@ -54,7 +54,8 @@ def assert_contract(result, *, where: str | None = None) -> str:
 
 def writer_available(fmt: str) -> bool:
     """Writers are being written in parallel; suites build only the formats that exist."""
-    return importlib.util.find_spec(f"reportgen.writers.{fmt}") is not None
+    module = {"md": "markdown"}.get(fmt, fmt)
+    return importlib.util.find_spec(f"reportgen.writers.{module}") is not None
 
 
 def available_formats() -> tuple[str, ...]:
