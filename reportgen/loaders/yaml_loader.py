@@ -148,6 +148,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> str:
     return f"写法有误（{problem}）" if problem else "写法有误"
 
 
+#: Above this size the pure-Python parser is too slow to bound (a 5 MB list takes minutes), so
+#: libyaml's parser is used when PyYAML has it: same nodes and marks, slightly different wording of
+#: syntax errors. Everyday files (tens of KB) keep the Python parser and its exact messages.
+FAST_PARSER_CHARS = 256 * 1024
+
+
+def _loader_for(text: str) -> type:
+    if len(text) > FAST_PARSER_CHARS and getattr(yaml, "__with_libyaml__", False):
+        return yaml.CSafeLoader
+    return yaml.SafeLoader
+
+
 def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
     """Parse ``path`` (or ``text``, reported as ``path``) into data and a source map."""
     name = str(path)
@@ -163,7 +175,7 @@ def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
         text = text[1:]
     source = SourceMap(name)
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_loader_for(text)))
     except yaml.reader.ReaderError as exc:
         # A control character (NUL, BEL…) in the text: PyYAML reports a character offset, in English.
         pos = exc.position if 0 <= exc.position <= len(text) else 0
