@@ -56,7 +56,7 @@ def test_bad_date_passes_through_for_pydantic() -> None:
 
 
 @pytest.mark.parametrize(("kind", "raw", "expected"), [
-    ("int", "1,200", 1200), ("int", "５０人", 50), ("int", "36人次", 36), ("int", 12.0, 12), ("int", " 7 ", 7),
+    ("int", "1,200", 1200), ("int", "2024年", 2024), ("int", "５０人", 50), ("int", "36人次", 36), ("int", 12.0, 12), ("int", " 7 ", 7),
     ("decimal", "1,200.50", Decimal("1200.50")), ("decimal", "95%", Decimal(95)), ("decimal", 0.1, Decimal("0.1")),
     ("decimal", "3,000元", Decimal(3000)), ("bool", "是", True), ("bool", "否", False), ("bool", "TRUE", True),
     ("text", 2024, "2024"), ("text", 3.5, "3.5"), ("choice", "精确值", "exact"), ("choice", " 余 ", "余"),
