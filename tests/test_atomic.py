@@ -21,7 +21,7 @@ from fuzz_helpers import EXAMPLES, SOAK, assert_contract, cli_build_ready, files
 pytestmark = pytest.mark.skipif(not cli_build_ready(), reason="reportgen build needs the docx, xlsx and md writers")
 
 SUFFIXES = ("docx", "xlsx", "md")
-KILL_ROUNDS = int(os.environ.get("REPORTGEN_KILL_ROUNDS", 60 if SOAK else 10))
+KILL_ROUNDS = int(os.environ.get("REPORTGEN_KILL_ROUNDS", 60 if SOAK else 8))
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -21,7 +21,7 @@ from fuzz_helpers import EXAMPLES, SOAK, assert_contract, cli_build_ready, files
 
 pytestmark = pytest.mark.skipif(not cli_build_ready(), reason="reportgen build needs the docx, xlsx and md writers")
 
-SIGNAL_ROUNDS = int(os.environ.get("REPORTGEN_SIGNAL_ROUNDS", 40 if SOAK else 6))
+SIGNAL_ROUNDS = int(os.environ.get("REPORTGEN_SIGNAL_ROUNDS", 40 if SOAK else 4))
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

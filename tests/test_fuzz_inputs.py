@@ -248,7 +248,7 @@ INSERTS = st.one_of(
 )
 
 
-@fuzz_settings(120)
+@fuzz_settings(100)
 @given(
     name=st.sampled_from(sorted(EXAMPLE_TEXT)),
     kind=st.sampled_from(MUTATIONS),
@@ -303,6 +303,7 @@ HOSTILE_FILES = {
     "string_1mb": lambda: _base().replace("竹园社区}", "竹园社区" + "很" * 350_000 + "}").encode(),
     "string_1mb_block": lambda: (_base() + "closing:\n  goal: |\n    " + "长" * 400_000 + "\n").encode(),
     "over_5mb": lambda: (_base() + "# " + "x" * (6 * 1024 * 1024) + "\n").encode(),
+    "list_just_under_5mb": lambda: ("x:\n" + "- 1\n" * (5 * 1024 * 1024 // 4 - 8)).encode(),
     "deep_flow": lambda: ("unit: " + "[" * 10_000 + "]" * 10_000 + "\n").encode(),
     "deep_block": lambda: "".join("  " * i + f"k{i}:\n" for i in range(2000)).encode(),
     "deep_flow_maps": lambda: ("unit: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n").encode(),
@@ -449,7 +450,7 @@ CELL_VALUES = st.one_of(
 
 
 @needs_xlsx
-@fuzz_settings(60)
+@fuzz_settings(40)
 @given(data=st.data())
 def test_workbook_with_hostile_cells(data, tmp_path_factory):
     import openpyxl

@@ -225,3 +225,24 @@ def test_manifest_override_that_is_not_a_mapping_is_refused(tmp_path, minimal):
         message = assert_contract(result)
         assert result.exit_code == 1 and "manifest.yaml" in message, message
         assert files_in(out) == []
+
+
+def test_an_outer_alarm_survives_a_render(tmp_path):
+    """The render limit borrows SIGALRM; a caller's pending alarm is re-armed afterwards."""
+    import signal as signals
+
+    if not hasattr(signals, "setitimer"):
+        pytest.skip("no setitimer")
+    fired: list[int] = []
+    previous = signals.signal(signals.SIGALRM, lambda *_: fired.append(1))
+    try:
+        signals.setitimer(signals.ITIMER_REAL, 30)
+        report, _ = load_report(EXAMPLES / "minimal.yaml")
+        compose(report)
+        remaining, _ = signals.getitimer(signals.ITIMER_REAL)
+        assert 0 < remaining <= 30, remaining
+        assert signals.getsignal(signals.SIGALRM) is not signals.SIG_DFL
+    finally:
+        signals.setitimer(signals.ITIMER_REAL, 0)
+        signals.signal(signals.SIGALRM, previous)
+    assert fired == []
