@@ -6,6 +6,7 @@ no output file. Never a traceback (exit 3 is an internal bug), never a hang.
 
 from __future__ import annotations
 
+import collections
 import importlib.util
 import os
 import re
@@ -25,6 +26,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _runner = CliRunner()
 
+#: Outcomes of every CLI run checked by assert_contract, per command and exit code (for the figures
+#: printed at the end of each suite with ``pytest -s``).
+TALLY: collections.Counter = collections.Counter()
+
 
 def run_cli(*args: str):
     """Invoke ``reportgen`` in-process; stdout and stderr are both captured (click ≥ 8.2 splits them)."""
@@ -40,6 +45,7 @@ def output_text(result) -> str:
 def assert_contract(result, *, where: str | None = None) -> str:
     """Exit 0 or 1, no traceback; on exit 1 a Chinese message that names ``where`` (a file) if given."""
     text = output_text(result)
+    TALLY[f"exit {result.exit_code}"] += 1
     detail = f"exit={result.exit_code}\n{text[:2000]}\n{result.exception!r}"
     assert result.exit_code in (0, 1), detail
     assert "Traceback" not in text, detail
@@ -89,3 +95,9 @@ def valid_output(path: Path) -> bool:
 
 def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def print_tally(suite: str) -> None:
+    total = sum(TALLY.values())
+    print(f"\n[{suite}] CLI runs checked: {total}; " + ", ".join(f"{k}: {v}" for k, v in sorted(TALLY.items())))
+    TALLY.clear()

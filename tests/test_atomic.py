@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz_helpers import EXAMPLES, SOAK, assert_contract, cli_build_ready, files_in, run_cli, valid_output
+from fuzz_helpers import print_tally, EXAMPLES, SOAK, assert_contract, cli_build_ready, files_in, run_cli, valid_output
 
 pytestmark = pytest.mark.skipif(not cli_build_ready(), reason="reportgen build needs the docx, xlsx and md writers")
 
@@ -386,3 +386,9 @@ def test_failed_build_keeps_previous_outputs(tmp_path, versions):
         assert_contract(result, where="unit.yaml")
         assert result.exit_code == 1
         assert _snapshot(out) == old
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    yield
+    print_tally("test_atomic")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz_helpers import EXAMPLES, SOAK, assert_contract, cli_build_ready, files_in, output_text, run_cli, valid_output
+from fuzz_helpers import print_tally, EXAMPLES, SOAK, assert_contract, cli_build_ready, files_in, output_text, run_cli, valid_output
 
 pytestmark = pytest.mark.skipif(not cli_build_ready(), reason="reportgen build needs the docx, xlsx and md writers")
 
@@ -264,3 +264,9 @@ def test_batch_ctrl_c_stops_cleanly_with_only_complete_files(tmp_path, delay):
         assert valid_output(path), f"{path.name} is incomplete"
     time.sleep(0.5)
     assert not [pid for pid in _descendants(process.pid)], "worker processes outlived the batch"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    yield
+    print_tally("test_faults")

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fuzz_helpers import (
+    print_tally,
     EXAMPLES,
     SOAK,
     assert_contract,
@@ -650,3 +651,9 @@ def test_hostile_workbook(case, expect_exit, tmp_path):
 
         report, _ = load_report(source)
         assert all(m.value is not None for m in report.metrics)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    yield
+    print_tally("test_fuzz_inputs")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz_helpers import EXAMPLES, assert_contract, files_in, run_cli
+from fuzz_helpers import print_tally, EXAMPLES, assert_contract, files_in, run_cli
 from reportgen import compose as compose_module
 from reportgen.compose import TemplateError, compose
 from reportgen.loaders import load_report
@@ -246,3 +246,9 @@ def test_an_outer_alarm_survives_a_render(tmp_path):
         signals.setitimer(signals.ITIMER_REAL, 0)
         signals.signal(signals.SIGALRM, previous)
     assert fired == []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    yield
+    print_tally("test_sandbox")
