@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import ROOT, machine, vary_example, verdict
+from common import ROOT, machine, parallel_capacity, vary_example, verdict
 
 TIME_TARGET = 60.0
 MEMORY_TARGET_MB = 200.0
@@ -123,6 +123,7 @@ def main() -> dict:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rg-batch-"))
     print(f"# reportgen batch --jobs {args.jobs} — {machine()}")
+    print(f"# {parallel_capacity(args.jobs)}")
     results = {}
     for count in (args.small, args.units):
         folder, out = tmp / f"in{count}", tmp / f"out{count}"

@@ -119,3 +119,26 @@ def vary_example(text: str, i: int) -> str:
             metric["value"] = float(metric["value"]) * (0.8 + ((i * 13 + n) % 45) / 100)
             metric["value"] = round(metric["value"], 1)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _burn(n: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return time.perf_counter() - start
+
+
+def parallel_capacity(jobs: int = 2, n: int = 5_000_000) -> str:
+    """How many cores the machine really gives us now: one CPU-bound loop alone vs ``jobs`` at once.
+
+    On a shared machine the batch cannot go faster than this; printed beside the batch figures.
+    """
+    import multiprocessing
+
+    alone = _burn(n)
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        together = pool.map(_burn, [n] * jobs)
+    speedup = jobs * alone / max(together)
+    return (f"parallel capacity now: one CPU-bound loop {alone:.2f} s alone, {jobs} at once "
+            f"{'/'.join(f'{t:.2f}' for t in together)} s each → effective speed-up ×{speedup:.1f} of ×{jobs}")
