@@ -8,6 +8,7 @@ counts for a long soak run.
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -533,35 +534,41 @@ def _many_entries() -> bytes:
 
 
 XXE_SECRET = "reportgen-xxe-secret-51c2"
+_UNIT_NAME = "青枫市东湖区柳荫街道竹园社区"  # minimal.yaml's unit, as the writer stores it (character references)
+_UNIT_NAME_CELL = re.compile(
+    rb'(<c r="C6"[^>]*t="inlineStr"[^>]*><is><t[^>]*>)(' + "".join(f"&#{ord(c)};" for c in _UNIT_NAME).encode()
+    + rb"|" + _UNIT_NAME.encode() + rb")(</t>)"
+)
+
+
+def _inject_dtd(doctype: bytes, reference: bytes) -> bytes:
+    """Put ``doctype`` on every worksheet and ``reference`` (an entity) in place of the unit's name."""
+    hits = []
+
+    def change(name, data):
+        if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+            body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+            body, count = _UNIT_NAME_CELL.subn(lambda m: m.group(1) + reference + m.group(3), body, count=1)
+            hits.append(count)
+            return b'<?xml version="1.0" encoding="UTF-8"?>' + doctype + body
+        return data
+
+    raw = _rezip(seed(), change)
+    assert sum(hits) == 1, "the unit name cell (单位信息!C6) was not found"
+    return raw
 
 
 def _xxe(tmp_path: Path) -> bytes:
     secret = tmp_path / "secret.txt"
     secret.write_text(XXE_SECRET, encoding="utf-8")
-
-    def change(name, data):
-        if name == "xl/sharedStrings.xml":
-            head = f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file://{secret}">]>'.encode()
-            body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
-            return head + body.replace("竹园社区".encode(), b"&xxe;", 1)
-        return data
-
-    return _rezip(seed(), change)
+    return _inject_dtd(f'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://{secret}">]>'.encode(), b"&xxe;")
 
 
 def _billion_laughs() -> bytes:
     entities = '<!ENTITY lol0 "lollollollollollollollollollol">' + "".join(
         f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, 10)
     )
-
-    def change(name, data):
-        if name == "xl/sharedStrings.xml":
-            body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
-            head = f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE sst [{entities}]>'.encode()
-            return head + body.replace("竹园社区".encode(), b"&lol9;", 1)
-        return data
-
-    return _rezip(seed(), change)
+    return _inject_dtd(f"<!DOCTYPE worksheet [{entities}]>".encode(), b"&lol9;")
 
 
 def _with_macro() -> bytes:
@@ -601,12 +608,38 @@ def _formula_cells() -> bytes:
     return out.getvalue()
 
 
+def _formula_with_cached_value() -> bytes:
+    """F4 = 400+20 with its saved result 420 (as Excel writes it): read as 420, never evaluated."""
+
+    def change(name, data):
+        if name == "xl/worksheets/sheet2.xml":
+            changed = data.replace(b'<c r="F4" s="8" t="n"><v>420</v></c>', b'<c r="F4" s="8"><f>400+20</f><v>420</v></c>', 1)
+            assert changed != data, "指标完成情况表!F4 not found"
+            return changed
+        return data
+
+    return _rezip(seed(), change)
+
+
+@needs_xlsx
+def test_formula_cell_reads_its_saved_value(tmp_path):
+    source = tmp_path / "formula.xlsx"
+    source.write_bytes(_formula_with_cached_value())
+    result = run_cli("validate", source)
+    assert_contract(result, where="formula.xlsx")
+    assert result.exit_code == 0, result.output
+    from reportgen.loaders import load_report
+
+    report, _ = load_report(source)
+    assert [m.value for m in report.metrics if m.label == "注册志愿者"] == [420]
+
+
 @needs_xlsx
 @pytest.mark.parametrize(
     "case, expect_exit",
     [
-        ("zip_bomb", 1), ("lying_sizes", 1), ("many_entries", 1), ("xxe", None), ("billion_laughs", None),
-        ("macro_in_xlsx", None), ("formula_cells", None), ("not_a_zip", 1), ("empty", 1), ("yaml_renamed", 1),
+        ("zip_bomb", 1), ("lying_sizes", 1), ("many_entries", 1), ("xxe", 1), ("billion_laughs", 1),
+        ("macro_in_xlsx", 1), ("formula_cells", None), ("not_a_zip", 1), ("empty", 1), ("yaml_renamed", 1),
         ("docx_renamed", 1), ("zip_without_workbook", 1),
     ],
 )
