@@ -153,7 +153,6 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
     """
     from .loaders import load_report
     from .pipeline import Options, build_document, output_paths, render_outputs
-    from .atomic import write_bytes
 
     options = options or Options(formats=available_formats())
     started = time.perf_counter()
@@ -170,26 +169,19 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
             for target in targets.values():
                 if target.resolve() == path.resolve():
                     raise InputError([Finding(Location(str(path)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+            if options.pdf:  # LibreOffice missing: say so before any file is written
+                from .writers import pdf
+
+                pdf.require(path)
             if pack is None:
                 from .compose import load_pack
 
                 pack = load_pack(options.templates)
             document = build_document(report, options.templates, pack)
             rendered = render_outputs(report, document, options)
-            try:
-                outdir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{exc.strerror or exc}")]) from None
-            for suffix, data in rendered.items():  # same checks and messages as pipeline.build
-                try:
-                    write_bytes(targets[suffix], data)
-                except OSError as exc:
-                    raise InputError([Finding(Location(str(targets[suffix])), "", f"无法写入：{exc.strerror or exc}"
-                                              "（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
-                result.outputs.append(targets[suffix])
+            write_outputs(path, outdir, {targets[suffix]: data for suffix, data in rendered.items()})
+            result.outputs.extend(targets[suffix] for suffix in rendered)
             if options.pdf and "docx" in rendered:
-                from .writers import pdf
-
                 result.outputs.append(pdf.convert(targets["docx"]))
     except KeyboardInterrupt:
         raise
@@ -197,6 +189,24 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
         result.error = error_text(exc)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_outputs(source: Path, outdir: Path, files: dict[Path, bytes]) -> None:
+    """All of one unit's files in one atomic step, with pipeline.build's messages."""
+    from . import pipeline
+    from .atomic import write_all
+
+    reason = getattr(pipeline, "_os_reason", lambda exc: exc.strerror or str(exc))
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{reason(exc)}")]) from None
+    try:
+        write_all(files)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) and not Path(exc.filename).name.startswith(".") else str(outdir)
+        raise InputError([Finding(Location(where), "", f"无法写入：{reason(exc)}"
+                                  "（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
 
 
 # ---------------------------------------------------------------- worker processes

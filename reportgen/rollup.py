@@ -509,16 +509,10 @@ def render_rollup(summaries: Sequence[UnitSummary], options=None, name: str | No
 
 
 def write_rollup(summaries: Sequence[UnitSummary], outdir: Path, options=None, name: str | None = None, pack=None) -> list[Path]:  # noqa: ANN001
-    """Render everything first, then write each file atomically: OUTDIR/汇总.xlsx, 汇总.docx, 汇总.md."""
-    from .atomic import write_bytes
-    from .batch import ROLLUP_STEM
+    """Render everything first, then write all files in one atomic step: OUTDIR/汇总.docx, 汇总.xlsx, 汇总.md."""
+    from .batch import ROLLUP_STEM, write_outputs
 
     rendered = render_rollup(summaries, options, name, pack)
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for suffix in ("docx", "xlsx", "md"):
-        if suffix in rendered:
-            target = outdir / f"{ROLLUP_STEM}.{suffix}"
-            write_bytes(target, rendered[suffix])
-            written.append(target)
-    return written
+    files = {outdir / f"{ROLLUP_STEM}.{suffix}": rendered[suffix] for suffix in ("docx", "xlsx", "md") if suffix in rendered}
+    write_outputs(outdir / ROLLUP_STEM, outdir, files)
+    return list(files)
