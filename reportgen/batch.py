@@ -241,8 +241,10 @@ def _context():  # noqa: ANN202
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods and sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
+        # Imported once in the fork server, shared by every worker (a missing writer is skipped).
         ctx.set_forkserver_preload(["reportgen.batch", "reportgen.pipeline", "reportgen.compose", "reportgen.loaders",
-                                    "reportgen.rollup"])
+                                    "reportgen.loaders.yaml_loader", "reportgen.rollup", "reportgen.writers.markdown",
+                                    "reportgen.writers.docx", "reportgen.writers.xlsx"])
         return ctx
     return multiprocessing.get_context("spawn")
 
