@@ -20,6 +20,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -142,7 +143,10 @@ def _macro_content_type(archive: zipfile.ZipFile) -> bool:
         return False
     if info.file_size > 1024 * 1024:
         return False
-    return b"macroEnabled" in archive.read(info)
+    try:
+        return b"macroEnabled" in archive.read(info)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return False  # a damaged entry: openpyxl then reports the workbook as damaged, at the file
 
 
 # ---------------------------------------------------------------- cell values
