@@ -690,3 +690,78 @@ def test_hostile_workbook(case, expect_exit, tmp_path):
 def _figures():
     yield
     print_tally("test_fuzz_inputs")
+
+
+# ---------------------------------------------------------------- other inputs: --reference-docx, --style
+
+
+def _reference_bomb() -> bytes:
+    """A small .docx whose styles.xml inflates to 300 MB."""
+    import docx
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+
+    def change(name, data):
+        if name == "word/styles.xml":
+            head, tail = data.split(b"?>", 1)
+            return head + b"?>" + b" " * (300 * 1024 * 1024) + tail
+        return data
+
+    return _rezip(buffer.getvalue(), change)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["reference_garbage", "reference_truncated", "reference_bomb", "reference_yaml", "style_alias_bomb",
+     "style_list", "style_unknown_keys", "style_huge_numbers", "style_binary"],
+)
+def test_hostile_reference_and_style_files(case, tmp_path):
+    if not cli_build_ready():
+        pytest.skip("reportgen build needs the docx, xlsx and md writers")
+    import docx
+
+    source = tmp_path / "unit.yaml"
+    source.write_bytes((EXAMPLES / "minimal.yaml").read_bytes())
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    files = {
+        "reference_garbage": ("ref.docx", lambda: b"garbage"),
+        "reference_truncated": ("ref.docx", lambda: buffer.getvalue()[:2000]),
+        "reference_bomb": ("ref.docx", _reference_bomb),
+        "reference_yaml": ("ref.docx", lambda: EXAMPLE_TEXT["minimal.yaml"].encode()),
+        "style_alias_bomb": ("style.yaml", lambda: _alias_bomb().encode()),
+        "style_list": ("style.yaml", lambda: b"- 1\n- 2\n"),
+        "style_unknown_keys": ("style.yaml", lambda: b"font: {body: 12}\n"),
+        "style_huge_numbers": ("style.yaml", lambda: b"margins: {top: 1e308, left: -5}\n"),
+        "style_binary": ("style.yaml", lambda: bytes(range(256))),
+    }
+    name, make = files[case]
+    data = make()
+    extra = tmp_path / name
+    extra.write_bytes(data)
+    option = "--reference-docx" if name.endswith(".docx") else "--style"
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = run_cli("build", source, "-o", out, option, extra)
+    text = assert_contract(result, where=name)
+    assert result.exit_code == 1, text
+    assert files_in(out) == []
+    assert time.monotonic() - started < CASE_SECONDS
+
+
+@needs_xlsx
+@pytest.mark.parametrize("damage", ["header", "data"])
+def test_each_workbook_entry_damaged(damage, tmp_path):
+    """Zero the local header (or the start of the data) of every entry in turn: found by the soak run
+    ([Content_Types].xml's header damaged made the macro check crash)."""
+    raw = seed()
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        entries = archive.infolist()
+    for info in entries:
+        damaged = bytearray(raw)
+        start = info.header_offset + (0 if damage == "header" else 30 + len(info.filename.encode()) + 4)
+        damaged[start : start + 64] = b"\0" * len(damaged[start : start + 64])
+        source = tmp_path / "damaged.xlsx"
+        source.write_bytes(bytes(damaged))
+        check_file(source, tmp_path / f"out-{info.filename.replace('/', '_')}", build=False)
