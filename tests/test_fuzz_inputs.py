@@ -8,6 +8,7 @@ counts for a long soak run.
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 import zipfile
@@ -38,7 +39,7 @@ CASE_SECONDS = 20
 
 def fuzz_settings(examples: int) -> settings:
     return settings(
-        max_examples=examples * 25 if SOAK else examples,
+        max_examples=examples * int(os.environ.get("REPORTGEN_SOAK_FACTOR", 25)) if SOAK else examples,
         deadline=None,
         derandomize=not SOAK,  # CI: the same cases every run; soak: fresh ones
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
