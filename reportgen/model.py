@@ -94,7 +94,8 @@ ListStyle = Literal["一是", "数字"]
 #: Tokens that 范文 use where a fact should have been. Data containing them would leak into the
 #: document, so they are refused where they are typed.
 PLACEHOLDER = re.compile(
-    r"20[xX×*＊_＿?？]{2}|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])|[×Ｘ]{2,}|[*＊]{2,}|某某|[_＿]{2,}|○○|\{\{|\}\}|\{%"
+    r"20[xX×*＊_＿?？]{2}|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])|[×Ｘ]{2,}|[*＊]{2,}|某某|[_＿]{2,}|○○|\{\{|\}\}|\{%|%\}"
+    r"|(?<![A-Za-z])(?:None|nan|NaN|null|undefined|Undefined)(?![A-Za-z])"  # what the linter refuses in output
 )
 #: C0/C1 controls and bidi overrides: invisible, and bidi marks can make a number read backwards.
 #: Zero-width characters (U+200B…, U+2060…) and the soft hyphen ride along when text is pasted from web pages.
