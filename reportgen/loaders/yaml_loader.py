@@ -148,16 +148,20 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> str:
     return f"写法有误（{problem}）" if problem else "写法有误"
 
 
-#: Above this size the pure-Python parser is too slow to bound (a 5 MB list takes minutes), so
-#: libyaml's parser is used when PyYAML has it: same nodes and marks, slightly different wording of
-#: syntax errors. Everyday files (tens of KB) keep the Python parser and its exact messages.
-FAST_PARSER_CHARS = 256 * 1024
+#: The pure-Python parser is too slow to bound above this size (a 5 MB list takes minutes).
+PYTHON_PARSER_CHARS = 256 * 1024
 
 
-def _loader_for(text: str) -> type:
-    if len(text) > FAST_PARSER_CHARS and getattr(yaml, "__with_libyaml__", False):
-        return yaml.CSafeLoader
-    return yaml.SafeLoader
+def _compose(text: str) -> list[yaml.Node]:
+    """Compose with libyaml when PyYAML has it (same nodes and marks, ~10× faster); a file it rejects
+    is parsed again by the Python parser, whose error wording the Chinese messages are keyed on."""
+    if getattr(yaml, "__with_libyaml__", False):
+        try:
+            return list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+        except yaml.YAMLError:
+            if len(text) > PYTHON_PARSER_CHARS:  # too slow to re-parse; libyaml's wording will do
+                raise
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
 
 
 def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
@@ -175,7 +179,7 @@ def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
         text = text[1:]
     source = SourceMap(name)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_loader_for(text)))
+        nodes = _compose(text)
     except yaml.reader.ReaderError as exc:
         # A control character (NUL, BEL…) in the text: PyYAML reports a character offset, in English.
         pos = exc.position if 0 <= exc.position <= len(text) else 0
