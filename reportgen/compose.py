@@ -146,6 +146,8 @@ def _bounded_range(*args: Any) -> Iterator[int]:
 _WIDTH = re.compile(r"%[-#0 +*]*(\d+)?(?:\.(\d+))?")
 #: Built-in methods a template has no use for and that can allocate without bound.
 _BLOCKED_METHODS = frozenset(["format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"])
+#: Methods whose integer argument is a size to allocate; elsewhere (``xs.append(18000)``) it is data.
+_SIZED_METHODS = _BLOCKED_METHODS | {"to_bytes"}
 _GROWING_METHODS = frozenset(["append", "extend", "insert", "update", "setdefault", "add", "__setitem__"])
 
 
@@ -261,9 +263,10 @@ class _BoundedSandbox(SandboxedEnvironment):
         _check_deadline()
         owner = getattr(__obj, "__self__", None)
         if isinstance(__obj, types.BuiltinMethodType) and owner is not None and not isinstance(owner, types.ModuleType):
-            for value in list(args) + list(kwargs.values()):
-                if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARG:
-                    _refuse(f"{__obj.__name__} 的参数过大")
+            if __obj.__name__ in _SIZED_METHODS:
+                for value in list(args) + list(kwargs.values()):
+                    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARG:
+                        _refuse(f"{__obj.__name__} 的参数过大")
             if __obj.__name__ in _GROWING_METHODS and isinstance(owner, (list, dict, set)) and len(owner) >= MAX_ITEMS:
                 _refuse(f"列表或字典的条目过多（最多 {MAX_ITEMS} 项）")
             if __obj.__name__ == "extend" and isinstance(owner, list) and args and len(owner) + _size(args[0]) > MAX_ITEMS:
