@@ -9,16 +9,22 @@ keep-with-next chain that keeps them on a page with body text. The body is built
 
 from __future__ import annotations
 
+import copy
 import functools
+import hashlib
 import io
 import math
+import threading
 import zipfile
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.coreprops import CoreProperties
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.text.paragraph import CT_P
 from docx.shared import Pt, Twips
@@ -91,19 +97,37 @@ def balanced_lines(text: str, capacity: float) -> list[str]:
     Fewest lines first, then the most breaks at meaningful places, then the most even line
     lengths; never a line of one character.
     """
+    return list(_balanced_lines(text, capacity))
+
+
+@functools.lru_cache(maxsize=256)
+def _balanced_lines(text: str, capacity: float) -> tuple[str, ...]:
+    # set_width(text[a:b]) from prefix sums: widths are multiples of 0.25, so the sums are exact
+    # and every comparison gives the same answer as set_width on the slice.
+    kinds = [text_width(ch) for ch in text]
+    widths, turns = [0.0], [0]
+    for i, kind in enumerate(kinds):
+        widths.append(widths[-1] + kind)
+        turns.append(turns[-1] + (i > 0 and kinds[i - 1] != kind))
+
+    def width(start: int, end: int) -> float:
+        if end <= start:
+            return 0.0
+        return widths[end] - widths[start] + 0.25 * (turns[end - 1 + 1] - turns[start + 1] if end - start > 1 else 0)
 
     @functools.cache
-    def split(start: int) -> tuple[str, ...] | None:
-        rest = text[start:]
-        if set_width(rest) <= capacity:
-            return (rest,)
+    def split(start: int) -> tuple[tuple[str, ...], tuple[float, ...]] | None:
+        end_all = len(text)
+        if width(start, end_all) <= capacity:
+            return ((text[start:],), (width(start, end_all),))
         options = []
         for end in range(start + 2, len(text) - 1):
-            if set_width(text[start:end]) > capacity:
+            w = width(start, end)
+            if w > capacity:
                 break
             tail = split(end)
             if tail:
-                options.append((text[start:end], *tail))
+                options.append(((text[start:end], *tail[0]), (w, *tail[1])))
         return min(options, key=score, default=None)
 
     def good_break(line: str, following: str) -> bool:
@@ -111,12 +135,13 @@ def balanced_lines(text: str, capacity: float) -> list[str]:
             return not line[-1].isdigit()
         return line[-1] in TITLE_BREAK_AFTER and following[0] not in PERIOD_GOES_ON
 
-    def score(lines: tuple[str, ...]) -> tuple:
-        widths = [set_width(line) for line in lines]
+    def score(option) -> tuple:
+        lines, line_widths = option
         awkward = sum(not good_break(a, b) for a, b in zip(lines, lines[1:]))
-        return len(lines), awkward, max(widths) - min(widths)
+        return len(lines), awkward, max(line_widths) - min(line_widths)
 
-    return list(split(0) or (text,))
+    best = split(0)
+    return best[0] if best else (text,)
 
 
 #: Role → the style id used in this document (a reference document may hold a role under its own id).
@@ -225,7 +250,7 @@ class _Writer:
             chain.append(self.signature_line(document.signature.date, date_indent))
         for p in chain[:-1]:
             if p is not None:
-                p.get_or_add_pPr().keepNext_val = True
+                oxml.set_keep_next(p)
         for attachment in document.attachments:
             label = "附件" if len(document.attachments) == 1 else f"附件{attachment.number}"
             self.paragraph(LABEL, label)
@@ -394,19 +419,91 @@ def _check_reference_size(path: Path, data: bytes) -> None:
         raise InputError([Finding(Location(str(path)), "", "参考 Word 文件解压后过大或内部文件过多：可能是异常文件，请在 Word 中另存一份精简的 .docx 后再指定")])
 
 
-def _open_reference(path: Path):
-    """Open the unit's Word file; a .dotx template is read as a document of the same content."""
+def _read_reference(path: Path) -> bytes:
+    """The unit's Word file as bytes, bounded; a .dotx template is read as a document of the same content."""
     try:
         if path.stat().st_size > MAX_REFERENCE_BYTES:
             raise InputError([Finding(Location(str(path)), "", f"参考 Word 文件太大：不能超过 {MAX_REFERENCE_BYTES // 1024 // 1024} MB")])
         data = path.read_bytes()
         _check_reference_size(path, data)
-        return docx.Document(io.BytesIO(oxml.template_as_document(data)))
+        return oxml.template_as_document(data)
     except OSError as exc:
         message = f"无法读取参考 Word 文件：{exc.strerror or exc}"
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
         message = "不是有效的 Word 文件（.docx 或 .dotx）：请在 Word 中另存为 .docx 后再指定"
     raise InputError([Finding(Location(str(path)), "", message)])
+
+
+def _open_reference(path: Path, data: bytes):
+    try:
+        return docx.Document(io.BytesIO(data))
+    except OSError as exc:
+        message = f"无法读取参考 Word 文件：{exc.strerror or exc}"
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        message = "不是有效的 Word 文件（.docx 或 .dotx）：请在 Word 中另存为 .docx 后再指定"
+    raise InputError([Finding(Location(str(path)), "", message)])
+
+
+@dataclass(frozen=True)
+class _Base:
+    """Everything of the output that does not depend on the document's text, prepared once.
+
+    ``parts`` holds every package entry as python-docx saves it, already compressed, except the main
+    document and the core properties; ``document`` is the main part's root with a body holding only
+    its w:sectPr and ``core`` the core properties before this report's values are set. Both are
+    copied per call.
+    """
+
+    parts: dict[str, oxml.ZipEntry]
+    document_name: str
+    document: object
+    core_name: str
+    core: object
+    styles: StyleIds
+
+
+#: Prepared bases by (profile, reference file digest); a batch uses one or a few.
+_BASES: OrderedDict = OrderedDict()
+_BASES_MAX = 4
+_BASES_LOCK = threading.Lock()
+
+
+def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _Base:
+    base = _open_reference(reference, data) if reference is not None else docx.Document()
+    oxml.drop_template_extras(base.part)
+    section_properties = base.element.body.get_or_add_sectPr()
+    oxml.clear_body(base.element.body)
+    styles = define_styles(base, profile, pin_defaults=reference is None)
+    if reference is None:
+        set_up_page(base, profile)
+    if reference is None or not oxml.has_footer(section_properties):
+        add_page_numbers(base, styles)
+    base.core_properties  # creates the part when the template has none, so the package lists it
+    core_part = base.part.package._core_properties_part
+    document_name, core_name = base.part.partname.lstrip("/"), core_part.partname.lstrip("/")
+    document, core = copy.deepcopy(base.element), copy.deepcopy(core_part.element)
+    out = io.BytesIO()
+    base.save(out)
+    parts = oxml.read_zip(out.getvalue())
+    del parts[document_name], parts[core_name]
+    parts = {name: oxml.deflate(name, content) for name, content in parts.items()}
+    return _Base(parts, document_name, document, core_name, core, styles)
+
+
+def _base(profile: Profile, reference: Path | None) -> _Base:
+    data = _read_reference(reference) if reference is not None else None
+    key = (profile.model_dump_json(), hashlib.sha256(data).digest() if data is not None else None)
+    with _BASES_LOCK:
+        found = _BASES.get(key)
+        if found is not None:
+            _BASES.move_to_end(key)
+            return found
+    found = _prepare(profile, reference, data)
+    with _BASES_LOCK:
+        _BASES[key] = found
+        while len(_BASES) > _BASES_MAX:
+            _BASES.popitem(last=False)
+    return found
 
 
 def render(document: Document, style: Path | None = None, reference: Path | None = None) -> bytes:
@@ -416,27 +513,28 @@ def render(document: Document, style: Path | None = None, reference: Path | None
     page setup, footers and same-named styles are kept (its body text is dropped). Document
     timestamps are 1 January of the report's year and zip entries carry a fixed time, so nothing
     depends on when or where the file was built.
+
+    The styled package (styles, settings, footers, page setup) depends only on the profile and the
+    reference file, so it is built once per process and reused; each call writes the body into a
+    copy of the prepared main part and sets the core properties on a copy of theirs.
     """
     profile = load(style)
-    base = _open_reference(reference) if reference else docx.Document()
-    oxml.drop_template_extras(base.part)
-    section_properties = base.element.body.get_or_add_sectPr()
-    oxml.clear_body(base.element.body)
-    styles = define_styles(base, profile, pin_defaults=reference is None)
-    if reference is None:
-        set_up_page(base, profile)
-    if reference is None or not oxml.has_footer(section_properties):
-        add_page_numbers(base, styles)
-    base.element.body.remove(section_properties)
-    _Writer(document, profile, base.element.body, styles).write()
-    base.element.body.append(section_properties)
+    prepared = _base(profile, reference)
+    root = copy.deepcopy(prepared.document)
+    body = root.body
+    section_properties = body.get_or_add_sectPr()
+    body.remove(section_properties)
+    _Writer(document, profile, body, prepared.styles).write()
+    body.append(section_properties)
 
-    props = base.core_properties
+    core = copy.deepcopy(prepared.core)
+    props = CoreProperties(core)
     props.title = document.title
     props.author = props.last_modified_by = document.author
     props.comments = ""
     props.revision = 1
     props.created = props.modified = datetime(document.year, 1, 1)
-    out = io.BytesIO()
-    base.save(out)
-    return oxml.normalise_zip(out.getvalue())
+    parts = dict(prepared.parts)
+    parts[prepared.document_name] = oxml.deflate(prepared.document_name, oxml.serialize(root))
+    parts[prepared.core_name] = oxml.deflate(prepared.core_name, oxml.serialize(core))
+    return oxml.write_zip(parts)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
@@ -50,6 +52,11 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAKS = re.compile("([\t\n])")
 
 
+_P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T, _TAB, _BR, _VAL = (
+    _W + tag for tag in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "tab", "br", "val")
+)
+
+
 def append_paragraph(parent: BaseOxmlElement, style_id: str, runs: list[tuple[str, str | None]]) -> BaseOxmlElement:
     """Append ``<w:p>`` with a paragraph style and runs of (text, character style id or None).
 
@@ -57,23 +64,35 @@ def append_paragraph(parent: BaseOxmlElement, style_id: str, runs: list[tuple[st
     searches the successors on every call; this keeps a 10,000-paragraph document fast.
     Text is cleaned first; a tab becomes w:tab and a line break w:br, as python-docx does.
     """
-    p = etree.SubElement(parent, _W + "p")
-    etree.SubElement(etree.SubElement(p, _W + "pPr"), _W + "pStyle").set(_W + "val", style_id)
+    sub = etree.SubElement
+    p = sub(parent, _P)
+    sub(sub(p, _PPR), _PSTYLE, {_VAL: style_id})
     for text, char_style in runs:
-        r = etree.SubElement(p, _W + "r")
+        r = sub(p, _R)
         if char_style:
-            etree.SubElement(etree.SubElement(r, _W + "rPr"), _W + "rStyle").set(_W + "val", char_style)
-        for piece in _BREAKS.split(clean_text(text)):
+            sub(sub(r, _RPR), _RSTYLE, {_VAL: char_style})
+        text = clean_text(text)
+        for piece in _BREAKS.split(text) if "\t" in text or "\n" in text else (text,):
             if piece == "\t":
-                etree.SubElement(r, _W + "tab")
+                sub(r, _TAB)
             elif piece == "\n":
-                etree.SubElement(r, _W + "br")
+                sub(r, _BR)
             elif piece:
-                t = etree.SubElement(r, _W + "t")
+                t = sub(r, _T)
                 t.text = piece
                 if piece != piece.strip():
                     t.set(_XML_SPACE, "preserve")
     return p
+
+
+def set_keep_next(p: BaseOxmlElement) -> None:
+    """Keep the paragraph with the next one (w:keepNext, right after w:pStyle in w:pPr)."""
+    ppr = p[0] if len(p) and p[0].tag == _PPR else None
+    if ppr is None:
+        p.get_or_add_pPr().keepNext_val = True
+        return
+    if ppr.find(_W + "keepNext") is None:
+        ppr.insert(1 if len(ppr) and ppr[0].tag == _PSTYLE else 0, ppr.makeelement(_W + "keepNext", {}))
 
 
 def _child(parent: BaseOxmlElement, tag: str, successors: tuple[str, ...]) -> BaseOxmlElement:
@@ -216,17 +235,22 @@ def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cel
     grid = etree.SubElement(tbl, _W + "tblGrid")
     for width in widths:
         _set(grid, "gridCol", w=str(width))
+    sub = etree.SubElement
+    tr_tag, tr_pr_tag, tc_tag, tc_pr_tag = _W + "tr", _W + "trPr", _W + "tc", _W + "tcPr"
+    cant_split, header, tc_w, v_align = _W + "cantSplit", _W + "tblHeader", _W + "tcW", _W + "vAlign"
+    width_attrs = [{_W + "w": str(width), _W + "type": "dxa"} for width in widths]
+    centred = {_W + "val": "center"}
     for index, row in enumerate(rows):
-        tr = etree.SubElement(tbl, _W + "tr")
-        tr_pr = etree.SubElement(tr, _W + "trPr")
-        etree.SubElement(tr_pr, _W + "cantSplit")
+        tr = sub(tbl, tr_tag)
+        tr_pr = sub(tr, tr_pr_tag)
+        sub(tr_pr, cant_split)
         if index == 0:
-            etree.SubElement(tr_pr, _W + "tblHeader")
-        for (text, style_id, indent), width in zip(row, widths):
-            tc = etree.SubElement(tr, _W + "tc")
-            tc_pr = etree.SubElement(tc, _W + "tcPr")
-            _set(tc_pr, "tcW", w=str(width), type="dxa")
-            _set(tc_pr, "vAlign", val="center")
+            sub(tr_pr, header)
+        for (text, style_id, indent), attrs in zip(row, width_attrs):
+            tc = sub(tr, tc_tag)
+            tc_pr = sub(tc, tc_pr_tag)
+            sub(tc_pr, tc_w, attrs)
+            sub(tc_pr, v_align, centred)
             p = append_paragraph(tc, style_id, [(text, None)] if text else [])
             if indent:
                 _set(p[0], "ind", left=str(indent))
@@ -299,22 +323,83 @@ def drop_template_extras(document_part) -> None:
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a .docx zip with fixed entry times, permissions and order (reproducible bytes).
+def read_zip(data: bytes) -> dict[str, bytes]:
+    """Every entry of a zip, by name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return {name: source.read(name) for name in source.namelist()}
+
+
+def serialize(element: BaseOxmlElement) -> bytes:
+    """A part's XML as python-docx saves it (UTF-8 declaration with standalone="yes")."""
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
+
+
+#: A zip entry ready to be written: name as stored, zip flag bits, CRC-32, uncompressed size and
+#: the raw deflate stream (level 6, as zipfile writes it).
+ZipEntry = tuple[bytes, int, int, int, bytes]
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")
+_END_RECORD = struct.Struct("<4s4H2LH")
+_DOS_TIME = ZIP_TIME[3] << 11 | ZIP_TIME[4] << 5 | ZIP_TIME[5] // 2
+_DOS_DATE = (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
+_VERSION = 20  # deflate
+_ATTRIBUTES = 0o644 << 16
+_ZIP32_LIMIT = (1 << 31) - 1
+
+
+def deflate(name: str, content: bytes) -> ZipEntry:
+    """Compress one entry now, so a part that never changes is compressed once per process."""
+    try:
+        encoded, flags = name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        encoded, flags = name.encode("utf-8"), 0x800
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data = compressor.compress(content) + compressor.flush()
+    return encoded, flags, zlib.crc32(content), len(content), data
+
+
+def write_zip(entries: dict[str, ZipEntry]) -> bytes:
+    """A .docx zip with fixed entry times, permissions and order (reproducible bytes).
 
     [Content_Types].xml stays first, as the OPC convention expects; other parts follow by name.
+    The layout is the one zipfile writes (no extra fields, no data descriptors, made on MS-DOS),
+    assembled from entries compressed beforehand.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
-            for name in names:
-                info = zipfile.ZipInfo(name, ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 0
-                target.writestr(info, source.read(name), compresslevel=6)
+    names = sorted(entries, key=lambda n: (n != "[Content_Types].xml", n))
+    if sum(len(entries[n][4]) + entries[n][3] for n in names) > _ZIP32_LIMIT:
+        return _write_zip_slow({n: zlib.decompress(entries[n][4], -15) for n in names})
+    chunks, central, offset = [], [], 0
+    for name in names:
+        encoded, flags, crc, size, data = entries[name]
+        header = _LOCAL_HEADER.pack(b"PK\003\004", _VERSION, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+                                    crc, len(data), size, len(encoded), 0)
+        central.append(_CENTRAL_HEADER.pack(b"PK\001\002", _VERSION, 0, _VERSION, 0, flags, zipfile.ZIP_DEFLATED,
+                                            _DOS_TIME, _DOS_DATE, crc, len(data), size, len(encoded), 0, 0, 0, 0,
+                                            _ATTRIBUTES, offset) + encoded)
+        chunks += (header, encoded, data)
+        offset += len(header) + len(encoded) + len(data)
+    directory = b"".join(central)
+    end = _END_RECORD.pack(b"PK\005\006", 0, 0, len(names), len(names), len(directory), offset, 0)
+    return b"".join(chunks) + directory + end
+
+
+def _write_zip_slow(parts: dict[str, bytes]) -> bytes:
+    names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = _ATTRIBUTES
+            info.create_system = 0
+            target.writestr(info, parts[name], compresslevel=6)
     return out.getvalue()
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a .docx zip with fixed entry times, permissions and order (reproducible bytes)."""
+    return _write_zip_slow(read_zip(data))
 
 
 def has_footer(sect_pr: BaseOxmlElement) -> bool:
