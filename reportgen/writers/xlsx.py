@@ -14,12 +14,13 @@ import datetime as dt
 import io
 from copy import copy
 import math
+import re
 import zipfile
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule
@@ -30,6 +31,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.compat import safe_string
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 
 from .. import figures, zh
 from .. import workbook_layout as L
@@ -176,9 +181,47 @@ class Book:
             self.wb.move_sheet(self.choice_sheet, len(self.wb.sheetnames) - 1 - self.wb.index(self.choice_sheet))
         self.wb.active = 0
         raw = io.BytesIO()
-        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-            ExcelWriter(self.wb, archive).save()
-        return _fixed_zip(raw.getvalue())
+        with _FixedZip(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+            _MemoryWriter(self.wb, archive).save()
+        return raw.getvalue()
+
+
+class _FixedZip(zipfile.ZipFile):
+    """A zip whose every entry gets the fixed time and mode, so equal workbooks are equal bytes.
+
+    Written in one pass (the same bytes ``_fixed_zip`` gives when it rewrites an archive).
+    """
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        fixed = zipfile.ZipInfo(name, ZIP_TIME)
+        fixed.compress_type = zipfile.ZIP_DEFLATED
+        fixed.external_attr = 0o600 << 16
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        super().writestr(fixed, data)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        with open(filename, "rb") as src:
+            self.writestr(arcname or filename, src.read())
+
+
+class _MemoryWriter(ExcelWriter):
+    """openpyxl's writer with each worksheet serialised in memory (no temporary file per sheet)."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        data = writer.out.getvalue()
+        if writer.rows_xml is not None:
+            at = data.index(_SHEET_DATA)
+            data = data[:at] + writer.rows_xml + data[at + len(_SHEET_DATA):]
+        self._archive.writestr(ws.path[1:], data)
+        self.manifest.append(ws)
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -193,22 +236,116 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SHEET_DATA = b"<sheetData></sheetData>"
+
+
+def _xml_text(text: str) -> str:
+    """Text as lxml writes it into the ASCII worksheet stream (checked against lxml for every code point)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's worksheet writer with <sheetData> serialised directly (byte for byte what the library writes).
+
+    A sheet holding anything the fast path does not know (comments, links, formulas, rich text, characters
+    XML cannot hold) is written by the library unchanged.
+    """
+
+    rows_xml: bytes | None = None
+
+    def write_rows(self) -> None:
+        self.rows_xml = self._rows_xml()
+        if self.rows_xml is None:
+            return super().write_rows()
+        xf = self.xf.send(True)
+        with xf.element("sheetData"):
+            pass  # the placeholder ``_SHEET_DATA`` replaced by ``rows_xml``
+        self.xf.send(None)
+
+    def _rows_xml(self) -> bytes | None:
+        ws = self.ws
+        wb = ws.parent
+        if wb.iso_dates:
+            return None
+        styles = wb._cell_styles
+        epoch = wb.epoch
+        dims = ws.row_dimensions
+        rows: dict[int, list[Cell]] = {}
+        for (row, _col), cell in sorted(ws._cells.items()):
+            rows.setdefault(row, []).append(cell)
+        for row in dims.keys() - rows.keys():
+            rows[row] = []
+        letters: dict[int, str] = {}
+        out: list[str] = ["<sheetData>"]
+        for row_idx in sorted(rows):
+            attrs = {"r": f"{row_idx}"}
+            attrs.update(dims.get(row_idx, {}))
+            out.append("<row" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">")
+            for cell in rows[row_idx]:
+                if cell._comment is not None or cell._hyperlink is not None:
+                    return None
+                value = cell._value
+                style = cell._style
+                styled = style is not None and any(style)
+                if value is None and not styled:
+                    continue
+                letter = letters.get(cell.column)
+                if letter is None:
+                    letter = letters[cell.column] = get_column_letter(cell.column)
+                head = f'<c r="{letter}{cell.row}"' + (f' s="{styles.add(style)}"' if styled else "")
+                kind = cell.data_type
+                if kind == "s":
+                    if value is None or value == "":
+                        out.append(head + ' t="inlineStr"></c>')
+                        continue
+                    if not isinstance(value, str) or _UNWRITABLE.search(value):
+                        return None
+                    space = ' xml:space="preserve"' if value != value.strip() else ""
+                    out.append(f'{head} t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>')
+                    continue
+                if kind == "d":
+                    if value is None or getattr(value, "tzinfo", None) is not None or isinstance(value, dt.timedelta):
+                        return None
+                    value = to_excel(value, epoch)
+                    kind = "n"
+                elif kind != "n":
+                    return None
+                if value is None or value == "":
+                    out.append(f'{head} t="n"></c>')
+                else:
+                    out.append(f'{head} t="n"><v>{_xml_text(safe_string(value))}</v></c>')
+            out.append("</row>")
+        out.append("</sheetData>")
+        return "".join(out).encode("ascii", "xmlcharrefreplace")
+
+
 def put(ws: Worksheet, row: int, col: int, value: Any, style: str) -> Any:
     """Write one cell. Text is always text: a leading = + - @ never makes a formula."""
-    cell = ws.cell(row=row, column=col)
     cache = ws.parent.__dict__.setdefault("_rg_style_arrays", {})
     array = cache.get(style)
+    cell = ws._cells.get((row, col))
     if array is None:  # assigning a named style by name is slow; copy its resolved style array instead
+        if cell is None:
+            cell = ws.cell(row=row, column=col)
         cell.style = style
         cache[style] = copy(cell._style)
+    elif cell is None:
+        if not 0 < row < 1048577 or col < 1:
+            raise ValueError(f"cell ({row}, {col}) is outside the sheet")
+        cell = Cell(ws, row=row, column=col, style_array=array)  # the array is copied by the cell
+        ws._add_cell(cell)
     else:
         cell._style = copy(array)
     if isinstance(value, str):
-        value = clean_text(value)
-        cell.value = value
+        value = clean_text(value)[:32767]  # as openpyxl's own check_string keeps it
+        cell._value = value
         cell.data_type = "s"
         if value[:1] in ("=", "+", "-", "@"):
             cell.quotePrefix = True  # after the style: Excel keeps it text when the cell is edited
+    elif value is None or type(value) is int or type(value) is float:
+        cell._value = value
+        cell.data_type = "n"
     else:
         cell.value = value
     return cell
