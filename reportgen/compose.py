@@ -416,6 +416,12 @@ def chooser(seed: str) -> Callable[..., Any]:
 # ---------------------------------------------------------------- markup → blocks
 
 _LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$", re.S)
+#: A mark the user typed at the end of a value (goals: [学习贯彻，]) meets the template's own mark.
+_DOUBLED_MARK = re.compile(r"[，、；：](?=[，、；：。！？])|(?<=。)。")
+
+
+def _tidy(text: str) -> str:
+    return _DOUBLED_MARK.sub("", zh.fullwidth(text))
 
 
 def _runs(text: str) -> tuple[str, str]:
@@ -450,7 +456,7 @@ def parse_markup(text: str) -> list[tuple[str, str, str]]:
         if kind == "gap":
             continue
         lead, body = _runs("".join(lines))
-        lead, body = zh.fullwidth(lead), zh.fullwidth(body)
+        lead, body = _tidy(lead), _tidy(body)
         if (lead + body).strip():
             result.append((kind, lead, body))
     return result
