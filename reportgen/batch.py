@@ -17,10 +17,12 @@ only complete files.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import multiprocessing
 import os
 import signal
+import threading
 import sys
 import time
 import traceback
@@ -29,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import Finding, InputError, Location
 
@@ -245,8 +247,43 @@ def _context():  # noqa: ANN202
         ctx.set_forkserver_preload(["reportgen.batch", "reportgen.pipeline", "reportgen.compose", "reportgen.loaders",
                                     "reportgen.loaders.yaml_loader", "reportgen.rollup", "reportgen.writers.markdown",
                                     "reportgen.writers.docx", "reportgen.writers.xlsx"])
+        _start_fork_server_deaf_to_ctrl_c()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _start_fork_server_deaf_to_ctrl_c() -> None:
+    """Start the fork server with SIGINT ignored; it and every worker forked from it inherit that.
+
+    Otherwise a Ctrl-C that lands while workers are still starting interrupts their bootstrap and
+    prints multiprocessing tracebacks. Ctrl-C then reaches only the parent, which stops the batch.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    from multiprocessing import forkserver
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while a submit may be starting a worker; it is raised right after.
+
+    Interrupted half-way, the start leaves a worker opening a semaphore that shutdown then removes,
+    and the worker prints a traceback. Deferred, Ctrl-C arrives at ``wait`` and stops cleanly.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def default_jobs() -> int:
@@ -324,7 +361,8 @@ def build_many(
             while queue or running:
                 while queue and len(running) < window:
                     index = queue.popleft()
-                    running[pool.submit(task or _work, paths[index])] = index
+                    with _ctrl_c_deferred():
+                        running[pool.submit(task or _work, paths[index])] = index
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     index = running.pop(future)
