@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from copy import copy
+from functools import partial
 import math
 import re
 import zipfile
@@ -24,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
@@ -33,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.compat import safe_string
 from openpyxl.utils.datetime import to_excel
+from openpyxl.xml.functions import Element, SubElement
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 
@@ -263,6 +266,16 @@ class _SheetWriter(WorksheetWriter):
             pass  # the placeholder ``_SHEET_DATA`` replaced by ``rows_xml``
         self.xf.send(None)
 
+    def write_merged_cells(self) -> None:
+        """The library's <mergeCells>, built without a MergeCell object per range."""
+        merged = self.ws.merged_cells
+        if merged:
+            refs = [str(ref) for ref in merged]
+            element = Element("mergeCells", count=f"{len(refs)}")
+            for ref in refs:
+                SubElement(element, "mergeCell", ref=ref)
+            self.xf.send(element)
+
     def _rows_xml(self) -> bytes | None:
         ws = self.ws
         wb = ws.parent
@@ -277,6 +290,7 @@ class _SheetWriter(WorksheetWriter):
         for row in dims.keys() - rows.keys():
             rows[row] = []
         letters: dict[int, str] = {}
+        style_ids: dict[bytes, int] = {}  # the library's list only grows, so an array's id never changes
         out: list[str] = ["<sheetData>"]
         for row_idx in sorted(rows):
             attrs = {"r": f"{row_idx}"}
@@ -287,13 +301,21 @@ class _SheetWriter(WorksheetWriter):
                     return None
                 value = cell._value
                 style = cell._style
-                styled = style is not None and any(style)
+                if style is None:
+                    styled = False
+                else:
+                    key = style.tobytes()
+                    style_id = style_ids.get(key)
+                    styled = style_id != -1
+                    if style_id is None:
+                        styled = any(style)
+                        style_id = style_ids[key] = styles.add(style) if styled else -1
                 if value is None and not styled:
                     continue
                 letter = letters.get(cell.column)
                 if letter is None:
                     letter = letters[cell.column] = get_column_letter(cell.column)
-                head = f'<c r="{letter}{cell.row}"' + (f' s="{styles.add(style)}"' if styled else "")
+                head = f'<c r="{letter}{cell.row}" s="{style_id}"' if styled else f'<c r="{letter}{cell.row}"'
                 kind = cell.data_type
                 if kind == "s":
                     if value is None or value == "":
@@ -320,6 +342,9 @@ class _SheetWriter(WorksheetWriter):
         return "".join(out).encode("ascii", "xmlcharrefreplace")
 
 
+_new_cell = partial(Cell.__new__, Cell)
+
+
 def put(ws: Worksheet, row: int, col: int, value: Any, style: str) -> Any:
     """Write one cell. Text is always text: a leading = + - @ never makes a formula."""
     cache = ws.parent.__dict__.setdefault("_rg_style_arrays", {})
@@ -333,8 +358,16 @@ def put(ws: Worksheet, row: int, col: int, value: Any, style: str) -> Any:
     elif cell is None:
         if not 0 < row < 1048577 or col < 1:
             raise ValueError(f"cell ({row}, {col}) is outside the sheet")
-        cell = Cell(ws, row=row, column=col, style_array=array)  # the array is copied by the cell
-        ws._add_cell(cell)
+        cell = _new_cell()  # what Cell(ws, row, col, style_array=array) sets up, without its overhead
+        cell.parent = ws
+        cell._style = StyleArray(array)
+        cell.row = row
+        cell.column = col
+        cell._hyperlink = None
+        cell._comment = None
+        if row > ws._current_row:
+            ws._current_row = row
+        ws._cells[(row, col)] = cell
     else:
         cell._style = copy(array)
     if isinstance(value, str):
@@ -398,6 +431,14 @@ def _print_setup(ws: Worksheet, printed: int, last_row: int, header_rows: str = 
     footer.size = 10
 
 
+_WIDE = re.compile("[\u2e81-\U0010ffff]")  # L.text_width counts these (ord > 0x2E80) as two
+
+
+def _text_width(text: str) -> int:
+    """``L.text_width`` (a CJK/full-width character counts as two), counted by one regex scan."""
+    return len(text) + len(_WIDE.findall(text))
+
+
 def _fit_title(ws: Worksheet, widths: Sequence[float]) -> None:
     """Shrink the title font (18 pt down to 12) until the title fits the printed columns."""
     title = ws["A1"].value or ""
@@ -413,13 +454,21 @@ def _fit(ws: Worksheet, widths: list[int], first: int, last: int, wrapped: set[i
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     _fit_title(ws, widths[: printed or len(widths)])
+    cells = ws._cells
+    rooms = {col: max(widths[col - 1] - 1, 1) for col in wrapped}
     for row in range(first, last + 1):
         lines = 1
         for col in wrapped:
-            value = ws.cell(row=row, column=col).value
+            cell = cells.get((row, col))
+            if cell is None:
+                cell = ws.cell(row=row, column=col)
+            value = cell._value
             if isinstance(value, str) and value:
-                room = max(widths[col - 1] - 1, 1)
-                lines = max(lines, sum(max(1, math.ceil(L.text_width(part) / room)) for part in value.split("\n")))
+                room = rooms[col]
+                if "\n" in value:
+                    lines = max(lines, sum(max(1, math.ceil(_text_width(part) / room)) for part in value.split("\n")))
+                else:
+                    lines = max(lines, max(1, math.ceil(_text_width(value) / room)))
         if lines > 1:
             ws.row_dimensions[row].height = round(min(lines, 24) * LINE_HEIGHT + 3, 2)
 
@@ -430,17 +479,17 @@ _CAP = {"content": MAX_WIDTH, "detail": MAX_WIDTH, "outcome": 30, "evidence": 26
 
 
 def _column_width(column: L.Column, values: Iterable[Any]) -> int:
-    width = L.text_width(column.header) + 2
+    width = _text_width(column.header) + 2
     for value in values:
         if value is None:
             continue
         if isinstance(value, dt.date):
             text = "2024年12月31日"
         elif isinstance(value, str):
-            text = max(value.split("\n"), key=L.text_width)
+            text = max(value.split("\n"), key=_text_width) if "\n" in value else value
         else:
             text = f"{value:,}" if isinstance(value, int) else str(value)
-        width = max(width, L.text_width(text) + 2)
+        width = max(width, _text_width(text) + 2)
     return min(width, _CAP.get(column.key, 24 if column.kind.name == "text" else 18))
 
 
