@@ -29,7 +29,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.datavalidation import DataValidation, DataValidationList
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -275,6 +275,28 @@ class _SheetWriter(WorksheetWriter):
             for ref in refs:
                 SubElement(element, "mergeCell", ref=ref)
             self.xf.send(element)
+
+    def write_validations(self) -> None:
+        """The library's <dataValidations>, built directly from the same fields in the same order."""
+        validations = self.ws.data_validations
+        if not validations:
+            return
+        if type(validations) is not DataValidationList or \
+                any(type(dv) is not DataValidation for dv in validations.dataValidation):
+            return super().write_validations()
+        kept = [dv for dv in validations.dataValidation if bool(dv.sqref)]  # as the library skips empty ones
+        attrs = {name: safe_string(getattr(validations, name))
+                 for name in ("disablePrompts", "xWindow", "yWindow") if getattr(validations, name) is not None}
+        attrs["count"] = f"{len(kept)}"
+        element = Element("dataValidations", attrs)
+        for dv in kept:
+            child = Element("dataValidation", dict(dv))
+            for tag in ("formula1", "formula2"):
+                node = getattr(DataValidation, tag).to_tree(tag, getattr(dv, tag))
+                if node is not None:
+                    child.append(node)
+            element.append(child)
+        self.xf.send(element)
 
     def _rows_xml(self) -> bytes | None:
         ws = self.ws
