@@ -241,7 +241,6 @@ def rollup(
     """只生成汇总：读取各单位的数据，写出汇总表（排名、合计、图表）和汇总报告，不生成各单位的总结。"""
 
     def run() -> None:
-        from .batch import available_formats
         from .pipeline import Options
 
         if templates is not None and not templates.is_dir():

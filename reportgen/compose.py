@@ -20,20 +20,18 @@ import re
 import signal
 import threading
 import time
-import traceback
 import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import jinja2
-import yaml
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from . import figures, zh
-from .document import Attachment, Document, Heading, Paragraph, Run, Signature, Table
+from .document import Attachment, Document, Heading, Paragraph, Run, Signature
 from .model import THEMES, Report
 
 STANDARD_PACK = "standard"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import lint
 from .atomic import write_all

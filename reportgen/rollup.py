@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
@@ -337,9 +337,11 @@ def _num(value: Decimal | int | None) -> Any:
 def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes:
     """汇总.xlsx: 单位汇总 (ranking, totals, chart), 指标明细 (a row per unit per indicator), 指标合计."""
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart import Reference
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+
+    from .writers.xlsx import rate_chart
 
     office = office_name(summaries, name)
     period = _most_common([s.period_label for s in summaries])
@@ -417,18 +419,11 @@ def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes
           rows, {7: "#,##0.00", 11: "0.0%", 12: "0.0%"}, total)
     charted = sum(1 for rank, _ in order if rank is not None)
     if charted:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = "各单位指标达标率"
-        chart.y_axis.title = "达标率"
-        chart.y_axis.numFmt = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
+        chart = rate_chart("各单位指标达标率", "bar")
         shown = min(charted, 30)
         chart.add_data(Reference(ws, min_col=11, min_row=2, max_row=2 + shown), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=2 + shown))
         chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
-        chart.legend = None
         chart.height = max(7.5, 0.6 * shown)
         chart.width = 18
         ws.add_chart(chart, f"{get_column_letter(16)}3")

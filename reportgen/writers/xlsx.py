@@ -788,17 +788,10 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
         ws.column_dimensions[get_column_letter(i)].width = width
     _fit_title(ws, widths)
     if counts and any(c["targeted"] for c in counts.values()):
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = "各类别指标达标率"
-        chart.y_axis.title = "达标率"
-        chart.y_axis.numFmt = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
+        chart = rate_chart("各类别指标达标率", "col")
         chart.y_axis.majorGridlines = None
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.legend = None
         data = Reference(ws, min_col=7, min_row=table_header, max_row=last)
         cats = Reference(ws, min_col=2, min_row=first, max_row=last)
         chart.add_data(data, titles_from_data=True)
@@ -842,6 +835,19 @@ def _by_category(report: Report) -> dict[str, dict[str, int]]:
 
 # ---------------------------------------------------------------- entry points
 
+
+
+def rate_chart(title: str, kind: str) -> BarChart:
+    """A bar chart of 达标率 from 0 to 100 %, as the unit workbook and the roll-up both show it."""
+    chart = BarChart()
+    chart.type = kind
+    chart.title = title
+    chart.y_axis.title = "达标率"
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.legend = None
+    return chart
 
 def render(report: Report) -> bytes:
     """The whole workbook for one report (汇总 first; every fact on some sheet, for the round trip)."""
