@@ -11,11 +11,8 @@ from collections import Counter
 
 from . import zh
 from .document import Document, Heading, Paragraph
+from .model import PLACEHOLDER
 
-_PLACEHOLDER = re.compile(
-    r"20[xX×*＊_＿?？]{2}|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])|[×Ｘ]{2,}|[*＊]{2,}|某某|[_＿]{2,}|\{\{|\}\}|\{%|%\}"
-    r"|(?<![A-Za-z])(None|nan|NaN|null|undefined|Undefined)(?![A-Za-z])"
-)
 _HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
 _FULL_DIGIT = re.compile(r"[０-９]")
 _DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
@@ -58,7 +55,7 @@ def check(document: Document) -> list[str]:
     texts.extend(document.attachment_note)
     for text in texts:
         for pattern, what in (
-            (_PLACEHOLDER, "占位符或空值"),
+            (PLACEHOLDER, "占位符或空值"),
             (_HALF_PUNCT, "半角标点"),
             (_FULL_DIGIT, "全角数字"),
             (_DOUBLE_PUNCT, "重复标点"),

@@ -109,7 +109,7 @@ def _duplicates(report: Report) -> Iterator[Rule]:
         if key in seen:
             yield ("honours", i), f"荣誉“{key[0]}”重复填写：请删去重复的一项", "error"
         seen.add(key)
+    ids = report.problem_ids()
     for i, problem in enumerate(report.problems):
-        ids = report.problem_ids()
         if problem.id and ids.count(problem.id) > 1:
             yield ("problems", i, "id"), f"问题 id“{problem.id}”重复：每个问题的 id 应不同", "error"
