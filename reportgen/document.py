@@ -12,6 +12,36 @@ from typing import Union
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where one fact came from: its data path and the place a person can look it up.
+
+    ``path`` names the field (``activities[3].quantities[1].value``, ``metrics[volunteers].target``,
+    or ``figures.activity_count`` for a figure computed from fields); ``location`` is ``file:line:col``
+    for YAML input or ``sheet!cell`` for a workbook, empty when the value has no line of its own.
+    """
+
+    path: str
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a paragraph with its evidence.
+
+    A sentence either carries data (``sources`` non-empty) or is a framing phrase from the pack's
+    phrase file (``phrase`` names it). The linter refuses a sentence that is neither.
+    """
+
+    text: str
+    sources: tuple[Source, ...] = ()
+    phrase: str = ""
+
+    @property
+    def is_framing(self) -> bool:
+        return not self.sources
+
+
+@dataclass(frozen=True)
 class Run:
     text: str
     bold: bool = False
@@ -35,6 +65,8 @@ class Paragraph:
     """Body text; a run-in item (1.标题。正文) is a bold first run followed by plain runs."""
 
     runs: tuple[Run, ...]
+    #: The paragraph's text split into sentences with their evidence (writers may ignore it).
+    sentences: tuple[Sentence, ...] = ()
 
     @property
     def text(self) -> str:
