@@ -29,16 +29,24 @@ class Sentence:
     """One sentence of a paragraph with its evidence.
 
     A sentence either carries data (``sources`` non-empty) or is a framing phrase from the pack's
-    phrase file (``phrase`` names it). The linter refuses a sentence that is neither.
+    phrase file (``phrase`` names it; a phrase with a condition on the data cites what met it).
+    ``unsupported`` holds template wording that is neither (a claim no field backs), and
+    ``template`` where that wording is; the linter refuses such a sentence.
     """
 
     text: str
     sources: tuple[Source, ...] = ()
     phrase: str = ""
+    template: str = ""
+    unsupported: str = ""
 
     @property
     def is_framing(self) -> bool:
-        return not self.sources
+        return bool(self.phrase)
+
+    @property
+    def is_supported(self) -> bool:
+        return not self.unsupported and bool(self.sources or self.phrase)
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,12 @@ class IndicatorRow:
         return "" if self.met is None else ("达标" if self.met else "未达标")
 
 
-def indicator_rows(report: Report) -> list[IndicatorRow]:
+def indicator_rows(report: Report, reported_only: bool = False) -> list[IndicatorRow]:
+    """One row per metric (and 其中 sub-row); ``reported_only`` leaves out denominators such as 在岗职工,
+    which are profile figures, not results (the attachment table), while the workbook keeps them all."""
     rows = []
-    for i, metric in enumerate(report.metrics, 1):
+    chosen = reported_metrics(report) if reported_only else range(len(report.metrics))
+    for i, metric in enumerate((report.metrics[j] for j in chosen), 1):
         rows.append(
             IndicatorRow(
                 str(i), metric.theme, metric.label, metric.unit, metric.value, metric.target,
@@ -74,7 +77,7 @@ def indicator_table(report: Report) -> Table:
         Column("目标值", True), Column("完成值", True), Column("完成率", True), Column("同比", True),
     )
     rows = []
-    indicators = indicator_rows(report)
+    indicators = indicator_rows(report, reported_only=True)
     for row in indicators:
         rows.append((
             row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
@@ -84,7 +87,7 @@ def indicator_table(report: Report) -> Table:
             row.change_text or "—",
         ))
     indent = tuple(i for i, row in enumerate(indicators) if row.depth)
-    return Table(f"{report.unit.name}{period_label(report)}创建工作指标完成情况表", columns, tuple(rows), indent)
+    return Table(f"{report.unit.name}{period_label(report)}{report.campaign.phrase}工作指标完成情况表", columns, tuple(rows), indent)
 
 
 def period_label(report: Report) -> str:
@@ -155,3 +158,170 @@ def context(report: Report) -> dict[str, Any]:
         "share": lambda metric: share(metric, report),
         "next_year": report.period.year + 1,
     }
+
+
+# ---------------------------------------------------------------- figures the prose cites
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A derived figure and the fields it is computed from (the prose cites them as its evidence)."""
+
+    value: Any
+    paths: tuple[tuple, ...]
+
+
+#: Activity kinds that are not "activities" in the sense of 开展活动N项: each is counted under its own noun.
+KIND_NOUNS = {"会议": ("召开会议", "次"), "建设": ("实施建设项目", "个"), "检查督查": ("开展检查督查", "次")}
+#: Measure words under which quantities of different activities may be added (宣传品, 设施).
+ADDABLE = ("份", "张", "块", "面", "条", "幅", "副", "册", "本", "篇", "个", "处", "套", "盏", "座", "台", "件", "米", "平方米")
+#: Lower-bound markers: a sum over such parts is at least the sum (“27条以上”); 近/约 make it unknowable.
+_LOWER_BOUND = ("余", "多", "超过", "以上")
+
+
+def honest_sum(parts: list[tuple[Decimal, str]]) -> tuple[Decimal, str] | None:
+    """Sum (value, approx) pairs without inventing a marker: exact stays exact, lower bounds give
+    以上, and any 近/约 part makes the sum unstateable (None)."""
+    if any(approx in ("近", "约") for _, approx in parts):
+        return None
+    total = sum((value for value, _ in parts), Decimal(0))
+    return total, ("以上" if any(approx in _LOWER_BOUND for _, approx in parts) else "exact")
+
+
+def by_date(activities: list[Activity]) -> list[int]:
+    """Activity indices in date order (undated last), stable for equal dates."""
+    return sorted(range(len(activities)), key=lambda i: _by_date(activities[i]))
+
+
+def reported_metrics(report: Report, theme: str | None = None) -> list[int]:
+    """Indices of metrics that are results; one kept only as the denominator of a share (常住人口) is not."""
+    bases = {m.base for m in report.metrics if m.base}
+    return [
+        i for i, m in enumerate(report.metrics)
+        if (theme is None or m.theme == theme) and not (m.key in bases and m.target is None and m.previous is None)
+    ]
+
+
+def wording(report: Report) -> dict[str, str]:
+    """How the text names the unit and the people it serves: ways of speaking, not facts."""
+    group = report.unit.group
+    return {
+        "我": report.unit.self_ref,
+        "全": report.unit.collective,
+        "对象": {"社区": "居民", "村": "村民", "乡镇": "群众", "机关": "干部职工", "医疗": "患者", "教育": "师生", "窗口": "群众"}.get(group, "群众"),
+        "人员": {"社区": "社区工作者", "村": "村干部", "乡镇": "干部", "机关": "干部职工", "医疗": "医务人员", "教育": "教职工", "窗口": "员工"}.get(group, "干部职工"),
+        "期间": {"全年": "一年来", "上半年": "上半年", "下半年": "下半年", "季度": "本季度", "月度": "本月"}.get(report.period.type, "这一阶段"),
+    }
+
+
+def _count_by_kind(report: Report, indices: list[int]) -> list[dict[str, Any]]:
+    """Counts per noun: activities, meetings, projects, inspections — each counted as what it is."""
+    groups: dict[str, list[int]] = {}
+    for i in indices:
+        groups.setdefault(report.activities[i].kind if report.activities[i].kind in KIND_NOUNS else "活动", []).append(i)
+    result = []
+    for kind, members in groups.items():
+        verb, measure = KIND_NOUNS.get(kind, ("开展各类活动", "项"))
+        result.append({
+            "verb": verb, "measure": measure,
+            "count": Figure(len(members), tuple(("activities", i, "kind") for i in members)),
+        })
+    order = ["开展各类活动", "召开会议", "开展检查督查", "实施建设项目"]
+    return sorted(result, key=lambda r: order.index(r["verb"]))
+
+
+def _attendance(report: Report, indices: list[int]) -> list[dict[str, Any]]:
+    """Attendance summed per measure word (人次 never added to 人); only over two or more activities."""
+    result = []
+    for unit in ("人次", "人", "名"):
+        members = [i for i in indices if report.activities[i].attendance and report.activities[i].attendance_unit == unit]
+        if len(members) >= 2:
+            total = sum(report.activities[i].attendance or 0 for i in members)
+            result.append({"unit": unit, "total": Figure(total, tuple(("activities", i, "attendance") for i in members))})
+    return result
+
+
+def _spend(report: Report, indices: list[int]) -> Figure | None:
+    members = [i for i in indices if report.activities[i].spend]
+    if len(members) < 2:
+        return None
+    return Figure(sum((report.activities[i].spend or Decimal(0) for i in members), Decimal(0)),
+                  tuple(("activities", i, "spend") for i in members))
+
+
+def _quantity_totals(report: Report, indices: list[int]) -> list[dict[str, Any]]:
+    """Quantities of the same measure word across activities (宣传品 by 份, 面…), honestly summed."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for i in indices:
+        for j, q in enumerate(report.activities[i].quantities):
+            if q.unit in ADDABLE and q.label:
+                groups.setdefault(q.unit, []).append((i, j))
+    result = []
+    for unit, members in sorted(groups.items()):
+        if len({i for i, _ in members}) < 2:  # one activity's own figures are already in its item
+            continue
+        quantities = [report.activities[i].quantities[j] for i, j in members]
+        summed = honest_sum([(q.value, q.approx) for q in quantities])
+        if summed is None:
+            continue
+        paths = tuple(("activities", i, "quantities", j, "value") for i, j in members)
+        result.append({
+            "unit": unit, "approx": summed[1], "total": Figure(summed[0], paths),
+            "labels": Figure(zh.join(list(dict.fromkeys(q.label for q in quantities if q.label)), "和"),
+                             tuple(("activities", i, "quantities", j, "label") for i, j in members)),
+        })
+    return result
+
+
+def tally(report: Report, indices: list[int]) -> dict[str, Any]:
+    """What a group of activities adds up to, for a closing sentence: counts, attendance, money, quantities."""
+    return {
+        "count": Figure(len(indices), tuple(("activities", i, "title") for i in indices)),
+        "kinds": _count_by_kind(report, indices),
+        "attendance": _attendance(report, indices),
+        "spend": _spend(report, indices),
+        "quantities": _quantity_totals(report, indices),
+    }
+
+
+def report_figures(report: Report) -> dict[str, Any]:
+    """Figures of the whole report: what the opening and the achievements section say in sum."""
+    metrics = reported_metrics(report)
+    targeted = [i for i in metrics if report.metrics[i].target is not None]
+    met = [i for i in targeted if report.metrics[i].met]
+    unmet = [i for i in targeted if report.metrics[i].met is False]
+    improved = [
+        i for i in metrics
+        if report.metrics[i].change is not None and (report.metrics[i].change > 0) != report.metrics[i].lower_is_better
+    ]
+    target_paths = tuple(("metrics", i, "target") for i in targeted)
+    value_paths = tuple(p for i in targeted for p in (("metrics", i, "value"), ("metrics", i, "target")))
+    return {
+        "activities": tally(report, by_date(report.activities)),
+        "targets": Figure(len(targeted), target_paths) if targeted else None,
+        "met": Figure(len(met), value_paths) if targeted else None,
+        "all_met": bool(targeted) and not unmet,
+        "none_met": bool(targeted) and not met,
+        "unmet": tuple(Figure(report.metrics[i].label, (("metrics", i, "label"), ("metrics", i, "value"), ("metrics", i, "target"))) for i in unmet),
+        "improved": tuple(improved),
+        "period_label": Figure(period_label(report), (("period", "type"), ("period", "year"))),
+        "next_year": Figure(report.period.year + 1, (("period", "year"),)),
+        "annual": report.period.type == "全年",
+        "problem_ids": tuple(report.problem_ids()),
+        "compare": Figure("比上年" if report.period.type == "全年" else "比上年同期", (("period", "type"),)),
+        "outlook": Figure(_outlook(report), (("period", "type"), ("period", "year"))),
+    }
+
+
+def _outlook(report: Report) -> str:
+    """When the plans are for: the rest of the year for a part-year report, the next year after a full one."""
+    period = report.period
+    if period.type == "上半年":
+        return "下半年"
+    if period.type == "季度" and period.quarter and period.quarter < 4:
+        return f"第{zh.cn_int(period.quarter + 1)}季度"
+    if period.type == "月度" and period.month and period.month < 12:
+        return f"{period.month + 1}月"
+    if period.type == "阶段":
+        return "下一阶段"
+    return f"{period.year + 1}年"

@@ -50,6 +50,7 @@ def check(document: Document) -> list[str]:
             if not block.text.strip():
                 findings.append("出现空段落")
             texts.append(block.text)
+            findings.extend(_unsupported(block))
     if numbers[1] != _expected_numbers(1, len(numbers[1])):
         findings.append(f"一级标题编号不连续：{''.join(numbers[1])}")
     texts.extend(document.attachment_note)
@@ -68,6 +69,19 @@ def check(document: Document) -> list[str]:
     )
     findings.extend(f"句子重复出现 {n} 次：{s}" for s, n in sentences.items() if n > 1)
     return findings
+
+
+def _unsupported(paragraph: Paragraph) -> list[str]:
+    """A sentence must carry data or be a phrase from the phrase file; template wording that is
+    neither states something nobody reported (the template file and line say where it is)."""
+    found = []
+    for sentence in paragraph.sentences:
+        if sentence.is_supported:
+            continue
+        where = f"（{sentence.template}：“{sentence.unsupported}”）" if sentence.template else ""
+        found.append(f"句子既不来自数据，也不是连接语文件中的说法{where}：{sentence.text}"
+                     "——请把具体内容写进数据，或把这句话移到 phrases.yaml 并加上条件")
+    return found
 
 
 def ensure_clean(document: Document) -> None:

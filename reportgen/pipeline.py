@@ -14,8 +14,8 @@ from . import lint
 from .atomic import write_all
 from .compose import Pack, compose, load_pack
 from .document import Document
-from .errors import Finding, InputError, Location
-from .loaders import load_report
+from .errors import Finding, InputError, Location, SourceMap
+from .loaders import load
 from .model import Report
 
 
@@ -36,9 +36,12 @@ class Result:
     warnings: list[Finding] = field(default_factory=list)
 
 
-def build_document(report: Report, templates: Path | None = None, pack: Pack | None = None) -> Document:
-    """Compose and lint; raises lint.LintError when the text would not pass a reviewer."""
-    document = compose(report, templates, pack)
+def build_document(report: Report, templates: Path | None = None, pack: Pack | None = None, source: SourceMap | None = None) -> Document:
+    """Compose and lint; raises lint.LintError when the text would not pass a reviewer.
+
+    ``source`` (the loader's source map) lets every sentence cite its file and line.
+    """
+    document = compose(report, templates, pack, source)
     lint.ensure_clean(document)
     return document
 
@@ -81,7 +84,7 @@ def output_paths(source: Path, outdir: Path, formats: tuple[str, ...]) -> dict[s
 def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack | None = None) -> Result:
     """Build one input file into ``outdir``; raises InputError, TemplateError or LintError."""
     options = options or Options()
-    report, warnings = load_report(source)
+    report, warnings, source_map = load(source)
     targets = output_paths(source, outdir, options.formats)
     for target in targets.values():
         if target.resolve() == source.resolve():
@@ -90,7 +93,7 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
         from .writers import pdf
 
         pdf.require(source)
-    document = build_document(report, options.templates, pack or load_pack(options.templates))
+    document = build_document(report, options.templates, pack or load_pack(options.templates), source_map)
     rendered = render_outputs(report, document, options)
     try:
         outdir.mkdir(parents=True, exist_ok=True)

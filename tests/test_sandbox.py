@@ -5,16 +5,19 @@ exit 1, no output file, and quickly.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from fuzz_helpers import print_tally, EXAMPLES, assert_contract, files_in, run_cli
-from reportgen import compose as compose_module
-from reportgen.compose import TemplateError, compose
+from reportgen.compose import TemplateError, compose, facts, sandbox
+from reportgen.compose.report import Composer
+from reportgen.compose.pack import load_pack
 from reportgen.loaders import load_report
 
 SECRET = "reportgen-secret-7f3a9c"
@@ -30,12 +33,20 @@ HOSTILE = {
     "lipsum": ("{{ lipsum(1000, False, 100000, 10000000) }}", "不存在的变量"),
     "self_init": ("{{ self.__init__.__globals__ }}", "不允许"),
     "self_context": ("{{ self._TemplateReference__context.environment }}", "不允许"),
-    "model_dict": ("{{ r.__dict__ }}", "不允许"),
-    "unit_dict": ("{{ unit.__dict__ }}", "不允许"),
-    "model_methods": ("{{ r.model_dump_json(indent=2) }}", "不允许"),
-    "model_copy": ("{{ r.model_copy() }}", "不允许"),
-    "pick_globals": ("{{ pick.__globals__ }}", "不允许"),
-    "share_closure": ("{{ share.__closure__ }}", "不允许"),
+    "model_dict": ("{{ r.__dict__ }}", ("不允许", "不存在的变量")),
+    "unit_dict": ("{{ unit.__dict__ }}", ("不允许", "不存在的变量")),
+    "record_fields": ("{{ r._fields }}", "不允许"),
+    # templates receive read-only records, not pydantic models: no model method exists to call
+    "model_methods": ("{{ r.model_dump_json(indent=2) }}", "不存在的变量"),
+    "model_copy": ("{{ r.model_copy() }}", "不存在的变量"),
+    "parse_raw_pickle": ("{{ r.parse_raw('x', content_type='application/pickle', allow_pickle=True) }}", "不存在的变量"),
+    "parse_file": ("{{ r.parse_file('/etc/passwd') }}", "不存在的变量"),
+    "unit_parse_file": ("{{ unit.parse_file('/etc/passwd') }}", "不存在的变量"),
+    "activity_copy": ("{{ r.activities[0].copy(update={}) }}", "不存在的变量"),
+    "phrase_globals": ("{{ phrase.__globals__ }}", "不允许"),
+    "phrase_closure": ("{{ phrase.__closure__ }}", "不允许"),
+    "fact_ref": ("{{ unit.name._ref }}", "不允许"),
+    "memory_many_lists": ("{% set keep = [] %}{% for i in range(2500) %}{% set l = [] %}{% for j in range(10000) %}{% do l.append(j) %}{% endfor %}{% do keep.append(l) %}{% endfor %}", ("内存", "超时")),
     "attr_filter": ("{{ ''|attr('__class__') }}", "不允许"),
     "format_class": ("{{ '{0.__class__}'.format('') }}", "不允许"),
     "percent_class": ("{{ '%s'|format(''.__class__) }}", "不允许"),
@@ -93,7 +104,7 @@ def minimal(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compose_module, "RENDER_SECONDS", 1.0)
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
 
 
 def _pack(tmp_path: Path, text: str, name: str = "opening.j2") -> Path:
@@ -181,8 +192,8 @@ def test_environment_variables_do_not_reach_the_output(tmp_path, monkeypatch):
     report, _ = load_report(EXAMPLES / "minimal.yaml")
     attempts = [
         "{{ r.__class__.__init__.__globals__['os'].environ }}",
-        "{{ pick.__globals__['os'].environ['REPORTGEN_SECRET'] }}",
-        "{{ (share|attr('__globals__'))['os'] }}",
+        "{{ phrase.__globals__['os'].environ['REPORTGEN_SECRET'] }}",
+        "{{ (phrase|attr('__globals__'))['os'] }}",
         "{{ self._TemplateReference__context.environment.globals }}",
         "{{ range.__globals__ }}",
         "{{ ''.__class__.__base__.__subclasses__() }}",
@@ -214,6 +225,80 @@ def test_standard_pack_renders_every_example_within_the_bounds():
         report, _ = load_report(path)
         document = compose(report)
         assert document.blocks, path
+
+
+#: What a template may call on the data it receives: the value types' own methods, nothing else.
+_ALLOWED_OWNERS = (str, int, float, Decimal, dt.date, tuple, dict, bool, type(None))
+
+
+def test_every_attribute_reachable_from_the_template_context_is_inert():
+    """Walk everything a template can reach (every public attribute the sandbox allows, recursively):
+    nothing is a model, and every callable is a method of a plain value type — none reads files,
+    imports or deserialises."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    env = load_pack().env
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        report, _ = load_report(path)
+        composer = Composer(report, load_pack(), None)
+        context = composer.context(composer.theme_scope(report.activities[0].theme if report.activities else "组织领导"))
+        seen: set[int] = set()
+        stack = list(context.values())
+        while stack:
+            value = stack.pop()
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            assert not isinstance(value, BaseModel), f"{path.name}: a model reaches templates: {value!r}"
+            if isinstance(value, facts.Record):
+                stack.extend(value._fields.values())
+                continue
+            if isinstance(value, (tuple, list)):
+                stack.extend(value)
+                continue
+            if callable(value) and not isinstance(value, type):
+                owner = getattr(value, "__self__", None)
+                assert value is context["phrase"] or isinstance(owner, _ALLOWED_OWNERS), f"callable {value!r}"
+                continue
+            for name in dir(value):
+                if name.startswith("_"):
+                    continue
+                try:
+                    attr = getattr(value, name)
+                except Exception:  # noqa: BLE001 — properties that need arguments are not reachable either
+                    continue
+                if not env.is_safe_attribute(value, name, attr):
+                    continue
+                if callable(attr):
+                    owner = getattr(attr, "__self__", None)
+                    assert isinstance(owner, _ALLOWED_OWNERS) or inspect.isbuiltin(attr), f"{path.name}: {type(value).__name__}.{name}"
+                elif not isinstance(attr, (str, int, float, Decimal, dt.date)):
+                    stack.append(attr)
+        assert "r" in context and isinstance(context["r"], facts.Record)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX only")
+def test_manifest_symlink_out_of_the_folder_is_refused(tmp_path, minimal):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(f"order: [{SECRET}]\n", encoding="utf-8")
+    folder = _pack(tmp_path, "{{ me }}")
+    (folder / "manifest.yaml").symlink_to(secret)
+    result, _, out = _build(tmp_path, minimal, folder)
+    message = assert_contract(result)
+    assert result.exit_code == 1 and "manifest.yaml" in message and SECRET not in message, message
+    assert files_in(out) == []
+
+
+def test_title_with_many_segments_is_broken_quickly():
+    """A title.j2 producing dozens of | segments used to take exponential time outside the limit."""
+    from reportgen.compose import break_title
+
+    started = time.monotonic()
+    lines = break_title(["标题段落"] * 60)
+    assert time.monotonic() - started < 1
+    assert all(len(line) <= 20 for line in lines) and "".join(lines) == "标题段落" * 60
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX only")

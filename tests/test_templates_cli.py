@@ -35,7 +35,7 @@ def test_templates_list_names_every_template():
     assert result.returncode == 0, result.stderr
     names = result.stdout.split()
     for name in ("title.j2", "opening.j2", "closing.j2", "macros.j2", "achievements.j2", "problems.j2", "plans.j2",
-                 "themes/generic.j2", "themes/leadership.j2", "themes/volunteer.j2", "themes/culture.j2"):
+                 "themes/base.j2", "themes/generic.j2", "themes/leadership.j2"):
         assert name in names
     assert "（自定义）" not in result.stdout
 
@@ -47,9 +47,9 @@ def test_templates_show_prints_the_source():
 
 
 def test_templates_show_a_theme_template():
-    result = run("templates", "show", "themes/publicity.j2")
+    result = run("templates", "show", "themes/leadership.j2")
     assert result.returncode == 0
-    assert "宣传" in result.stdout
+    assert "领导小组" in result.stdout and "extends" in result.stdout
 
 
 def test_templates_show_unknown_name_fails_cleanly():
@@ -67,12 +67,30 @@ def override(tmp_path: Path) -> Path:
 
 
 def test_override_one_section_and_fall_back_for_the_rest(tmp_path, override):
-    (override / "closing.j2").write_text("{{ me }}将继续努力，争取在年度测评中取得更好成绩。\n", encoding="utf-8")
+    (override / "closing.j2").write_text("{{ figures.period_label }}，{{ me }}的工作到此告一段落。\n", encoding="utf-8")
     result, md = build_md(tmp_path, override)
     assert result.returncode == 0, result.stderr
-    assert "我社区将继续努力，争取在年度测评中取得更好成绩。" in md
-    assert "现将2024年上半年工作总结如下：" in md  # opening from the standard pack
+    assert "2024年上半年，我社区的工作到此告一段落。" in md
+    assert "现将2024年上半年创建全国文明城市工作总结如下：" in md  # opening from the standard pack
     assert "## 一、" in md
+
+
+def test_override_that_states_an_unreported_measure_is_refused(tmp_path, override):
+    """A user's template cannot slip a claim in: a sentence that cites no data and is not in the
+    phrase file is refused with the template file and line, and no file is written."""
+    (override / "closing.j2").write_text("{{ me }}坚持人防、物防、技防相结合，联合执法力量开展集中整治。\n", encoding="utf-8")
+    result, _ = build_md(tmp_path, override)
+    assert result.returncode == 1
+    assert "closing.j2 第 1 行" in result.stderr and "phrases.yaml" in result.stderr, result.stderr
+    assert not (tmp_path / "out" / "minimal.docx").exists()
+
+
+def test_override_phrases_are_merged_key_by_key(tmp_path, override):
+    (override / "phrases.yaml").write_text("结尾:\n  总之: [总之，【我】会把每一项任务坚持做下去。]\n", encoding="utf-8")
+    result, md = build_md(tmp_path, override)
+    assert result.returncode == 0, result.stderr
+    assert "总之，我社区会把每一项任务坚持做下去。" in md
+    assert "现将2024年上半年" in md  # the other phrases still come from the standard file
 
 
 def test_override_is_marked_in_list_and_shown(override):
@@ -87,10 +105,13 @@ def test_override_is_marked_in_list_and_shown(override):
 def test_override_a_theme_template(tmp_path, override):
     (override / "themes").mkdir()
     (override / "themes" / "volunteer.j2").write_text(
-        "{% if activities %}志愿服务方面，{{ me }}共开展{{ activities | length }}项活动。{% endif %}\n", encoding="utf-8")
+        "{% if activities %}志愿服务方面，{{ me }}开展了{{ activities | map(attribute='title') | join('、') }}。{% endif %}\n",
+        encoding="utf-8")
+    (override / "manifest.yaml").write_text("theme_templates:\n  志愿服务: volunteer\n", encoding="utf-8")
     result, md = build_md(tmp_path, override)
     assert result.returncode == 0, result.stderr
-    assert "志愿服务方面，我社区共开展1项活动。" in md
+    assert "志愿服务方面，我社区开展了学雷锋志愿服务。" in md
+    assert "小区环境卫生大扫除" in md  # the manifest was merged, not replaced: the other themes still render
 
 
 def test_syntax_error_names_file_and_line(tmp_path, override):

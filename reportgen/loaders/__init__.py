@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -43,10 +44,25 @@ def validate_data(data: dict, source: SourceMap) -> tuple[Report, list[Finding]]
     return report, found
 
 
+class Loaded(NamedTuple):
+    """A validated report with its warnings and the source map that lets the text cite its lines."""
+
+    report: Report
+    warnings: list[Finding]
+    source: SourceMap
+
+
 def load_report(path: Path) -> tuple[Report, list[Finding]]:
     """Read and validate one input file. Raises InputError; returns (report, warnings)."""
+    loaded = load(path)
+    return loaded.report, loaded.warnings
+
+
+def load(path: Path) -> Loaded:
+    """Read and validate one input file, keeping its source map. Raises InputError."""
     if not path.is_file():
         message = "文件不存在：请检查路径" if not path.exists() else "这是一个文件夹，不是文件：请指定 .yaml 或 .xlsx 文件"
         raise InputError([Finding(Location(str(path)), "", message)])
     data, source = read_data(path)
-    return validate_data(data, source)
+    report, warnings = validate_data(data, source)
+    return Loaded(report, warnings, source)

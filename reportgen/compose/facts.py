@@ -1,0 +1,339 @@
+"""What templates see: the report as plain, read-only data whose values remember where they came from.
+
+Two jobs, one idea:
+
+* **Safety.** Templates never receive a pydantic model (whose methods reach the file system and
+  pickle). They get :class:`Record` views, tuples and value objects — nothing with a method beyond
+  what ``str``, ``int``, ``Decimal`` and ``date`` already have.
+* **Provenance.** Every value is a *fact*: a ``str``/``int``/``Decimal``/``date`` subclass carrying
+  the id of its entry in a per-compose :class:`Ledger` (its data path and source line). When a fact
+  reaches the output — printed, concatenated or passed through a filter — it is wrapped in
+  private-use marks (``\\ue000 id \\ue001 text \\ue002``). The markup parser strips the marks and
+  records, per sentence, which entries it contains. Arithmetic on a fact gives a plain number, so a
+  figure a template computes itself has no source and the linter refuses it: derived figures are
+  computed once in Python (``figures.py``) and registered here with the fields they come from.
+
+Framing phrases from the pack's phrase file are marked the same way with their own kind, and so are
+neutral words (我社区, 居民) that are neither fact nor claim.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable, Iterator
+
+from pydantic import BaseModel
+
+from .. import zh
+from ..document import Source
+from ..errors import SourceMap, format_path
+
+FACT, PHRASE, WORD = "\ue000", "\ue003", "\ue004"
+MID, CLOSE = "\ue001", "\ue002"
+_DIGIT0 = 0xE100  # id digits: U+E100… (base 256)
+#: Every mark character: stripped from all text that reaches a writer.
+MARKS = re.compile("[\ue000-\ue004\ue100-\ue1ff]")
+_OPENERS = {FACT: "fact", PHRASE: "phrase", WORD: "word"}
+
+
+def _encode(number: int) -> str:
+    digits = []
+    while True:
+        number, rest = divmod(number, 256)
+        digits.append(chr(_DIGIT0 + rest))
+        if not number:
+            return "".join(reversed(digits))
+
+
+def _decode(text: str) -> int:
+    number = 0
+    for char in text:
+        number = number * 256 + ord(char) - _DIGIT0
+    return number
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One marked thing: a fact (with its sources), a phrase (with the evidence its condition cites) or a word."""
+
+    kind: str
+    sources: tuple[Source, ...] = ()
+    phrase: str = ""
+
+
+@dataclass
+class Ledger:
+    """The entries of one compose; marks in the text refer to them by position."""
+
+    source: SourceMap | None = None
+    entries: list[Entry] = field(default_factory=list)
+
+    def add(self, entry: Entry) -> int:
+        self.entries.append(entry)
+        return len(self.entries) - 1
+
+    def source_of(self, path: tuple) -> Source:
+        where = str(self.source.locate(path)) if self.source else ""
+        return Source(format_path(path), where)
+
+    def fact(self, value: Any, *paths: tuple) -> Any:
+        """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
+        return as_fact(value, self.add(Entry("fact", tuple(self.source_of(p) for p in paths))))
+
+    def phrase(self, text: str, key: str, evidence: Iterable[Source] = ()) -> str:
+        return f"{PHRASE}{_encode(self.add(Entry('phrase', tuple(evidence), key)))}{MID}{text}{CLOSE}"
+
+    def word(self, text: str) -> str:
+        return f"{WORD}{_encode(0)}{MID}{text}{CLOSE}" if text else ""
+
+
+# ---------------------------------------------------------------- fact values
+
+
+class FactStr(str):
+    _ref: int
+
+
+class FactInt(int):
+    _ref: int
+
+
+class FactDecimal(Decimal):
+    _ref: int
+
+
+class FactDate(dt.date):
+    _ref: int
+
+
+_FACT_TYPES = ((str, FactStr), (bool, None), (int, FactInt), (Decimal, FactDecimal), (dt.date, FactDate))
+
+
+def as_fact(value: Any, ref: int) -> Any:
+    """``value`` as its fact subclass remembering ``ref``; booleans and None stay as they are."""
+    for base, kind in _FACT_TYPES:
+        if isinstance(value, base) and not isinstance(value, dt.datetime):
+            if kind is None:
+                return value
+            fact = kind(value) if kind is not FactDate else FactDate(value.year, value.month, value.day)
+            fact._ref = ref
+            return fact
+    return value
+
+
+_FACT_CLASSES = (FactStr, FactInt, FactDecimal, FactDate)
+
+
+def ref_of(value: Any) -> int | None:
+    # isinstance, not getattr: Jinja's StrictUndefined raises on any attribute lookup.
+    return value._ref if isinstance(value, _FACT_CLASSES) else None
+
+
+def plain(value: Any) -> Any:
+    """A fact as its ordinary value; marked text without its marks; containers item by item."""
+    if isinstance(value, FactStr):
+        return str.__str__(value)
+    if isinstance(value, FactInt):
+        return int(value)
+    if isinstance(value, FactDecimal):
+        return Decimal(value)
+    if isinstance(value, FactDate):
+        return dt.date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        return MARKS.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain(v) for v in value) if isinstance(value, list) else tuple(plain(v) for v in value)
+    return value
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return zh.cn_date(value)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return zh.plain_number(value)
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
+def marked(value: Any) -> Any:
+    """A fact as marked text (what printing or concatenating it yields); anything else unchanged."""
+    ref = ref_of(value)
+    if ref is None:
+        return value
+    return f"{FACT}{_encode(ref)}{MID}{_display(value)}{CLOSE}"
+
+
+def refs_in(value: Any) -> list[int]:
+    """Ids of the facts in ``value``: a fact, marked text, or a list/tuple of either."""
+    ref = ref_of(value)
+    if ref is not None:
+        return [ref]
+    if isinstance(value, str):
+        return [_decode(m.group(1)) for m in _FACT_ID.finditer(value)]
+    if isinstance(value, (list, tuple)):
+        return [r for item in value for r in refs_in(item)]
+    return []
+
+
+_FACT_ID = re.compile(f"{FACT}([\ue100-\ue1ff]+){MID}")
+
+
+def wrap(text: str, refs: list[int]) -> str:
+    """Mark a filter's result with every fact that went into it (one span citing them all)."""
+    if not refs:
+        return text
+    head = "".join(f"{FACT}{_encode(r)}{MID}" for r in dict.fromkeys(refs))
+    return head + text + CLOSE * len(dict.fromkeys(refs))
+
+
+# ---------------------------------------------------------------- spans → sentences
+
+
+@dataclass
+class Span:
+    kind: str
+    ref: int
+    start: int
+    end: int = -1
+
+
+def strip(text: str) -> tuple[str, list[Span]]:
+    """Marked text → plain text and the spans (with positions in the plain text) of its marks."""
+    out: list[str] = []
+    spans: list[Span] = []
+    stack: list[Span] = []
+    length = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in _OPENERS:
+            j = text.find(MID, i)
+            if j < 0:
+                i += 1
+                continue
+            span = Span(_OPENERS[char], _decode(text[i + 1 : j]), length)
+            stack.append(span)
+            spans.append(span)
+            i = j + 1
+            continue
+        if char == CLOSE:
+            if stack:
+                stack.pop().end = length
+            i += 1
+            continue
+        if MARKS.match(char):
+            i += 1
+            continue
+        out.append(char)
+        length += 1
+        i += 1
+    for span in stack:
+        span.end = length
+    return "".join(out), spans
+
+
+# ---------------------------------------------------------------- read-only records
+
+
+class Record:
+    """A read-only view of one model object: ``r.name`` and ``r["name"]``, and nothing else.
+
+    Templates reach fields through it; a private attribute (``_fields``) is refused by the sandbox,
+    and there are no methods to call.
+    """
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        object.__setattr__(self, "_fields", fields)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._fields[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._fields
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise TypeError("read-only")
+
+    def __repr__(self) -> str:
+        return f"Record({', '.join(self._fields)})"
+
+
+#: Derived properties of model classes that templates may read, with the fields each derives from.
+DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
+    "Metric": {"completion": ("value", "target"), "met": (), "in_points": (), "change": ("value", "previous")},
+    "Unit": {"group": ("type",), "display_name": ("name", "short_name")},
+    "Campaign": {"full_name": ("level", "kind"), "phrase": ("verb", "level", "kind")},
+    "Period": {"start_date": ("start", "year", "type"), "end_date": ("end", "year", "type")},
+}
+#: Derived text that is a way of speaking, not a claim: 我社区, 全社区.
+WORDS = {"Unit": ("self_ref", "collective")}
+
+
+def record(value: Any, path: tuple, ledger: Ledger) -> Any:
+    """A model, list or value as template data: Records, tuples and facts citing ``path``."""
+    if isinstance(value, BaseModel):
+        fields: dict[str, Any] = {}
+        cls = type(value).__name__
+        for name in type(value).model_fields:
+            fields[name] = record(getattr(value, name), path + (name,), ledger)
+        for name, inputs in DERIVED.get(cls, {}).items():
+            derived = getattr(value, name)
+            paths = [path + (i,) for i in inputs if getattr(value, i, None) is not None]
+            fields[name] = ledger.fact(derived, *paths) if paths else derived
+        for name in WORDS.get(cls, ()):
+            fields[name] = ledger.word(getattr(value, name))
+        return Record(fields)
+    if isinstance(value, (list, tuple)):
+        return tuple(record(item, path + (i,), ledger) for i, item in enumerate(value))
+    if isinstance(value, dict):
+        return Record({str(k): record(v, path + (k,), ledger) for k, v in value.items()})
+    if value is None or isinstance(value, bool):
+        return value
+    return ledger.fact(value, path)
+
+
+def walk(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
+    """Every object reachable from template data (for the test that no callable leaks)."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    yield value
+    if isinstance(value, Record):
+        for item in value._fields.values():
+            yield from walk(item, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from walk(item, seen)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from walk(item, seen)
+
+
+def plain_data(value: Any) -> Any:
+    """Any context value as template data without provenance (the roll-up's): models and dataclasses
+    become Records (with their public properties evaluated), lists tuples; functions pass through."""
+    if isinstance(value, BaseModel):
+        return Record({name: plain_data(getattr(value, name)) for name in type(value).model_fields})
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: plain_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name, attr in vars(type(value)).items():
+            if isinstance(attr, property) and not name.startswith("_"):
+                fields[name] = plain_data(getattr(value, name))
+        return Record(fields)
+    if isinstance(value, (list, tuple)):
+        return tuple(plain_data(item) for item in value)
+    if isinstance(value, dict):
+        return {key: plain_data(item) for key, item in value.items()}
+    return value
