@@ -141,6 +141,28 @@ def build(
     _guarded(run)
 
 
+@app.command()
+def explain(
+    source: Path = typer.Argument(..., help="数据文件（.yaml 或 .xlsx）"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="自定义模板文件夹"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出，供其他程序使用"),
+) -> None:
+    """逐句列出总结正文的依据：每句话来自哪些字段、文件第几行（或哪个单元格），或是哪一条连接语。"""
+
+    def run() -> None:
+        from . import evidence
+        from .compose import compose
+        from .loaders import load
+
+        if templates is not None and not templates.is_dir():
+            _fail([f"{templates}：模板文件夹不存在"])
+        loaded = load(source)
+        document = compose(loaded.report, templates, source=loaded.source)
+        typer.echo(evidence.as_json(document) if as_json else evidence.as_text(document), nl=False)
+
+    _guarded(run)
+
+
 def _report_batch(batch, outdir: Path) -> None:  # noqa: ANN001 — batch.BatchResult
     """The end of a batch: every failure in a table with its located message; exit 1 if any failed."""
     from rich.console import Console

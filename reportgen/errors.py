@@ -69,6 +69,10 @@ class SourceMap:
                 return found
         return Location(self.file)
 
+    def states(self, path: Path) -> bool:
+        """Whether the file itself gives this field (a default it leaves out is not located)."""
+        return tuple(path) in self.locations
+
     def finding(self, path: Path, message: str, severity: str = "error") -> Finding:
         return Finding(self.locate(path), format_path(path), message, severity)
 

@@ -38,6 +38,8 @@ _DIGIT0 = 0xE100  # id digits: U+E100… (base 256)
 #: Every mark character: stripped from all text that reaches a writer.
 MARKS = re.compile("[\ue000-\ue004\ue100-\ue1ff]")
 _OPENERS = {FACT: "fact", PHRASE: "phrase", WORD: "word"}
+#: The location of a value the file does not state: the schema's documented default.
+DEFAULT = "未填写，取默认值"
 
 
 def _encode(number: int) -> str:
@@ -76,9 +78,18 @@ class Ledger:
         self.entries.append(entry)
         return len(self.entries) - 1
 
+    def given(self, path: tuple) -> bool:
+        """Whether the input file states this field (without a source map, everything counts as given).
+
+        A default the file does not state (campaign 全国文明城市, approx exact) is the program's
+        assumption, documented in the schema, not a fact the unit reported: it is not cited.
+        """
+        return self.source is None or self.source.states(path)
+
     def source_of(self, path: tuple) -> Source:
-        where = str(self.source.locate(path)) if self.source else ""
-        return Source(format_path(path), where)
+        if self.source is None:
+            return Source(format_path(path))
+        return Source(format_path(path), str(self.source.locate(path)) if self.given(path) else DEFAULT)
 
     def fact(self, value: Any, *paths: tuple) -> Any:
         """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
@@ -290,7 +301,9 @@ def record(value: Any, path: tuple, ledger: Ledger) -> Any:
         for name, inputs in DERIVED.get(cls, {}).items():
             derived = getattr(value, name)
             paths = [path + (i,) for i in inputs if getattr(value, i, None) is not None]
-            fields[name] = ledger.fact(derived, *paths) if paths else derived
+            given = [p for p in paths if ledger.given(p)]
+            # built from defaults alone (no campaign in the file: 创建全国文明城市): cited as 默认值
+            fields[name] = ledger.fact(derived, *(given or paths)) if paths else derived
         for name in WORDS.get(cls, ()):
             fields[name] = ledger.word(getattr(value, name))
         return Record(fields)
@@ -298,7 +311,7 @@ def record(value: Any, path: tuple, ledger: Ledger) -> Any:
         return tuple(record(item, path + (i,), ledger) for i, item in enumerate(value))
     if isinstance(value, dict):
         return Record({str(k): record(v, path + (k,), ledger) for k, v in value.items()})
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, bool) or not ledger.given(path):
         return value
     return ledger.fact(value, path)
 

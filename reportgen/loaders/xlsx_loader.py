@@ -63,6 +63,17 @@ class XlsxSourceMap(SourceMap):
     labels: dict[FieldPath, str] = field(default_factory=dict)
     rows: dict[FieldPath, tuple[str, int, dict[str, int], L.TableSheet]] = field(default_factory=dict)
 
+    def states(self, path: FieldPath) -> bool:
+        """A list row's field is stated when its column is in the sheet (rows are recorded compactly)."""
+        path = tuple(path)
+        if path in self.locations:
+            return True
+        for end in range(len(path) - 1, 0, -1):
+            found = self.rows.get(path[:end])
+            if found is not None:
+                return end == len(path) - 1 and path[end] in found[2]
+        return False
+
     def _find(self, path: FieldPath) -> tuple[Location, str]:
         for end in range(len(path), -1, -1):
             prefix = tuple(path[:end])

@@ -1,0 +1,181 @@
+"""Every sentence traceable: each one cites the fields it came from (and their source lines) or is a
+phrase from the pack's phrase file; template wording that is neither is refused by the linter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from openpyxl import load_workbook
+
+from reportgen import evidence, lint
+from reportgen.compose import compose, facts, load_pack
+from reportgen.compose.markup import Evidence
+from reportgen.document import Paragraph
+from reportgen.loaders import load
+from test_compose import reports
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+PACK = load_pack()
+#: Fields that hold a figure: the line a sentence cites for them must show that figure.
+NUMERIC = {"value", "target", "previous", "attendance", "times", "spend", "parties", "meetings", "households",
+           "population", "staff", "participants"}
+
+
+def _sentences(document):
+    return [s for b in document.blocks if isinstance(b, Paragraph) for s in b.sentences]
+
+
+def _resolve(data, path: str):
+    for part in re.findall(r"[^.\[\]]+", path):
+        data = data[int(part)] if isinstance(data, list) else data[part]
+    return data
+
+
+def _number_forms(value) -> set[str]:
+    number = Decimal(str(value))
+    plain = format(number.normalize(), "f") if number == number.to_integral() else str(value)
+    return {str(value), plain, format(number, "f")}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_sentence_of_every_example_is_data_or_a_phrase(path):
+    loaded = load(path)
+    document = compose(loaded.report, pack=PACK, source=loaded.source)
+    sentences = _sentences(document)
+    assert sentences
+    for sentence in sentences:
+        assert sentence.is_supported, (sentence.text, sentence.unsupported, sentence.template)
+        if sentence.is_framing:
+            assert sentence.phrase
+        else:
+            assert all(s.location for s in sentence.sources), sentence
+
+
+@given(reports())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_random_valid_reports_have_provenance_for_every_sentence(report):
+    document = compose(report, pack=PACK)
+    unsupported = [(s.text, s.unsupported) for s in _sentences(document) if not s.is_supported]
+    assert unsupported == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_each_cited_line_holds_the_cited_figure(path):
+    loaded = load(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    document = compose(loaded.report, pack=PACK, source=loaded.source)
+    checked = 0
+    for sentence in _sentences(document):
+        for source in sentence.sources:
+            field = re.sub(r"\[\d+\]", "", source.path).rsplit(".", 1)[-1]
+            if field not in NUMERIC or facts.DEFAULT in source.location:
+                continue
+            value = _resolve(data, source.path)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue  # participants is a list of groups on an activity, a count on a meeting
+            line = int(source.location.rsplit(":", 2)[-2])
+            assert any(form in lines[line - 1] for form in _number_forms(value)), (source, lines[line - 1])
+            checked += 1
+    assert checked > 3, "the example cites figures"
+
+
+def test_each_cited_cell_holds_the_cited_figure(tmp_path):
+    """The same for workbook input: the cited sheet!cell holds the figure."""
+    from reportgen.pipeline import Options, build
+
+    source = ROOT / "examples" / "shequ-2024-shangbannian.yaml"
+    build(source, tmp_path, Options(formats=("xlsx",)))
+    workbook_path = tmp_path / "shequ-2024-shangbannian.xlsx"
+    loaded = load(workbook_path)
+    book = load_workbook(workbook_path, data_only=True)
+    document = compose(loaded.report, pack=PACK, source=loaded.source)
+    checked = 0
+    for sentence in _sentences(document):
+        for cited in sentence.sources:
+            field = re.sub(r"\[\d+\]", "", cited.path).rsplit(".", 1)[-1]
+            if field not in NUMERIC or "!" not in cited.location:
+                continue
+            sheet, cell = cited.location.rsplit(" ", 1)[-1].split("!")
+            held = book[sheet][cell].value
+            value = _resolve(loaded.report.model_dump(mode="json"), cited.path)
+            assert held is not None and Decimal(str(held).replace(",", "")) == Decimal(str(value)), (cited, held, value)
+            checked += 1
+    assert checked > 10
+
+
+def _evidence_of(marked: str) -> list:
+    ledger = facts.Ledger()
+    value = ledger.fact("春季环境卫生大扫除", ("activities", 0, "title"))
+    text = marked.replace("{fact}", facts.marked(value))
+    return list(Evidence(ledger, lambda fragment: "opening.j2 第 1 行").sentences(text))
+
+
+@pytest.mark.parametrize(("marked", "supported"), [
+    ("组织开展{fact}。", True),  # connective glue around a fact
+    ("{fact}，坚持人防、物防、技防相结合。", False),  # a measure nobody reported
+    ("开展{fact}，共清运垃圾12吨。", False),  # a number that is not a field
+    ("我社区坚持集中整治和日常保洁两手抓。", False),  # neither data nor a phrase
+])
+def test_template_wording_is_connective_or_refused(marked, supported):
+    sentence = _evidence_of(marked)[0]
+    assert sentence.is_supported is supported, sentence
+    if not supported:
+        assert sentence.template == "opening.j2 第 1 行" and sentence.unsupported
+
+
+def test_the_linter_refuses_a_sentence_without_evidence():
+    document = compose(load(EXAMPLES[0]).report, pack=PACK)
+    assert lint.check(document) == []
+    bad = Paragraph(document.blocks[0].runs, _evidence_of("{fact}，联合执法力量开展集中整治并完善日常巡查。"))
+    document.blocks.append(bad)
+    findings = lint.check(document)
+    assert any("opening.j2 第 1 行" in f and "phrases.yaml" in f for f in findings), findings
+
+
+def test_phrase_file_names_no_figure_and_conditions_what_it_claims():
+    """The phrase file is a list a reviewer can approve: no figure, and every entry is text or text
+    with a known condition (checked when the pack loads)."""
+    def walk(node, key=""):
+        if isinstance(node, dict) and "text" in node:
+            yield key, node["text"]
+        elif isinstance(node, dict):
+            for sub, item in node.items():
+                yield from walk(item, f"{key}.{sub}" if key else sub)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item, key)
+        else:
+            yield key, node
+
+    entries = list(walk(PACK.phrases))
+    assert len(entries) > 100
+    for key, text in entries:
+        assert not re.search(r"[0-9０-９%％]", text), (key, text)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_explain_lists_every_sentence_with_its_sources(path):
+    loaded = load(path)
+    document = compose(loaded.report, pack=PACK, source=loaded.source)
+    done = subprocess.run([sys.executable, "-c", "from reportgen.cli import main; main()", "explain", str(path), "--json"],
+                          capture_output=True, text=True, encoding="utf-8", check=True)
+    listed = json.loads(done.stdout)
+    assert [r["text"] for r in listed] == [s.text for s in _sentences(document)]
+    for row in listed:
+        assert row["kind"] in ("数据", "连接语")
+        assert row["sources"] or row["phrase"]
+    text = subprocess.run([sys.executable, "-c", "from reportgen.cli import main; main()", "explain", str(path)],
+                          capture_output=True, text=True, encoding="utf-8", check=True).stdout
+    for row in evidence.rows(document):
+        assert row.sentence.text in text
