@@ -71,7 +71,7 @@ class XlsxSourceMap(SourceMap):
         for end in range(len(path) - 1, 0, -1):
             found = self.rows.get(path[:end])
             if found is not None:
-                return end == len(path) - 1 and path[end] in found[2]
+                return path[end] in found[2]
         return False
 
     def _find(self, path: FieldPath) -> tuple[Location, str]:
