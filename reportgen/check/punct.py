@@ -35,6 +35,8 @@ class Change:
     why: str
 
     def message(self) -> str:
+        if not self.new:
+            return f"{self.why}：应删去“{self.old}”"
         return f"{self.why}：“{self.old}”应为“{self.new}”"
 
 

@@ -30,6 +30,8 @@ from .. import zh
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: More paragraphs than any summary has; beyond it the file is not a summary and reading stops.
 MAX_PARAGRAPHS = 20_000
+#: What a run's font is called when Word takes it from the theme (等线 or 宋体 in a Chinese Word).
+THEME = "主题字体（文件未指定中文字体）"
 #: Old binary formats LibreOffice can turn into .docx.
 CONVERTIBLE = {".doc", ".wps", ".rtf", ".odt"}
 
@@ -419,7 +421,7 @@ class _Reader:
             elif fonts.get(W + "eastAsia") is not None:
                 font = fonts.get(W + "eastAsia")
             else:
-                font = "主题字体"
+                font = THEME
             size = _first(chain, f"{W}sz", "val")
             color = _first(chain, f"{W}color", "val")
             found.append(Run(

@@ -88,9 +88,12 @@ def label_of(clause: str) -> str:
 
 
 def _figures(blocks: list[Block]) -> list[Issue]:
-    """The same label with two different figures (志愿者 151 人 … 志愿者 160 人) in one document."""
-    first: dict[tuple[str, str], tuple[str, int]] = {}
-    issues = []
+    """The same label with two different figures (志愿者 151 人 … 志愿者 160 人) in one document.
+
+    A label seen with three or more figures is a list of like items (each unit's 参与群众 in a
+    roll-up), not one figure stated twice, so only exactly two differing figures are reported.
+    """
+    seen: dict[tuple[str, str], list[tuple[str, int, str]]] = defaultdict(list)
     for block in blocks:
         if not isinstance(block.item, Para) or block.role not in ("body", "heading"):
             continue
@@ -100,14 +103,16 @@ def _figures(blocks: list[Block]) -> list[Issue]:
             label = label_of(clause)
             if len(label) < 2 or (match.group(4) == "%" and CHANGE.search(re.split(r"[，。；：]", clause)[-1])):
                 continue
-            unit = (match.group(3) or "") + match.group(4)
-            figure = match.group(2) + unit
-            key = (label, match.group(4))
-            if key not in first:
-                first[key] = (figure, block.item.number)
-            elif first[key][0] != figure:
-                issues.append(Issue("数字", f"“{label}”在第{first[key][1]}段是{first[key][0]}，这里是{figure}：请核对是哪一个",
-                                    block.item.number, _around(text, match.start(2)), fixable=False))
+            figure = match.group(2) + (match.group(3) or "") + match.group(4)
+            seen[(label, match.group(4))].append((figure, block.item.number, _around(text, match.start(2))))
+    issues = []
+    for (label, _), places in seen.items():
+        if len({figure for figure, _, _ in places}) != 2:
+            continue
+        first = places[0]
+        other = next(p for p in places if p[0] != first[0])
+        issues.append(Issue("数字", f"“{label}”在第{first[1]}段是{first[0]}，这里是{other[0]}：请核对是哪一个",
+                            other[1], other[2], fixable=False))
     return issues
 
 
