@@ -73,6 +73,7 @@ class Spec:
     no_fonts: bool = False
     table: list[list[str]] | None = None  # a table after the 3rd body paragraph, with a centred title
     attachment: bool = False
+    note_blank: bool = True               # 附件说明前空一行
     extra_pages: int = 0                  # filler paragraphs for render checks
 
 
@@ -222,7 +223,8 @@ def build(spec: Spec) -> docx.Document:
                                                f"议定事项在公告栏公开，居民对{place}网格的环境和秩序更加满意，"
                                                "参与公共事务的热情也比过去高了不少。", spec.body_font)
     if spec.attachment:
-        _blank(document, spec)
+        if spec.note_blank:
+            _blank(document, spec)
         _paragraph(document, spec, "附件：石桥社区上半年志愿服务活动一览表", spec.body_font, indent=True)
     if spec.unit or spec.date:
         if spec.blank_before_signature:
@@ -318,6 +320,9 @@ def cases() -> list[Case]:
              [("标点", 10, "数字应使用半角")]),
         Case("repeated-sentence", Spec(text=_text({TEXT[11][1]: "下半年将继续完善志愿服务积分制度，扩大居民参与面。社区成立创建工作领导小组，由党委书记任组长，每月召开一次推进会，逐项对账销号。"})),
              [("重复", 14, "与第6段重复")]),
+        Case("double-punct", Spec(text=_text({body: "社区成立创建工作领导小组，，由党委书记任组长，每月召开一次推进会。"})),
+             [("重复", 6, "标点重复“，，”")]),
+        Case("note-no-blank", Spec(attachment=True, note_blank=False), [("段落", 15, "附件说明前应空一行")]),
         Case("no-title", Spec(title=[]), [("标题", 1, "没有标题")]),
         Case("no-page-numbers", Spec(page_numbers="none"), [("页码", None, "没有页码")]),
         Case("page-number-hyphens", Spec(page_numbers="hyphen"), [("页码", None, "一字线")]),

@@ -96,6 +96,23 @@ def test_fix_output_checks_clean_and_keeps_every_word(case, corpus, tmp_path):
     assert _words(fixed.output) == wanted
 
 
+def test_punctuation_is_left_alone_in_numbers_latin_words_and_urls():
+    text = "详见 https://wmb.example.cn/a,b 和 Word, Excel; 共1,200人，9:30开会，得分3.5分。"
+    assert normalise(text) == (text, [])
+    assert normalise("会议(扩大)于9:30召开,共1,200人.")[0] == "会议（扩大）于9:30召开，共1,200人。"
+
+
+def test_the_style_file_of_build_sets_what_check_expects(corpus, tmp_path):
+    style = tmp_path / "style.yaml"
+    style.write_text("fonts:\n  body: {font: 宋体, size: 三号}\n", encoding="utf-8")
+    issues = check(corpus["body-font-songti"], style)
+    assert not any(i.category == "字体" and "正文" in i.message for i in issues)
+    issues = check(corpus["clean"], style)
+    assert any(i.category == "字体" and i.paragraph == 3 and "正文应为宋体，实为仿宋" in i.message for i in issues)
+    result = _run("--style", str(style), str(corpus["clean"]))
+    assert result.exit_code == 1 and "正文应为宋体" in result.output
+
+
 def test_fix_lists_each_punctuation_change(corpus, tmp_path):
     fixed = fix.fix(corpus["half-width-punct"], tmp_path)
     assert len(fixed.changes) == 5
@@ -239,11 +256,12 @@ def test_a_macro_document_is_refused(corpus, tmp_path):
     _refused(macro, "不是有效的 Word 文档")
 
 
-def test_doc_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_doc_and_wps_without_libreoffice_say_what_to_do(tmp_path, monkeypatch, suffix):
     from reportgen.writers import pdf
 
     monkeypatch.setattr(pdf, "soffice", lambda: None)
-    old = tmp_path / "summary.doc"
+    old = tmp_path / f"summary{suffix}"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     _refused(old, "需要 LibreOffice")
 

@@ -51,7 +51,7 @@ def check(blocks: list[Block]) -> list[Issue]:
         for change in punct.normalise(text)[1]:
             issues.append(Issue("标点", change.message(), paragraph, _around(text, change.position), table=table))
         for match in DOUBLE_PUNCT.finditer(text):
-            issues.append(Issue("标点", f"标点重复“{match.group(0)}”", paragraph, _around(text, match.start()),
+            issues.append(Issue("重复", f"标点重复“{match.group(0)}”", paragraph, _around(text, match.start()),
                                 fixable=False, table=table))
     issues.extend(_repeats(blocks))
     issues.extend(_figures(blocks))
