@@ -330,6 +330,7 @@ def cases() -> list[Case]:
         Case("signature-right-four", Spec(signature_indent=(4, 4)), [("段落", 15, "署名应右对齐并右空2字"), ("段落", 16, "成文日期应右对齐")]),
         Case("signature-no-blank", Spec(blank_before_signature=False), [("段落", 15, "署名前应空一行")]),
         Case("date-wrong-year", Spec(date="2024年3月1日"), [("日期", 16, "对不上")]),
+        Case("date-early", Spec(date="2025年2月1日"), [("日期", 16, "离总结期（2025年上半年）末较远")]),
         Case("date-padded", Spec(date="2025年06月28日"), [("日期", 16, "不编虚位")]),
         Case("date-chinese-digits", Spec(date="二〇二五年六月二十八日"), [("日期", 16, "阿拉伯数字")]),
         Case("no-fonts-word-default", Spec(no_fonts=True), [("字体", 3, "正文应为仿宋_GB2312，实为主题字体"), ("字号", 3, "实为11 磅")]),

@@ -6,27 +6,31 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from reportgen.check import check, fix, reader
 from reportgen.check.punct import normalise
 from reportgen.cli import app
-from reportgen.compose import compose
+from reportgen.compose import compose, load_pack
 from reportgen.errors import InputError
 from reportgen.loaders import load, load_report
 from reportgen.rollup import compose_rollup, summarise
 from reportgen.writers import docx as writer
 
 import check_corpus
+from test_compose import reports
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 CASES = check_corpus.cases()
+PACK = load_pack()
 UNFIXABLE = {"占位符", "数字", "重复", "日期", "标题", "结构"}
 
 
@@ -68,6 +72,16 @@ def test_the_rollup_document_checks_clean(tmp_path):
     target = tmp_path / "汇总.docx"
     target.write_bytes(writer.render(compose_rollup(summaries)))
     assert [str(i.finding(target.name)) for i in check(target)] == []
+
+
+@given(reports())
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_random_reports_the_project_builds_have_no_errors(report):
+    """Hints (a level skipped, one measure counted in two activities) may appear; errors may not."""
+    with tempfile.TemporaryDirectory() as temp:
+        target = Path(temp) / "random.docx"
+        target.write_bytes(writer.render(compose(report, pack=PACK)))
+        assert [str(i.finding("")) for i in check(target) if i.severity == "error"] == []
 
 
 def _words(path: Path) -> list[str]:
@@ -154,13 +168,22 @@ def test_command_exit_codes_and_summary(corpus):
     assert "共检查 2 个文件：1 处问题" in wrong.output
 
 
+def test_a_level_jump_is_a_hint_that_does_not_fail_the_check(corpus):
+    result = _run(str(corpus["level-jump"]))
+    assert result.exit_code == 0, result.output
+    assert "第7段 结构：提示：层次越级：一、之下直接用了1.，中间没有（一）这一层" in result.output
+    assert "未发现问题，另有 2 处提示" in result.output and "0 处问题、2 处提示" in result.output
+
+
 def test_command_json(corpus):
-    result = CliRunner().invoke(app, ["check", "--json", str(corpus["two-figures"])])
+    result = CliRunner().invoke(app, ["check", "--json", str(corpus["two-figures"]), str(corpus["placeholders"])])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    [finding] = data["files"][0]["findings"]
-    assert finding["category"] == "数字" and finding["paragraph"] == 12 and finding["where"] == "第12段"
-    assert finding["fixable"] is False and data["total"] == 1
+    [figures], placeholders = data["files"][0]["findings"], data["files"][1]["findings"]
+    assert figures["category"] == "数字" and figures["paragraph"] == 12 and figures["where"] == "第12段"
+    assert figures["fixable"] is False and figures["severity"] == "warning" and data["files"][0]["clean"] is True
+    assert [(f["category"], f["paragraph"]) for f in placeholders] == [("占位符", 3), ("占位符", 6)]
+    assert data["errors"] == 2 and data["hints"] == 1 and data["files"][1]["clean"] is False
 
 
 def test_command_fix_writes_a_copy_and_reports_what_is_left(corpus, tmp_path):

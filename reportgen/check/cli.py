@@ -11,7 +11,8 @@ from typing import Callable
 
 from ..errors import InputError
 from . import check
-from .findings import Issue, as_json as json_text
+from .findings import Issue, errors
+from .findings import as_json as json_text
 
 
 def run(files: list[Path], *, fix: bool, outdir: Path | None, pages: bool, style: Path | None,
@@ -35,15 +36,24 @@ def run(files: list[Path], *, fix: bool, outdir: Path | None, pages: bool, style
         if not as_json:
             for issue in issues:
                 echo(str(issue.finding(name)))
-            echo(f"{name}：{'未发现问题' if not issues else f'发现 {len(issues)} 处问题'}")
+            echo(f"{name}：{_count(issues)}")
         if fix and outdir is not None:
             unreadable += _fix(path, outdir, echo, as_json)
     if as_json:
         echo(json_text(results), nl=False)
-    found = sum(len(i) for i in results.values())
-    summary = f"共检查 {len(files)} 个文件：{found} 处问题" + (f"，{unreadable} 个文件无法处理" if unreadable else "")
+    found = sum(len(errors(i)) for i in results.values())
+    hints = sum(len(i) for i in results.values()) - found
+    summary = (f"共检查 {len(files)} 个文件：{found} 处问题" + (f"、{hints} 处提示" if hints else "")
+               + (f"，{unreadable} 个文件无法处理" if unreadable else ""))
     echo(summary, err=as_json)
     return 1 if found or unreadable else 0
+
+
+def _count(issues: list[Issue]) -> str:
+    found = len(errors(issues))
+    hints = len(issues) - found
+    text = f"发现 {found} 处问题" if found else "未发现问题"
+    return text + (f"，另有 {hints} 处提示" if hints else "")
 
 
 def _fix(path: Path, outdir: Path, echo: Callable[..., None], quiet: bool) -> int:

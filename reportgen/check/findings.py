@@ -25,6 +25,8 @@ class Issue:
     fixable: bool = True
     page: int | None = None
     table: int | None = None      # 第N个表格
+    #: "warning" for what GB/T 9704 allows but reviewers often query (提示, not counted in the exit code).
+    severity: str = "error"
 
     @property
     def where(self) -> str:
@@ -39,7 +41,7 @@ class Issue:
 
     def finding(self, file: str) -> Finding:
         quote = f"：“{quote_of(self.quote)}”" if self.quote else ""
-        return Finding(Location(file, cell=self.where or None), self.category, self.message + quote)
+        return Finding(Location(file, cell=self.where or None), self.category, self.message + quote, self.severity)
 
 
 def quote_of(text: str) -> str:
@@ -47,9 +49,15 @@ def quote_of(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
 
 
+def errors(issues: list[Issue]) -> list[Issue]:
+    return [i for i in issues if i.severity == "error"]
+
+
 def as_json(results: dict[str, list[Issue]]) -> str:
     files = [
-        {"file": file, "clean": not issues, "findings": [dict(asdict(i), where=i.where) for i in issues]}
+        {"file": file, "clean": not errors(issues), "findings": [dict(asdict(i), where=i.where) for i in issues]}
         for file, issues in results.items()
     ]
-    return json.dumps({"files": files, "total": sum(len(i) for i in results.values())}, ensure_ascii=False, indent=2) + "\n"
+    found = sum(len(errors(i)) for i in results.values())
+    hints = sum(len(i) for i in results.values()) - found
+    return json.dumps({"files": files, "errors": found, "hints": hints}, ensure_ascii=False, indent=2) + "\n"

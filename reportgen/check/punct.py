@@ -24,7 +24,7 @@ _STOP = re.compile(r"(?<=[\u3400-\u9fff)）”》\"])\.(?=[\u3400-\u9fff]|$)")
 _BOOKS = re.compile(r"(?<=》)、(?=《)")
 #: Heading numbers typed with the wrong mark: 一. → 一、, 1、 → 1. (GB/T 9704 §7.3.3).
 _LEVEL1_MARK = re.compile(r"^([一二三四五六七八九十]{1,3})[.．](?=\S)")
-_LEVEL3_MARK = re.compile(r"^(\d{1,2})[、．](?!\d)")
+_LEVEL3_MARK = re.compile(r"^(\d{1,2})[、．](?=\d{1,2}月|\D)")
 
 
 @dataclass(frozen=True)

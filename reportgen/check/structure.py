@@ -37,8 +37,11 @@ def check(blocks: list[Block]) -> list[Issue]:
         parent = max((lv for lv in last if lv < level), default=0)
         if level > 1 and parent != level - 1:
             above = form(parent, last[parent]) if parent else "正文开头"
+            # GB/T 9704 lists the levels in order but 范文 skip one all the time, as the writer does
+            # for a list under 一、: a hint to look at, not an error.
             issues.append(Issue("结构", f"层次越级：{above}之下直接用了{form(level, value)}，"
-                                        f"中间缺少{form(level - 1, 1)}这一层", para.number, para.full_text, fixable=False))
+                                        f"中间没有{form(level - 1, 1)}这一层", para.number, para.full_text,
+                                fixable=False, severity="warning"))
         expected = last.get(level, 0) + 1
         if value != expected:
             what = "编号重复" if value == last.get(level) else "编号不连续"

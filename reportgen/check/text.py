@@ -20,8 +20,10 @@ from .roles import DATE, Block
 FIGURE = re.compile(r"([\u3400-\u9fff“”]{2,20}?)(\d+(?:\.\d+)?)\s*(万|亿)?(人次|人|名|户|家|次|场|期|个|项|件|篇|条|处|块|份|"
                     r"元|万元|平方米|米|公里|吨|小时|天|支|队|所|座|棵|株|盏|辆|台|%)")
 #: Words that carry no meaning of their own in a label: 参加 128 人 and 参加 150 人 can both be true.
-GENERIC = re.compile(r"投入经费|投入资金|经费|投入|资金|比上年同期|上年同期|同期|比上年|共计|合计|总计|累计|共|达到|达|计|约|近|超过|以上|余|为|有|已|开展|参加|参与|举办|召开|组织|"
+GENERIC = re.compile(r"覆盖|涉及|投入经费|投入资金|经费|投入|资金|比上年同期|上年同期|同期|比上年|共计|合计|总计|累计|共|达到|达|计|约|近|超过|以上|余|为|有|已|开展|参加|参与|举办|召开|组织|"
                      r"完成|新增|其中|目标|实际|全年|今年|本年|上半年|下半年|各类|各项|本期|人数|次数|分别|比上年|同比|增长|下降|提高|减少")
+#: Two-character labels (党员, 群众) name a group counted many ways; three characters name a figure.
+MIN_LABEL = 3
 #: A percentage after these is a rate of change for one item, not a figure of the label.
 CHANGE = re.compile(r"增长|下降|提高|减少|降低|上升|比")
 MIN_SENTENCE = 8
@@ -101,7 +103,7 @@ def _figures(blocks: list[Block]) -> list[Issue]:
         for match in FIGURE.finditer(text):
             clause = text[max(0, match.start() - 20):match.start(2)]
             label = label_of(clause)
-            if len(label) < 2 or (match.group(4) == "%" and CHANGE.search(re.split(r"[，。；：]", clause)[-1])):
+            if len(label) < MIN_LABEL or (match.group(4) == "%" and CHANGE.search(re.split(r"[，。；：]", clause)[-1])):
                 continue
             figure = match.group(2) + (match.group(3) or "") + match.group(4)
             seen[(label, match.group(4))].append((figure, block.item.number, _around(text, match.start(2))))
@@ -111,8 +113,9 @@ def _figures(blocks: list[Block]) -> list[Issue]:
             continue
         first = places[0]
         other = next(p for p in places if p[0] != first[0])
+        # Two activities may each count 宣传栏: only a person can tell a contradiction, so a hint.
         issues.append(Issue("数字", f"“{label}”在第{first[1]}段是{first[0]}，这里是{other[0]}：请核对是哪一个",
-                            other[1], other[2], fixable=False))
+                            other[1], other[2], fixable=False, severity="warning"))
     return issues
 
 
@@ -139,8 +142,11 @@ def _date(blocks: list[Block]) -> list[Issue]:
         end = PERIOD_END.get(stated.group(2) or "年度", 12)
         earliest = (period_year, max(1, end - 1))
         latest = (period_year + 1, 6) if end == 12 else (period_year, 12)
-        if not earliest <= (y, m) <= latest:
-            span = f"{period_year}年{stated.group(2) or ''}"
-            issues.append(Issue("日期", f"成文日期与标题所写的总结期（{span}）对不上：请核对年份和月份", date.number,
+        span = f"{period_year}年{stated.group(2) or ''}"
+        if not period_year <= y <= period_year + 1:
+            issues.append(Issue("日期", f"成文日期与标题所写的总结期（{span}）对不上：请核对年份", date.number,
                                 date.full_text, fixable=False))
+        elif not earliest <= (y, m) <= latest:
+            issues.append(Issue("日期", f"成文日期离总结期（{span}）末较远：请核对月份", date.number,
+                                date.full_text, fixable=False, severity="warning"))
     return issues
