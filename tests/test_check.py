@@ -304,3 +304,51 @@ def test_style_ids_and_reader_agree_on_a_document_python_docx_wrote(corpus):
     document.save(path)
     issues = check(path)
     assert any(i.category == "字体" and i.paragraph == 3 and "实为宋体" in i.message for i in issues)
+
+
+# -- damaged files -------------------------------------------------------------------------------
+
+GARBAGE = ["", "abc", "-99999999", "99999999999999999999", "0", "1e400", "%9", "☃", "auto"]
+
+
+def _mutate(data: bytes, rng) -> bytes:
+    """One random damage to a part's XML: an attribute set to garbage, an element dropped, or a cut."""
+    from lxml import etree
+
+    kind = rng.randrange(3)
+    if kind == 2:
+        return data[: rng.randrange(len(data))]
+    root = etree.fromstring(data)
+    elements = list(root.iter())
+    target = rng.choice(elements)
+    if kind == 0 and target.attrib:
+        target.set(rng.choice(list(target.attrib)), rng.choice(GARBAGE))
+    elif target.getparent() is not None:
+        target.getparent().remove(target)
+    return etree.tostring(root)
+
+
+def test_damaged_documents_give_findings_or_a_chinese_message(corpus, tmp_path):
+    import random
+
+    rng = random.Random(17)
+    parts = ["word/document.xml", "word/styles.xml", "word/numbering.xml", "word/settings.xml", "word/footer1.xml"]
+    sources = [corpus[n] for n in ("clean-attachment", "word-auto-numbering", "clean-table", "page-number-centred")]
+    outcomes = {"checked": 0, "refused": 0}
+    for round_ in range(120):
+        source = rng.choice(sources)
+        damaged = tmp_path / f"damaged{round_}.docx"
+        with zipfile.ZipFile(source) as archive, zipfile.ZipFile(damaged, "w") as out:
+            names = [n for n in parts if n in archive.namelist()]
+            part = rng.choice(names)
+            for item in archive.infolist():
+                data = archive.read(item.filename)
+                out.writestr(item, _mutate(data, rng) if item.filename == part else data)
+        try:
+            check(damaged)
+            fix.fix(damaged, tmp_path / "fixed")
+            outcomes["checked"] += 1
+        except InputError as exc:
+            assert all("\u4e00" <= ch <= "\u9fff" for ch in str(exc.findings[0].message)[:2]), exc.findings
+            outcomes["refused"] += 1
+    assert outcomes["checked"] > 30 and outcomes["refused"] > 10, outcomes
