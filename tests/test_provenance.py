@@ -167,6 +167,20 @@ def test_phrase_file_names_no_figure_and_conditions_what_it_claims():
         assert not re.search(r"[0-9０-９%％]", text), (key, text)
 
 
+def test_every_phrase_in_the_file_can_be_chosen():
+    """A reviewer approves the phrase file line by line, so it holds nothing a template can never pick:
+    each group is named by a template, or is a theme's group (主旨.<方面>[_<单位类别>]) or a closing style."""
+    from reportgen.model import THEMES, UNIT_GROUP, ClosingStyle
+
+    templates = "".join(p.read_text(encoding="utf-8") for p in PACK.root.rglob("*.j2"))
+    dynamic = {"主旨": {*THEMES, "通用"} | {f"{t}_{g}" for t in THEMES for g in set(UNIT_GROUP.values())},
+               "结尾": set(ClosingStyle.__args__)}
+    for group, entries in PACK.phrases.items():
+        for name in entries:
+            chosen = f'"{group}.{name}"' in templates or (f'"{group}." ~' in templates and name in dynamic.get(group, ()))
+            assert chosen, f"{group}.{name} is never chosen by a template"
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_explain_lists_every_sentence_with_its_sources(path):
     loaded = load(path)
