@@ -82,7 +82,9 @@ class Phrases:
 
     def __call__(self, key: str, scope: dict[str, Any], fallback: str = "") -> str:
         key, fallback = facts.plain(key), facts.plain(fallback)
-        variants = self.lookup(key) or (self.lookup(fallback) if fallback else [])
+        variants = self.lookup(key)
+        if not variants and fallback:
+            key, variants = fallback, self.lookup(fallback)  # cite the group the phrase is really in
         eligible = []
         for variant in variants:
             text, when = (variant, {}) if isinstance(variant, str) else (variant["text"], variant.get("when") or {})
