@@ -102,7 +102,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         campaign=report.campaign.phrase,
         alias=report.campaign.alias or "",
         activities=len(activities),
-        attendance=sum(a.attendance or 0 for a in activities),
+        attendance=sum(a.attendance or 0 for a in activities if a.attendance_unit == "人次"),  # 人 and 人次 don't add
         spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
