@@ -485,6 +485,21 @@ def test_pdf_without_libreoffice_explains_how_to_install(tmp_path, monkeypatch):
     assert "LibreOffice" in message and "apt-get install" in message and str(target) in message
 
 
+def test_libreoffice_copy_inverts_overflow_punct_and_breaks_before_digits(docx_sample):
+    """The copy LibreOffice converts differs only where LibreOffice reads Word's markup otherwise;
+    the user's .docx keeps overflowPunct off (Word: no mark past the margin) and its text as is."""
+    closing = Paragraph((Run("办公室设在德育处。2024年开展活动12次，其中：3次，共5人。"),))
+    data = writer.render(replace(docx_sample, blocks=[*docx_sample.blocks, closing]))
+    original, copy = Parts(data), Parts(oxml.for_libreoffice(data))
+    body = original.style("GwBody").find("w:pPr/w:overflowPunct", NS).get(w("val"))
+    assert body == "0"
+    assert copy.style("GwBody").find("w:pPr/w:overflowPunct", NS).get(w("val")) == "1"
+    assert "\u200b" not in text(original.document)
+    assert text(copy.document).count("\u200b") == 2
+    assert "德育处。\u200b2024年" in text(copy.document)
+    assert text(copy.document).replace("\u200b", "") == text(original.document)
+
+
 def test_fonts_conf_is_valid_fontconfig_xml():
     conf = etree.parse(str(pdf.fonts_conf()))
     families = {f.text for f in conf.iter("family")}
