@@ -323,3 +323,38 @@ def test_pdf_loses_no_character(docx_rendered):
     assert not lost, lost
     missing = collections.Counter(re.sub(r"\s", "", "".join(cells))) - collections.Counter(drawn)
     assert not missing, missing
+
+
+def table_pages(rendered: Rendered) -> list[list[list[str]]]:
+    """Per attachment page, the rows of its table as drawn (cells' lines joined with \\n), header included."""
+    found = []
+    with pdfplumber.open(pdf_path(rendered)) as document:
+        for page in document.pages[rendered.signature_page:]:
+            for table in page.find_tables():
+                found.append([[cell or "" for cell in row] for row in table.extract()])
+    return found
+
+
+def pdf_path(rendered: Rendered) -> Path:
+    return rendered.docx.with_suffix(".pdf")
+
+
+def test_table_cells_keep_short_words_whole_and_no_line_holds_one_character(docx_rendered):
+    pages = table_pages(docx_rendered)
+    if not pages:
+        pytest.skip("this document has no table")
+    wrapped = [cell for rows in pages for row in rows for cell in row if "\n" in cell]
+    broken_words = [cell for cell in wrapped if len(cell.replace("\n", "")) <= 4]
+    lone = [cell for cell in wrapped if any(len(line.strip()) == 1 for line in cell.split("\n"))]
+    assert not broken_words and not lone, (broken_words, lone)
+
+
+def test_no_page_holds_a_single_table_row_nor_starts_with_a_sub_row(docx_rendered):
+    pages = table_pages(docx_rendered)
+    if len(pages) < 2:
+        pytest.skip("no table runs over a page")
+    for rows in pages:
+        body = rows[1:]  # the repeated header first
+        assert len(body) >= 2, rows
+    for rows in pages[1:]:
+        assert not any(cell.startswith("其中") for cell in rows[1]), rows[1]

@@ -14,6 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Collection
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
@@ -217,12 +218,16 @@ def _set(parent: BaseOxmlElement, tag: str, **values: str) -> BaseOxmlElement:
 Cell = tuple[str, str, int]
 
 
-def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cell]], border: int = 4) -> BaseOxmlElement:
+def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cell]], keep: Collection[int] = (),
+                 border: int = 4) -> BaseOxmlElement:
     """Append a bordered, centred, fixed-layout ``<w:tbl>``; the first row repeats on every page.
 
     Widths (twips) go into both w:gridCol (LibreOffice) and w:tcW (Word). Every row is kept whole
     (w:cantSplit), cells are centred vertically, and borders are written into the table itself
     (``border`` in eighths of a point) so they do not depend on a table style in the template.
+    ``keep`` holds body row indexes (0 is the first row under the header) kept on the page of the
+    next row: w:keepNext on every paragraph of the row, which Word and LibreOffice read as "keep
+    this row with the next".
     """
     tbl = etree.SubElement(parent, _W + "tbl")
     pr = etree.SubElement(tbl, _W + "tblPr")
@@ -252,6 +257,8 @@ def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cel
             sub(tc_pr, tc_w, attrs)
             sub(tc_pr, v_align, centred)
             p = append_paragraph(tc, style_id, [(text, None)] if text else [])
+            if index - 1 in keep:
+                set_keep_next(p)
             if indent:
                 _set(p[0], "ind", left=str(indent))
     return tbl
