@@ -259,6 +259,9 @@ def test_signature_never_alone_on_its_page(docx_rendered):
     unit_indent, date_indent = writer.signature_indents(signature.unit, signature.date)
     assert abs(unit_line.x1 / MM - (184 - unit_indent * 5.556)) < 1.5
     assert abs(date_line.x1 / MM - (184 - date_indent * 5.556)) < 1.5
+    # GB/T 9704 7.3.5.2: the date starts two 字 right of the 署名's first character
+    offset = (date_line.x0 - unit_line.x0) / MM
+    assert abs(offset - 2 * 5.556) < 1.5, f"成文日期 starts {offset:.1f} mm right of the 署名"
 
 
 def test_attachment_table_repeats_its_header_row(docx_rendered):

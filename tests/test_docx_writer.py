@@ -218,8 +218,8 @@ def test_signature_follows_gbt9704_right_indents_and_is_chained_to_the_body(docx
     paragraphs = body.findall("w:p", NS)
     signature = docx_parts.paragraphs("GwSignature")
     assert [text(p) for p in signature] == ["幸福里社区居民委员会", "2024年6月30日"]
-    # 署名 10 字, 日期 6.5 字: 署名 右空二字, date starts 2 字 right of the 署名 → 3.5 字
-    assert [attr(p, "w:pPr/w:ind", "right") for p in signature] == ["630", str(round(3.5 * 315))]
+    # 署名 10 字, 日期 7.75 字 as set: 署名 右空二字, date starts 2 字 right of the 署名 → 2.25 字
+    assert [attr(p, "w:pPr/w:ind", "right") for p in signature] == ["630", str(round(2.25 * 315))]
     start = paragraphs.index(signature[0])
     note = docx_parts.paragraphs("GwAttachNote")[0]
     assert paragraphs.index(note) < start
@@ -233,9 +233,9 @@ def test_signature_follows_gbt9704_right_indents_and_is_chained_to_the_body(docx
 @pytest.mark.parametrize(
     "unit, date, expected",
     [
-        ("幸福里社区居民委员会", "2024年6月30日", (2, 3.5)),
-        ("某某局", "2024年6月30日", (2 + 6.5 - 3 + 2, 2)),
-        ("某某镇人民政府办公室", "2024年1月5日", (2, 4)),
+        ("幸福里社区居民委员会", "2024年6月30日", (2, 2.25)),
+        ("某某局", "2024年6月30日", (2 + 7.75 - 3 + 2, 2)),
+        ("某某镇人民政府办公室", "2024年1月5日", (2, 2.75)),
     ],
 )
 def test_signature_indent_rule(unit, date, expected):
@@ -524,8 +524,8 @@ def test_signature_lines_keep_the_two_character_offset(unit, date):
     unit_indent, date_indent = writer.signature_indents(unit, date)
     assert min(unit_indent, date_indent) >= 2
     # the date starts two 字 right of the 署名's first character
-    start_unit = unit_indent + writer.text_width(unit)
-    start_date = date_indent + writer.text_width(date)
+    start_unit = unit_indent + writer.set_width(unit)
+    start_date = date_indent + writer.set_width(date)
     assert start_unit - start_date == pytest.approx(2)
 
 

@@ -69,9 +69,11 @@ def signature_indents(unit: str, date: str) -> tuple[float, float]:
     """Right indents (字) of 署名 and 日期 when no seal is used (GB/T 9704 §7.3.5.2).
 
     署名 右空二字; the date starts two 字 right of the 署名's first character; if the date is
-    the longer line, the date 右空二字 and the 署名 moves left to keep the two-字 offset.
+    the longer line, the date 右空二字 and the 署名 moves left to keep the two-字 offset. Widths are
+    the set widths: "2024年7月5日" is 7.25 字 on the page, not 6, because the renderer spaces digits
+    from 汉字 (with 6 the date started one 字 right of the 署名 instead of two).
     """
-    n, d = text_width(unit), text_width(date)
+    n, d = set_width(unit), set_width(date)
     if n - d >= 2:
         return 2.0, n - d
     return d - n + 4, 2.0
