@@ -13,10 +13,10 @@ from . import zh
 from .document import Document, Heading, Paragraph
 from .model import PLACEHOLDER
 
-_HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
-_FULL_DIGIT = re.compile(r"[０-９]")
-_DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
-_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
+FULL_DIGIT = re.compile(r"[０-９]")
+DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
+SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
 
 class LintError(Exception):
@@ -57,15 +57,15 @@ def check(document: Document) -> list[str]:
     for text in texts:
         for pattern, what in (
             (PLACEHOLDER, "占位符或空值"),
-            (_HALF_PUNCT, "半角标点"),
-            (_FULL_DIGIT, "全角数字"),
-            (_DOUBLE_PUNCT, "重复标点"),
+            (HALF_PUNCT, "半角标点"),
+            (FULL_DIGIT, "全角数字"),
+            (DOUBLE_PUNCT, "重复标点"),
         ):
             found = pattern.search(text)
             if found:
                 findings.append(f"出现{what}“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}")
     sentences = Counter(
-        s.strip() for text in texts for s in _SENTENCE_END.split(text) if len(s.strip()) >= 8
+        s.strip() for text in texts for s in SENTENCE_END.split(text) if len(s.strip()) >= 8
     )
     findings.extend(f"句子重复出现 {n} 次：{s}" for s, n in sentences.items() if n > 1)
     return findings
