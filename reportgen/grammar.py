@@ -310,8 +310,10 @@ def plan_clause(label: str) -> Pieces:
     return [(verb, ""), (label, "label")] + ([(ending, "")] if ending else [])
 
 
-def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = None, detail: str | None = None) -> Pieces:
-    """“建立督查通报制度，每月通报一次”: the verb the mechanism's head takes, then how often."""
+def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = None, detail: str | None = None,
+                     parties: str | None = None) -> Pieces:
+    """“建立督查通报制度，每月通报一次”: the verb the mechanism's head takes, then how often, then
+    how many it binds (``parties`` as written: 216份 for 责任书, else the number of units covered)."""
     name = _clean(name)
     core = _bare(name)
     pieces: Pieces = []
@@ -330,6 +332,11 @@ def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = No
         pieces += [(verb, ""), (name, "name")]
     if frequency and frequency not in (detail or "") and frequency not in core:
         pieces += [("，", "")] + frequency_clause(name, kind, frequency)
+    if parties:
+        if kind == "责任书":
+            pieces += [("，共" if text(pieces).startswith("签订") else "，签订", ""), (parties, "parties")]
+        else:
+            pieces += [("，覆盖", ""), (parties, "parties"), ("单位", "")]
     return pieces
 
 

@@ -82,9 +82,11 @@ def participants(a: Any, unit_type: Any = "社区") -> str:
 
 
 def mechanism(m: Any) -> str:
-    """“建立督查通报制度，每月通报一次”."""
-    pieces = grammar.mechanism_clause(_title(m, "name"), _text(_get(m, "kind", "制度")), _text(_get(m, "frequency")),
-                                      _text(_get(m, "detail")))
+    """“建立督查通报制度，每月通报一次”, “签订门前三包责任书，共216份”."""
+    kind = _text(_get(m, "kind", "制度"))
+    parties = _get(m, "parties")
+    count = zh.qty(facts.plain(parties), "份" if kind == "责任书" else "家") if parties is not None else None
+    pieces = grammar.mechanism_clause(_title(m, "name"), kind, _text(_get(m, "frequency")), _text(_get(m, "detail")), count)
     return _marked(pieces, m)
 
 
