@@ -68,7 +68,7 @@ def check_sentence(sentence: str, item: bool = False) -> list[str]:
     if item:
         body = _ITEM.sub("", sentence).rstrip("。！？")
         if body and _names_only(body):
-            found.append(f"条目没有谓语（只写了名称，没有说做了什么）：{sentence}")
+            found.append(f"条目没有谓语（只写了名称，没有说做了什么，请在数据中写成完整的说法，如“建立…制度”）：{sentence}")
     for part in sentence.split("；"):
         for i, clause in enumerate(_CLAUSES.split(part)):
             clause = _ITEM.sub("", clause.strip())
