@@ -154,6 +154,16 @@ def _head_verb(title: str, kind: str) -> tuple[str, str]:
     return verb, ("" if kind in ("建设", "会议") else "活动")
 
 
+def _inner_point(core: str) -> int:
+    """Where time and place go inside a title with its own predicate: before the verb that follows
+    its subject (锣鼓队|参加…), or before the verb it ends with (服务中心|启用)."""
+    if shape(core) == "clause":
+        bare = _bare(core)
+        return core.index(bare) + _clause_split(bare)
+    body = core.rstrip(_QUOTES + "）)")
+    return len(body) - len(_ends(body, lx.END_VERBS))
+
+
 def recurrence_parts(recurrence: str | None) -> tuple[str, str]:
     """(adverbial before the verb, clause after it) for a frequency as typed.
 
@@ -181,17 +191,10 @@ def activity_clause(title: str, kind: str = "其他", location: str | None = Non
         adverb = ""  # the title says when already (志愿者每周清理河道垃圾): a second 每… would clash
     where: Pieces = [("在", ""), (location, "location")] if location and location not in core else []
     if shape(core) in ("clause", "predicate"):
-        split = _clause_split(_bare(core)) if shape(core) == "clause" else len(core) - len(_ends(core, lx.END_VERBS))
-        offset = len(core) - len(core.lstrip(_QUOTES)) if shape(core) == "clause" else 0
-        split += offset
-        if adverb or where:
-            pieces.append((core[:split], "title"))
-            if adverb:
-                pieces.append((adverb, "recurrence"))
-            pieces.extend(where)
-            pieces.append((core[split:], "title"))
-            return pieces
-        return [(core, "title")]
+        if not (adverb or where):
+            return [(core, "title")]
+        split = _inner_point(core)
+        return [(core[:split], "title")] + ([(adverb, "recurrence")] if adverb else []) + where + [(core[split:], "title")]
     verb, ending = _head_verb(core, kind)
     if adverb:
         pieces.append((adverb, "recurrence"))
