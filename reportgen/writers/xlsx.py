@@ -506,7 +506,7 @@ def _column_width(column: L.Column, values: Iterable[Any]) -> int:
         if value is None:
             continue
         if isinstance(value, dt.date):
-            text = "2024年12月31日"
+            text = "0000年00月00日"  # the widest date form
         elif isinstance(value, str):
             text = max(value.split("\n"), key=_text_width) if "\n" in value else value
         else:
@@ -871,8 +871,9 @@ def render(report: Report) -> bytes:
             items = [L._HeadingRow(theme=k, title=v) for k, v in items.items()]
         rows = [_row_cells(spec, item, i) for i, item in enumerate(items, 1)]
         table_sheet(book, spec, rows, _head(report, spec))
-    signed = report.signature_date
-    return book.save(dt.datetime(signed.year, signed.month, signed.day))
+    # The file's timestamp must be reproducible, not the clock; it is metadata, never printed as 成文日期.
+    stamp = report.signature_date or report.period.end_date
+    return book.save(dt.datetime(stamp.year, stamp.month, stamp.day))
 
 
 _EXAMPLE_YEAR = 2024
