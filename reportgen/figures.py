@@ -121,9 +121,24 @@ def theme_data(report: Report, theme: str) -> dict[str, Any]:
         # A profile figure (常住人口) is not an achievement to report.
         "metrics": [report.metrics[i] for i in reported_metrics(report, theme)],
         "leadership": report.leadership if theme == "组织领导" else None,
-        "attendance": sum(a.attendance or 0 for a in activities),
+        "attendance": attendance_by_unit(activities),
         "spend": sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
     }
+
+
+def attendance_by_unit(activities: list[Activity]) -> dict[str, int]:
+    """Attendance totals kept apart by measure word: 人次 counts visits, 人 and 名 count people, and the
+    two are never added together."""
+    totals: dict[str, int] = {}
+    for activity in activities:
+        if activity.attendance:
+            totals[activity.attendance_unit] = totals.get(activity.attendance_unit, 0) + activity.attendance
+    return {unit: totals[unit] for unit in ("人次", "人", "名") if unit in totals}
+
+
+def attendance_text(totals: dict[str, int]) -> str:
+    """``1245人次、60人``: the totals of ``attendance_by_unit`` side by side, for a table cell."""
+    return "、".join(f"{zh.plain_number(total)}{unit}" for unit, total in totals.items())
 
 
 def share(metric: Metric, report: Report) -> Decimal | None:
@@ -147,10 +162,10 @@ def context(report: Report) -> dict[str, Any]:
         "everyone": report.unit.collective,
         "period_label": period_label(report),
         "activity_count": len(activities),
-        "total_attendance": sum(a.attendance or 0 for a in activities),
+        "attendance_by_unit": attendance_by_unit(activities),
         "total_spend": sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
-        "met_count": sum(1 for m in report.metrics if m.met),
-        "target_count": sum(1 for m in report.metrics if m.target is not None),
+        "met_count": sum(1 for i in reported_metrics(report) if report.metrics[i].met),
+        "target_count": sum(1 for i in reported_metrics(report) if report.metrics[i].target is not None),
         "problem_ids": report.problem_ids(),
         "metric_by_key": report.metric_by_key(),
         "share": lambda metric: share(metric, report),

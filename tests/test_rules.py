@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -461,3 +462,27 @@ def test_a_profile_figure_has_no_target():
     assert found == [(("metrics", 0, "profile"), (
         "“常住人口”标为基本情况数字（profile: true），不是工作成效，不应有目标值或分项：请删去 profile，或删去 target 和 parts"
     ), "error")]
+
+
+def test_build_without_a_signature_date_warns_and_leaves_the_date_line_blank(tmp_path):
+    from docx import Document as Docx
+
+    from reportgen.pipeline import Options, build
+
+    source = tmp_path / "r.yaml"
+    source.write_text(
+        "unit: {name: 槐树里社区, type: 社区}\nperiod: {year: 2024, type: 上半年}\n"
+        "activities:\n  - {theme: 环境卫生, title: 春季大扫除, kind: 整治, date: 2024-03-09, attendance: 80}\n",
+        encoding="utf-8",
+    )
+    result = build(source, tmp_path / "out", Options(formats=("docx", "md")))
+    assert [str(w) for w in result.warnings] == [
+        f"{source}:1:1 signature.date：提示：没有填写成文日期：生成的文件中落款日期留空，"
+        "请在 signature.date 填写（格式如 2024-06-05），或打印后手写"
+    ]
+    markdown = (tmp_path / "out" / "r.md").read_text(encoding="utf-8")
+    assert "槐树里社区<br></p>" in markdown and "年6月30日" not in markdown
+    paragraphs = [p.text for p in Docx(str(tmp_path / "out" / "r.docx")).paragraphs]
+    signed = len(paragraphs) - 1 - paragraphs[::-1].index("槐树里社区")
+    assert paragraphs[signed + 1] == ""  # the date line is there, blank, to be written by hand
+    assert not any(re.search(r"2024年(6月30日|12月31日)", p) for p in paragraphs)
