@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -244,3 +245,23 @@ def test_sentence_and_clause():
     assert zh.sentence("他说“好。”") == "他说“好。”"
     assert zh.clause("效果明显。") == "效果明显"
     assert zh.clause("效果明显；") == "效果明显"
+
+
+def test_the_number_rules_page_shows_what_qty_writes():
+    """docs/numbers.md gives one line per rule with an example; each quantity example is what qty writes."""
+    import yaml
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "numbers.md").read_text(encoding="utf-8")
+    checked = 0
+    for rule, data, shown in re.findall(r"^\| ([^|]+) \| `(\{[^`]+\})` \| ([^|]+) \|$", page, re.M):
+        fields = yaml.safe_load(data)
+        if "label" in fields and "profile" in fields or "表中" in shown:
+            continue
+        expected = shown.strip().split("（")[0]
+        written = zh.qty(fields["value"], fields["unit"], fields.get("approx", "exact"), fields.get("agg", "none"),
+                         fields.get("label"))
+        assert written == expected, rule
+        checked += 1
+    assert checked >= 7
+    assert zh.qty(13200, "元") == "13200元" and zh.qty(380000, "元") == "38万元"  # the two `spend` rows
