@@ -355,6 +355,10 @@ class Metric(Model):
     target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
     previous: Amount | None = Field(None, description="上期（上年同期）值")
     lower_is_better: bool = Field(False, description="数值越低越好（如投诉件数）时填 true")
+    profile: bool = Field(
+        False,
+        description="基本情况数字（如常住人口、在岗职工、在校学生）填 true：只作概况或占比的分母，不列入指标表，也不算作成效",
+    )
     parts: list[Part] = Field(default_factory=list, max_length=30, description="其中各分项，合计应等于完成值")
     base: Key | None = Field(None, description="计算占比时作为分母的指标 key")
     owner: Text | None = Field(None, description="责任人或责任科室")
@@ -425,7 +429,7 @@ class Closing(Model):
 
 class Signature(Model):
     unit: Text | None = Field(None, description="落款单位；不填则用单位全称")
-    date: dt.date | None = Field(None, description="成文日期；不填则用期末日期")
+    date: dt.date | None = Field(None, description="成文日期；不填则落款日期留空（不会自动代填）")
 
 
 class Report(Model):
@@ -456,8 +460,9 @@ class Report(Model):
         return self.signature.unit or self.unit.name
 
     @property
-    def signature_date(self) -> dt.date:
-        return self.signature.date or self.period.end_date
+    def signature_date(self) -> dt.date | None:
+        """The 成文日期 the data gives; never a stand-in such as the period's last day, which nobody chose."""
+        return self.signature.date
 
     def problem_ids(self) -> list[str]:
         """Every problem's id; unnamed ones get p1, p2… by position so plans can cite them."""

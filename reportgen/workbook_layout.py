@@ -203,6 +203,7 @@ _METRIC: _Spec = {
     "agg": ("口径", (), False),
     "target_source": ("目标来源", (), False),
     "lower_is_better": ("越低越好", ("数值越低越好",), False),
+    "profile": ("基本情况数字", ("概况数字",), False),
     "base": ("占比基数", ("分母指标",), False),
 }
 
