@@ -1,7 +1,8 @@
 """Output linter: runs on every build and refuses text a 文明办 reviewer would send back.
 
 Each check corresponds to a defect of copied 范文 (genre analysis §7): leaked placeholders, empty or
-gapped numbering, repeated sentences, half-width punctuation and full-width digits.
+gapped numbering, repeated sentences, half-width punctuation and full-width digits; ``grammar_lint``
+adds the slips of grammar (doubled words, an item with no verb, dangling quantities…).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from . import zh
+from . import grammar_lint, zh
 from .document import Document, Heading, Paragraph
 from .model import PLACEHOLDER
 
@@ -68,6 +69,7 @@ def check(document: Document) -> list[str]:
         s.strip() for text in texts for s in SENTENCE_END.split(text) if len(s.strip()) >= 8
     )
     findings.extend(f"句子重复出现 {n} 次：{s}" for s, n in sentences.items() if n > 1)
+    findings.extend(grammar_lint.check_document(document))
     return findings
 
 
