@@ -94,8 +94,8 @@ def test_pages_option_locates_findings_by_page_and_counts_lines(tmp_path):
     dense = replace(cases["line-exact-30"], name="line-exact-24", spec=replace(cases["clean"].spec, extra_pages=2, line=check_corpus._exact(24)))
     dense_path = check_corpus.write(dense, tmp_path)
     result = CliRunner().invoke(app, ["check", "--pages", str(figures), str(dense_path)])
-    assert result.exit_code == 1
-    found = re.search(r"two-figures.docx 第(\d+)页第36段 数字：“注册志愿者”", result.output)
+    assert result.exit_code == 1  # the dense file's errors; the figures are a hint
+    found = re.search(r"two-figures.docx 第(\d+)页第36段 数字：提示：“注册志愿者”", result.output)
     assert found and int(found.group(1)) > 1, result.output
     assert re.search(r"line-exact-24.docx 第1页 页面：这一页排了 2[3-7] 行：每页应排 22 行", result.output), result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["line-exact-24.docx", "two-figures.docx"]  # nothing written beside them

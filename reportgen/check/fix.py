@@ -110,7 +110,7 @@ def document_of(docx: reader.Docx) -> tuple[Document, list[str], str]:
     year = re.search(r"(\d{4})年", date or "".join(title_lines))
     document = Document(
         title="".join(title_lines), title_lines=title_lines, blocks=body, attachment_note=note,
-        signature=Signature(unit, date) if date else None, attachments=attachments,
+        signature=Signature(unit, date) if unit or date else None, attachments=attachments,
         year=int(year.group(1)) if year and 1900 < int(year.group(1)) < 2200 else 2000,
     )
     return document, builder.changes, recipient

@@ -176,11 +176,15 @@ def _closing(blocks: list[Block], profile: Profile) -> list[Issue]:
     first_note = next((b.item for b in blocks if b.role == "note"), None)
     if first_note is not None and first_note.blank_before < 1:
         issues.append(Issue("段落", "附件说明前应空一行", first_note.number, first_note.full_text))
-    if signature is not None and date is not None:
+    if signature is not None and date is None:
+        issues.append(Issue("日期", "没有成文日期：请在署名下一行写上，如“2024年6月30日”", signature.number,
+                            signature.full_text, fixable=False, severity="warning"))
+    if signature is not None:
         if signature.blank_before < 1:
             issues.append(Issue("段落", "署名前应空一行", signature.number, signature.full_text))
-        wanted = dict(zip(("signature", "date"), signature_indents(signature.text, date.text)))
-        for role, para in (("signature", signature), ("date", date)):
+        lines = (("signature", signature), ("date", date)) if date is not None else (("signature", signature),)
+        wanted = dict(zip(("signature", "date"), signature_indents(signature.text, date.text if date else "")))
+        for role, para in lines:
             indent = para.right / profile.char_width
             if para.align not in ("right", "end") or abs(indent - wanted[role]) > 0.6:
                 issues.append(Issue("段落", f"{ROLE_NAMES[role]}应右对齐并右空{wanted[role]:g}字（不加盖印章时，署名右空二字，日期首字比署名首字右移二字）",

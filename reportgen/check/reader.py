@@ -438,7 +438,8 @@ class _Reader:
             cells = []
             for tc in tr.findall(f"{W}tc"):
                 merge = tc.find(f"{W}tcPr/{W}vMerge")
-                text = "\n".join(_text(p) for p in tc.findall(f"{W}p")).strip()
+                # line breaks in a cell only wrap it (the writer sets them to fit the column)
+                text = "".join(_text(p) for p in tc.findall(f"{W}p")).replace("\n", "").strip()
                 cells.append("" if merge is not None and merge.get(W + "val") != "restart" else text)
             rows.append(cells)
         number = len(self.result.tables) + 1

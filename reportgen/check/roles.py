@@ -109,10 +109,12 @@ def _closing(paras: list[Block]) -> None:
         if paras[j].role == "body" and DATE.match(paras[j].item.full_text):
             paras[j].role = "date"
             above = paras[j - 1] if j > 0 else None
-            if above and above.role == "body" and len(above.item.full_text) <= 30 \
-                    and above.item.full_text[-1] not in ENDING and not heading_of(above.item.full_text):
+            if above and _signature_like(above.item):
                 above.role = "signature"
             break
+    else:  # no date: a short right-aligned last line is still the 署名
+        if len(paras) > 2 and _signature_like(paras[-1].item) and paras[-1].item.align in ("right", "end"):
+            paras[-1].role = "signature"
     for j, block in enumerate(paras):
         if block.role == "body" and NOTE.match(block.item.full_text):
             block.role = "note"
@@ -120,6 +122,11 @@ def _closing(paras: list[Block]) -> None:
                 if follower.role != "body" or not NOTE_ITEM.match(follower.item.full_text) or "。" in follower.item.full_text:
                     break
                 follower.role = "note"
+
+
+def _signature_like(para: Para) -> bool:
+    text = para.full_text
+    return len(text) <= 30 and text[-1] not in ENDING and not heading_of(text) and not NOTE.match(text)
 
 
 def _table_titles(blocks: list[Block]) -> None:
