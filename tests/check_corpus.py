@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import copy
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import docx
-from docx.enum.section import WD_ORIENT  # noqa: F401 — kept for landscape cases written by hand
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -268,15 +267,16 @@ def _multiple(fmt) -> None:  # noqa: ANN001
 
 @dataclass
 class Case:
+    """One document and what the checker must say about it.
+
+    Paragraph numbers (with text, from 1) of the base document: title 1–2, 导语 3, 一、4, （一）5, 6,
+    （二）7, 8, 1. 9, 2. 10, 二、11, 12, 三、13, 14, 署名 15, 日期 16.
+    """
+
     name: str
     spec: Spec
     #: (category, 第N段 or None, words the message contains); an empty list means the file is clean.
     expected: list[tuple[str, int | None, str]]
-    #: Paragraph numbers (1-based, with text) of the base layout: title 1–2, 导语 3, 一、4, （一）5, 6,
-    #: （二）7, 8, 1. 9, 2. 10, 二、11, 12, 三、13, 14, 署名 15, 日期 16.
-
-
-B = TEXT  # shorthand for replacements below
 
 
 def cases() -> list[Case]:
@@ -362,5 +362,3 @@ def main(folder: str) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "check-corpus"))
-
-__all__ = ["Case", "Spec", "build", "cases", "replace", "write"]

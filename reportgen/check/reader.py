@@ -98,7 +98,7 @@ class TableBlock:
 
 @dataclass
 class Footer:
-    kind: str                    # default (odd pages when odd/even differ) / even / first
+    kind: str                    # default (odd pages when odd/even differ) / even
     text: str
     has_page_field: bool
     align: str
@@ -113,7 +113,6 @@ class Section:
     left: int
     right: int
     footers: list[Footer]
-    line_pitch: int | None
 
 
 @dataclass
@@ -448,7 +447,6 @@ class _Reader:
 
     def section(self, section) -> Section:  # noqa: ANN001
         footers = []
-        grid = section._sectPr.find(f"{W}docGrid")
         for kind, footer in (("default", section.footer), ("even", section.even_page_footer)):
             if footer.is_linked_to_previous and kind == "even" and not self.result.odd_even:
                 continue
@@ -463,13 +461,10 @@ class _Reader:
             align = next((jc.get(W + "val") for p in paragraphs for jc in p.iter(W + "jc")), "")
             style_align = self._footer_style_align(paragraphs)
             footers.append(Footer(kind, text, "PAGE" in instr.upper(), align or style_align))
-        return Section(
-            _int(section._sectPr.find(f"{W}pgSz").get(W + "w")) if section._sectPr.find(f"{W}pgSz") is not None else 0,
-            _int(section._sectPr.find(f"{W}pgSz").get(W + "h")) if section._sectPr.find(f"{W}pgSz") is not None else 0,
-            *(_twips(getattr(section, name)) for name in ("top_margin", "bottom_margin", "left_margin", "right_margin")),
-            footers,
-            _int(grid.get(W + "linePitch")) if grid is not None else None,
-        )
+        size = section._sectPr.find(f"{W}pgSz")
+        width, height = ((_int(size.get(W + "w")) or 0, _int(size.get(W + "h")) or 0) if size is not None else (0, 0))
+        margins = (_twips(getattr(section, name)) for name in ("top_margin", "bottom_margin", "left_margin", "right_margin"))
+        return Section(width, height, *margins, footers)
 
     def _footer_style_align(self, paragraphs: list) -> str:
         for p in paragraphs:
