@@ -125,6 +125,9 @@ def test_the_style_file_of_build_sets_what_check_expects(corpus, tmp_path):
     assert any(i.category == "字体" and i.paragraph == 3 and "正文应为宋体，实为仿宋" in i.message for i in issues)
     result = _run("--style", str(style), str(corpus["clean"]))
     assert result.exit_code == 1 and "正文应为宋体" in result.output
+    fixed = fix.fix(corpus["clean"], tmp_path / "fixed", style)
+    assert fixed.remaining == []
+    assert check(fixed.output) != []  # typeset in the unit's style, not GB/T 9704's 仿宋
 
 
 def test_fix_lists_each_punctuation_change(corpus, tmp_path):

@@ -38,7 +38,7 @@ def run(files: list[Path], *, fix: bool, outdir: Path | None, pages: bool, style
                 echo(str(issue.finding(name)))
             echo(f"{name}：{_count(issues)}")
         if fix and outdir is not None:
-            unreadable += _fix(path, outdir, echo, as_json)
+            unreadable += _fix(path, outdir, style, echo, as_json)
     if as_json:
         echo(json_text(results), nl=False)
     found = sum(len(errors(i)) for i in results.values())
@@ -56,11 +56,11 @@ def _count(issues: list[Issue]) -> str:
     return text + (f"，另有 {hints} 处提示" if hints else "")
 
 
-def _fix(path: Path, outdir: Path, echo: Callable[..., None], quiet: bool) -> int:
+def _fix(path: Path, outdir: Path, style: Path | None, echo: Callable[..., None], quiet: bool) -> int:
     from .fix import fix
 
     try:
-        fixed = fix(path, outdir)
+        fixed = fix(path, outdir, style)
     except InputError as exc:
         for finding in exc.findings:
             echo(str(finding), err=True)

@@ -138,13 +138,13 @@ def _flush_left(data: bytes, line: str) -> bytes:
     return out.getvalue()
 
 
-def fix(path: Path, outdir: Path) -> Fixed:
-    """Write ``outdir/<name>.docx`` re-typeset; raises InputError rather than touch the input."""
+def fix(path: Path, outdir: Path, style: Path | None = None) -> Fixed:
+    """Write ``outdir/<name>.docx`` re-typeset (in ``style`` when given); raises InputError rather than touch the input."""
     target = outdir / f"{path.stem}.docx"
     if target.resolve() == path.resolve():
         raise InputError([Finding(Location(str(path)), "", "修正后的文件会覆盖原文件：请用 -o 指定另一个文件夹")])
     document, changes, recipient = document_of(reader.read(path))
-    data = writer.render(document)
+    data = writer.render(document, style=style)
     if recipient:
         data = _flush_left(data, recipient)
     try:
@@ -152,4 +152,4 @@ def fix(path: Path, outdir: Path) -> Fixed:
         write_bytes(target, data)
     except OSError as exc:
         raise InputError([Finding(Location(str(target)), "", f"无法写出文件：{exc.strerror or exc}")]) from None
-    return Fixed(target, changes, check(target))
+    return Fixed(target, changes, check(target, style))
