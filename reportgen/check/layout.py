@@ -104,7 +104,9 @@ def check_paragraphs(blocks: list[Block], profile: Profile) -> list[Issue]:
         para, name = block.item, role_name(block)
         font = expected_font(block, profile)
         if font is not None:
-            issues.extend(_font(para, name, font))
+            # a 1. item's run-in title takes the heading3 font, its text the body font
+            run_in = profile.fonts.heading3 if block.role == "heading" and block.level >= 3 else None
+            issues.extend(_font(para, name, font, run_in))
         issues.extend(_spacing(block, para, name, profile))
         issues.extend(_placement(block, para, name, profile))
         if any(r.color.lower() not in ("", "auto", "000000") for r in para.runs if r.text.strip()):
@@ -113,10 +115,10 @@ def check_paragraphs(blocks: list[Block], profile: Profile) -> list[Issue]:
     return issues
 
 
-def _font(para: Para, name: str, font: Font) -> list[Issue]:
+def _font(para: Para, name: str, font: Font, run_in: Font | None = None) -> list[Issue]:
     issues = []
-    wanted = family(font.font)
-    found = sorted({family(f) or "未指定（Word 默认宋体或等线）" for f in para.fonts()} - {wanted})
+    wanted = {family(font.font)} | ({family(run_in.font)} if run_in else set())
+    found = sorted({family(f) or "未指定（Word 默认宋体或等线）" for f in para.fonts()} - wanted)
     if found:
         issues.append(Issue("字体", f"{name}应为{font.font}，实为{'、'.join(found)}", para.number, para.full_text))
     size = para.size
