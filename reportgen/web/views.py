@@ -305,7 +305,11 @@ async def preview(request: Request) -> Response:
 
 
 def _preview_blocks(document: Any, folder: Path) -> list[dict]:
-    """Headings and paragraphs as the page draws them: each sentence with its kind and evidence."""
+    """Headings and paragraphs as the page draws them: each sentence with its kind and evidence.
+
+    A paragraph's text may start with a list marker (一是, 1.) that belongs to no sentence, and bold
+    runs (a run-in title) may cross sentence edges; both are kept by cutting the runs by position.
+    """
     from ..document import Heading, Paragraph, Table
 
     blocks = []
@@ -313,22 +317,36 @@ def _preview_blocks(document: Any, folder: Path) -> list[dict]:
         if isinstance(block, Heading):
             blocks.append({"type": "heading", "level": block.level, "text": block.full_text})
         elif isinstance(block, Paragraph):
-            sentences = block.sentences if "".join(s.text for s in block.sentences) == block.text else ()
-            lead = block.runs[0].text if block.runs and block.runs[0].bold else ""
+            joined = "".join(s.text for s in block.sentences)
+            if not block.sentences or not block.text.endswith(joined):
+                blocks.append({"type": "paragraph", "lead": _pieces(block, 0, block.text), "sentences": []})
+                continue
+            start = len(block.text) - len(joined)
             items = []
-            for sentence in sentences:
+            for sentence in block.sentences:
                 kind = "unsupported" if not sentence.is_supported else "framing" if sentence.is_framing else "data"
-                sources = [(s.path, _short(folder, s.location)) for s in sentence.sources]
-                text = sentence.text
-                bold = ""
-                if lead and text.startswith(lead):
-                    bold, text, lead = lead, text[len(lead):], ""
-                items.append({"kind": kind, "bold": bold, "text": text, "sources": sources,
+                items.append({"kind": kind, "pieces": _pieces(block, start, sentence.text), "text": sentence.text,
+                              "sources": [(s.path, _short(folder, s.location)) for s in sentence.sources],
                               "phrase": sentence.phrase, "template": sentence.template})
-            blocks.append({"type": "paragraph", "sentences": items, "text": block.text})
+                start += len(sentence.text)
+            blocks.append({"type": "paragraph", "lead": _pieces(block, 0, block.text[:len(block.text) - len(joined)]),
+                           "sentences": items})
         elif isinstance(block, Table):
             blocks.append({"type": "table", "table": block})
     return blocks
+
+
+def _pieces(block: Any, start: int, text: str) -> list[tuple[bool, str]]:
+    """``text`` (found at ``start`` in the paragraph) cut where the paragraph's runs turn bold or plain."""
+    pieces: list[tuple[bool, str]] = []
+    offset = 0
+    end = start + len(text)
+    for run in block.runs:
+        lo, hi = max(offset, start), min(offset + len(run.text), end)
+        if lo < hi:
+            pieces.append((run.bold, run.text[lo - offset:hi - offset]))
+        offset += len(run.text)
+    return pieces
 
 
 # ---------------------------------------------------------------- 生成 and 下载
