@@ -447,3 +447,13 @@ def test_serve_on_a_missing_folder_says_so(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "文件夹不存在" in result.stderr and "Traceback" not in result.stderr
 
+
+
+def test_readme_shows_serve_with_one_screenshot_of_an_office_screen() -> None:
+    root = EXAMPLES.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "reportgen serve" in readme
+    shots = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", readme)
+    assert shots == ["docs/web-workbench.png"]
+    png = (root / shots[0]).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == (1366).to_bytes(4, "big") + (768).to_bytes(4, "big")

@@ -62,7 +62,7 @@ class ListSpec:
     title: str
     fields: tuple[Field, ...]
     children: tuple["ListSpec", ...] = ()
-    item_label: str = "条"
+    item_label: str = "条目"  # what one item is called: 添加活动, 活动 2
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _parts() -> ListSpec:
     return ListSpec("parts", "其中（各分项）", fields, item_label="分项")
 
 
-def _list(sheet: L.TableSheet, children: tuple[ListSpec, ...] = (), item_label: str = "条") -> ListSpec:
+def _list(sheet: L.TableSheet, children: tuple[ListSpec, ...] = (), item_label: str = "条目") -> ListSpec:
     return ListSpec(sheet.path[-1], sheet.title, _columns(sheet), children, item_label)
 
 
@@ -133,16 +133,16 @@ _QUANTITIES = ListSpec("quantities", "数量", _columns(L.QUANTITIES), item_labe
 #: Page order: the 单位信息 groups with the lists that belong to them, then the ledgers.
 _LAYOUT: tuple[tuple[str, tuple[tuple[L.TableSheet, tuple[ListSpec, ...], str], ...]], ...] = (
     ("单位", ()), ("期间", ()), ("文稿", ()), ("单位概况", ()), ("创建活动", ()),
-    ("依据", ((L.SUPERIORS, (), "个"), (L.DOCUMENTS, (), "份"), (L.MEETINGS, (), "次"))),
-    ("领导小组", ((L.DEPUTIES, (), "位"),)),
-    ("活动台账", ((L.ACTIVITIES, (_QUANTITIES,), "项活动"),)),
-    ("指标完成情况", ((L.METRICS, (_parts(),), "项指标"),)),
-    ("制度机制", ((L.MECHANISMS, (), "项制度"),)),
-    ("荣誉称号", ((L.HONOURS, (), "项荣誉"),)),
-    ("存在问题", ((L.PROBLEMS, (), "个问题"),)),
-    ("下一步打算", ((L.PLANS, (), "项打算"),)),
+    ("依据", ((L.SUPERIORS, (), "上级机关"), (L.DOCUMENTS, (), "文件"), (L.MEETINGS, (), "会议"))),
+    ("领导小组", ((L.DEPUTIES, (), "副组长"),)),
+    ("活动台账", ((L.ACTIVITIES, (_QUANTITIES,), "活动"),)),
+    ("指标完成情况", ((L.METRICS, (_parts(),), "指标"),)),
+    ("制度机制", ((L.MECHANISMS, (), "制度"),)),
+    ("荣誉称号", ((L.HONOURS, (), "荣誉"),)),
+    ("存在问题", ((L.PROBLEMS, (), "问题"),)),
+    ("下一步打算", ((L.PLANS, (), "打算"),)),
     ("结尾与落款", ()),
-    ("版式", ((L.HEADINGS, (), "个标题"),)),
+    ("版式", ((L.HEADINGS, (), "标题"),)),
 )
 
 

@@ -15,12 +15,13 @@ Responses forbid framing and any script or style not served by the workbench its
 from __future__ import annotations
 
 import hmac
+import html
 import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import PlainTextResponse, RedirectResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -56,8 +57,11 @@ class Settings:
         return bool(token) and hmac.compare_digest(str(token), self.csrf_token)
 
 
-def _refuse(message: str, status: int = 403) -> PlainTextResponse:
-    return PlainTextResponse(message, status_code=status)
+def _refuse(message: str, status: int = 403) -> HTMLResponse:
+    page = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>拒绝访问</title>'
+            f'<link rel="stylesheet" href="/static/app.css"><main><div class="box"><p class="error">{html.escape(message)}</p>'
+            '</div></main></html>')
+    return HTMLResponse(page, status_code=status, headers=HEADERS)
 
 
 class Guard:

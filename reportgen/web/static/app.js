@@ -13,7 +13,7 @@ function renumber(list) {
   const items = list.querySelector(":scope > .itemlist").children;
   Array.from(items).forEach((item, i) => {
     const num = item.querySelector(":scope > .itemhead > .num");
-    if (num) num.textContent = "第 " + (i + 1) + " " + (list.dataset.unit || "条");
+    if (num) num.textContent = (list.dataset.unit || "条目") + " " + (i + 1);
   });
 }
 
