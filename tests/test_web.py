@@ -20,7 +20,7 @@ import yaml
 
 pytest.importorskip("starlette")
 with warnings.catch_warnings():  # Starlette suggests httpx2, which is not packaged yet; httpx works
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient  # noqa: E402
 
 from reportgen import workbook_layout as L  # noqa: E402
@@ -186,6 +186,14 @@ def test_an_edit_keeps_comments_key_order_and_the_item_each_comment_belongs_to(c
     assert load(folder / "c.yaml").report.unit.city == "青枫市"
 
 
+def test_a_value_outside_the_dropdown_survives_a_save(client: TestClient, folder: Path) -> None:
+    (folder / "odd.yaml").write_text("unit: {name: 竹园社区, type: 小区}\nperiod: {year: 2024}\n", encoding="utf-8")
+    html = client.get("/edit/odd.yaml").text
+    assert '<option value="小区" selected>小区（不在可选范围内）</option>' in html
+    post(client, "/edit/odd.yaml", form_pairs(client, "/edit/odd.yaml"))
+    assert "type: 小区" in (folder / "odd.yaml").read_text(encoding="utf-8")
+
+
 def test_the_edit_page_shows_each_located_problem_at_its_field(client: TestClient, folder: Path) -> None:
     text = (folder / "minimal.yaml").read_text(encoding="utf-8").replace("date: 2024-03-05", "date: 2023-03-05")
     (folder / "minimal.yaml").write_text(text, encoding="utf-8")
@@ -298,6 +306,14 @@ def test_build_writes_what_reportgen_build_writes_and_downloads_it(client: TestC
     assert client.get("/download/minimal.yaml/source").content == (folder / "minimal.yaml").read_bytes()
     assert "已生成" in client.get("/").text
     assert client.get("/download/minimal.yaml/pdf").status_code == 404  # not asked for
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; PDF is offered only with it")
+def test_pdf_is_offered_and_built_when_libreoffice_is_present(client: TestClient, folder: Path) -> None:
+    assert "同时生成 PDF" in client.get("/files/minimal.yaml").text
+    assert post(client, "/build/minimal.yaml", {"pdf": "1"}).status_code == 303
+    got = client.get("/download/minimal.yaml/pdf")
+    assert got.status_code == 200 and got.content.startswith(b"%PDF")
 
 
 def test_a_failed_build_touches_no_file_and_says_why(client: TestClient, folder: Path) -> None:
@@ -429,17 +445,17 @@ def test_an_internal_error_is_a_chinese_page_without_a_traceback(client: TestCli
 def test_serve_prints_its_address_and_serves_the_folder(folder: Path) -> None:
     import httpx
 
-    process = subprocess.Popen([*CLI, "serve", str(folder), "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        first = process.stdout.readline()  # type: ignore[union-attr]
-        address = re.search(r"http://127\.0\.0\.1:\d+/", first)
-        assert address, first
-        page = httpx.get(address.group(0), timeout=20)
-        assert page.status_code == 200 and "竹园社区" in page.text
-    finally:
-        process.terminate()
-        process.wait(10)
+    with subprocess.Popen([*CLI, "serve", str(folder), "--no-browser"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            first = process.stdout.readline()  # type: ignore[union-attr]
+            address = re.search(r"http://127\.0\.0\.1:\d+/", first)
+            assert address, first
+            page = httpx.get(address.group(0), timeout=20)
+            assert page.status_code == 200 and "竹园社区" in page.text
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 def test_serve_on_a_missing_folder_says_so(tmp_path: Path) -> None:

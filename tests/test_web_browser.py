@@ -169,6 +169,14 @@ def test_uploads_of_a_broken_yaml_and_of_a_ledger(page, shots: Path, tmp_path: P
         sync_api.expect(rows.filter(has_text="台账.xlsx")).to_contain_text("青枫市东湖区柳荫街道竹园社区")
         sync_api.expect(rows.filter(has_text="坏.yaml")).to_contain_text("个问题")
 
+        page.get_by_role("button", name="生成全部并汇总").click()
+        sync_api.expect(page.locator(".box")).to_contain_text("成功 1 个，失败 1 个", timeout=60000)
+        sync_api.expect(page.locator(".box")).to_contain_text("坏.yaml:")
+        snap(page, shots, "10-生成全部")
+        with page.expect_download() as info:
+            page.get_by_role("link", name="下载汇总.xlsx").click()
+        assert info.value.suggested_filename == "汇总.xlsx"
+
 
 class _Attacker(http.server.BaseHTTPRequestHandler):
     """A page on another origin that posts to the workbench as soon as it opens."""

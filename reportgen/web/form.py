@@ -183,7 +183,6 @@ def _field_index() -> dict[str, Field]:
 
 
 FIELDS = _field_index()
-LIST_PATHS = {key.rsplit(".*.", 1)[0] for key in FIELDS if ".*." in key}
 
 # ---------------------------------------------------------------- values: data ↔ text
 
@@ -459,10 +458,3 @@ def attach(sections: list[SectionView], errors: dict[str, list[str]]) -> dict[st
             target.errors.extend(messages)
     return left
 
-
-def field_for(name: str, available: Iterable[str]) -> str | None:
-    """The input a message about ``name`` belongs to: itself, or the first input beneath it."""
-    names = list(available)
-    if name in names:
-        return name
-    return next((n for n in names if n.startswith(name + ".") or n.startswith(name + "[")), None)

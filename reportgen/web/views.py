@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from .. import evidence
+from ..atomic import write_bytes
 from ..batch import available_formats, build_batch, error_text
 from ..compose import TemplateError
 from ..errors import Finding, InputError, SourceMap
@@ -421,6 +422,13 @@ def _limit_text() -> str:
 
 async def upload(request: Request) -> Response:
     form = await _posted(request)
+    try:
+        return await _store_upload(request, form)
+    finally:
+        await form.close()  # the spooled temporary file of the upload
+
+
+async def _store_upload(request: Request, form: Any) -> Response:
     folder = _state(request).folder
     item = form.get("file")
     replace = form.get("replace") == "1"
@@ -440,7 +448,5 @@ async def upload(request: Request) -> Response:
     data = await item.read(limit + 1)
     if len(data) > limit:
         return refuse(f"文件太大：{path.suffix} 文件不能超过 {limit // 1024 // 1024} MB。")
-    from ..atomic import write_bytes
-
     await run_in_threadpool(write_bytes, path, data)
     return RedirectResponse(f"/check/{path.name}?msg=uploaded", status_code=303)
