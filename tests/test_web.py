@@ -426,6 +426,17 @@ def test_another_interface_needs_the_access_token(folder: Path) -> None:
     assert client.get("/", headers={"Host": "other.example:8000"}).status_code == 403
 
 
+def test_every_interface_means_any_host_name_but_always_the_token(folder: Path) -> None:
+    from reportgen.web.server import settings_for
+
+    settings = settings_for("0.0.0.0")
+    assert settings.access_token and settings_for("127.0.0.1").access_token is None
+    client = TestClient(create_app(folder, settings), base_url="http://192.168.1.5:8000", follow_redirects=False)
+    assert client.get("/").status_code == 401
+    assert client.get(f"/?token={settings.access_token}").status_code == 303
+    assert client.get("/").status_code == 200
+
+
 def test_an_internal_error_is_a_chinese_page_without_a_traceback(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from reportgen.web import workspace
 

@@ -25,6 +25,9 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Listening on every interface: the Host can be any of the machine's addresses, so the access token
+#: (which a rebinding page cannot know) is what keeps others out.
+WILDCARD = ("0.0.0.0", "::")
 TOKEN_COOKIE = "reportgen_access"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -51,6 +54,8 @@ class Settings:
 
     def allows_host(self, header: str) -> bool:
         name = urlsplit(f"//{header}").hostname or ""
+        if self.host in WILDCARD and self.access_token:  # reached by any of this machine's addresses
+            return bool(name)
         return name in LOOPBACK or (self.host is not None and name == self.host.strip("[]").lower())
 
     def csrf_ok(self, token: str | None) -> bool:

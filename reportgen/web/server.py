@@ -9,7 +9,7 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
-from .guard import LOOPBACK, Settings
+from .guard import LOOPBACK, WILDCARD, Settings
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -44,12 +44,14 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bo
     settings = settings_for(host)
     sock = bind(host, port)
     port = sock.getsockname()[1]
-    url = address(host if host not in ("0.0.0.0", "::") else host, port, settings.access_token)
+    url = address("127.0.0.1" if host in WILDCARD else host, port, settings.access_token)
     server = uvicorn.Server(uvicorn.Config(create_app(folder, settings), log_level="warning", access_log=False))
     say(f"reportgen 工作台已启动：{url}")
     say(f"工作文件夹：{folder.resolve()}")
     if settings.access_token:
         say("注意：已允许其他电脑访问，请只把上面的完整地址（含访问令牌）告诉需要的人。")
+        if host in WILDCARD:
+            say("其他电脑访问时，把地址中的 127.0.0.1 换成本机在局域网中的 IP 地址。")
     say("按 Ctrl+C 停止。")
     if open_browser:
         threading.Timer(0.8, webbrowser.open, [url]).start()

@@ -25,7 +25,7 @@ from ..compose import TemplateError
 from ..errors import Finding, InputError, SourceMap
 from ..lint import LintError
 from ..loaders import load, validate_data
-from ..model import SELF_REFERENCE, PeriodType
+from ..model import SELF_REFERENCE
 from ..pipeline import Options, build, build_document
 from ..workbook_layout import MEASURE_WORDS
 from ..writers import pdf as pdf_writer
@@ -39,7 +39,6 @@ NOTICES = {
     "saved": "已保存。", "created": "已新建并保存。", "uploaded": "已上传到文件夹。",
     "built": "已生成，可以下载。",
 }
-PERIOD_TYPES: tuple[str, ...] = PeriodType.__args__  # type: ignore[attr-defined]
 
 
 def _state(request: Request) -> Any:
@@ -153,8 +152,9 @@ async def new_form(request: Request) -> Response:
     query = request.query_params
     unit_type = query.get("type", "")
     if unit_type not in SELF_REFERENCE:
-        return page(request, "new.html", types=list(SELF_REFERENCE), periods=PERIOD_TYPES,
-                    year=dt.date.today().year, active="new")
+        fields = {".".join(map(str, path)): f for section in F.SECTIONS for path, f in section.fields}
+        return page(request, "new.html", unit_type=fields["unit.type"], year_field=fields["period.year"],
+                    period=fields["period.type"], year=dt.date.today().year, active="new")
     data: dict[str, Any] = {"unit": {"type": unit_type}, "period": {"type": query.get("period") or "全年"}}
     year = query.get("year", "")
     if year.isdigit():
@@ -404,7 +404,7 @@ async def download(request: Request) -> Response:
 async def rollup_download(request: Request) -> Response:
     suffix = request.path_params["suffix"]
     path = W.output_folder(_state(request).folder) / f"{W.ROLLUP_STEM}.{suffix}"
-    if suffix not in ("xlsx", "docx") or not path.is_file():
+    if suffix not in ("xlsx", "docx", "md") or not path.is_file():
         raise HTTPException(404, "还没有汇总：请先点“生成全部”。")
     return FileResponse(path, filename=path.name, media_type=_MEDIA[suffix])
 
