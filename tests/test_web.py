@@ -6,6 +6,7 @@ Requests go through Starlette's test client to the same app ``reportgen serve`` 
 from __future__ import annotations
 
 import io
+import os
 import re
 from urllib.parse import unquote, urlencode
 import shutil
@@ -194,6 +195,16 @@ def test_a_value_outside_the_dropdown_survives_a_save(client: TestClient, folder
     assert "type: 小区" in (folder / "odd.yaml").read_text(encoding="utf-8")
 
 
+def test_a_save_never_undoes_a_change_made_to_the_file_after_the_form_opened(client: TestClient, folder: Path) -> None:
+    pairs = form_pairs(client, "/edit/minimal.yaml")
+    changed = (folder / "minimal.yaml").read_text(encoding="utf-8") + "# 在文本编辑器中加的一行\n"
+    (folder / "minimal.yaml").write_text(changed, encoding="utf-8")
+    os.utime(folder / "minimal.yaml", ns=(1, 1))
+    response = post(client, "/edit/minimal.yaml", pairs)
+    assert response.status_code == 409 and "没有保存" in response.text
+    assert (folder / "minimal.yaml").read_text(encoding="utf-8") == changed
+
+
 def test_the_edit_page_shows_each_located_problem_at_its_field(client: TestClient, folder: Path) -> None:
     text = (folder / "minimal.yaml").read_text(encoding="utf-8").replace("date: 2024-03-05", "date: 2023-03-05")
     (folder / "minimal.yaml").write_text(text, encoding="utf-8")
@@ -209,6 +220,7 @@ def test_an_xlsx_ledger_is_not_edited_in_the_form(client: TestClient, folder: Pa
     (folder / "台账.xlsx").write_bytes(render(load(folder / "minimal.yaml").report))
     assert "在 Excel 或 WPS 中修改" in client.get("/edit/台账.xlsx").text
     assert post(client, "/edit/台账.xlsx", {"unit.name": "x"}).status_code == 400
+    assert (folder / "台账.xlsx").read_bytes()[:2] == b"PK"
 
 
 # ---------------------------------------------------------------- 新建

@@ -9,7 +9,6 @@ Every page is photographed at 1366×768; set REPORTGEN_SCREENSHOTS=folder to kee
 from __future__ import annotations
 
 import http.server
-import io
 import os
 import shutil
 import struct

@@ -20,7 +20,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 
 from .. import evidence
 from ..atomic import write_bytes
-from ..batch import available_formats, build_batch, error_text
+from ..batch import ROLLUP_STEM, available_formats, build_batch, error_text
 from ..compose import TemplateError
 from ..errors import Finding, InputError, SourceMap
 from ..lint import LintError
@@ -82,7 +82,7 @@ async def home(request: Request) -> Response:
     folder = _state(request).folder
     entries = await run_in_threadpool(W.entries, folder)
     out = W.output_folder(folder)
-    rollups = [f"{W.ROLLUP_STEM}.{s}" for s in ("xlsx", "docx") if (out / f"{W.ROLLUP_STEM}.{s}").is_file()]
+    rollups = [f"{ROLLUP_STEM}.{s}" for s in ("xlsx", "docx") if (out / f"{ROLLUP_STEM}.{s}").is_file()]
     return page(request, "list.html", entries=entries, rollups=rollups, active="list")
 
 
@@ -135,7 +135,7 @@ def _check_file(path: Path) -> tuple[list[Finding], list[Finding]]:
 
 
 def _form_page(request: Request, *, name: str, data: dict | None, findings: list[Finding], new: bool,
-               posted: F.Posted | None = None, name_error: str = "", status: int = 200) -> Response:
+               posted: F.Posted | None = None, name_error: str = "", status: int = 200, version: str = "") -> Response:
     folder = _state(request).folder
     by_field, general = _findings_by_field(findings, posted, folder)
     sections = F.view(data, None)
@@ -144,6 +144,7 @@ def _form_page(request: Request, *, name: str, data: dict | None, findings: list
     errors = sum(1 for f in findings if f.severity == "error")
     return page(request, "form.html", status=status, sections=sections, name=name, new=new, general=general,
                 errors=errors, warnings=len(findings) - errors, name_error=name_error, measure_words=MEASURE_WORDS,
+                version=version,
                 active="new" if new else "list")
 
 
@@ -208,7 +209,12 @@ async def edit_form(request: Request) -> Response:
         lines = [str(exc)] + [_short(_state(request).folder, str(f)) for f in errors]
         return page(request, "message.html", title=name, lines=lines, active="list", links=_file_links(name))
     errors, warnings = await run_in_threadpool(_check_file, path)
-    return _form_page(request, name=name, data=data, findings=errors + warnings, new=False)
+    return _form_page(request, name=name, data=data, findings=errors + warnings, new=False, version=_version(path))
+
+
+def _version(path: Path) -> str:
+    """Which state of the file a form was opened from (its modification time)."""
+    return str(path.stat().st_mtime_ns)
 
 
 def _plain(node: Any) -> Any:
@@ -233,6 +239,12 @@ async def edit_save(request: Request) -> Response:
     form = await _posted(request)
     if path.suffix.lower() == ".xlsx":
         raise HTTPException(400, "Excel 台账不能用网页表单保存：请在 Excel 中修改后重新上传。")
+    if form.get("version") != _version(path):
+        # Saving now would undo whatever changed the file since the form was opened (a text editor,
+        # another tab): the user reloads and sees the file as it is.
+        return page(request, "message.html", title=name, status=409, active="list", links=_file_links(name), lines=[
+            "文件在打开表单之后被修改过（可能是在文本编辑器或另一个页面中）：为免覆盖那些修改，这次没有保存。",
+            "请重新打开“编辑”，在最新的内容上再修改。"])
     posted = F.parse(form.multi_items())
     try:
         await run_in_threadpool(yamledit.save, path, posted)
@@ -403,7 +415,7 @@ async def download(request: Request) -> Response:
 
 async def rollup_download(request: Request) -> Response:
     suffix = request.path_params["suffix"]
-    path = W.output_folder(_state(request).folder) / f"{W.ROLLUP_STEM}.{suffix}"
+    path = W.output_folder(_state(request).folder) / f"{ROLLUP_STEM}.{suffix}"
     if suffix not in ("xlsx", "docx", "md") or not path.is_file():
         raise HTTPException(404, "还没有汇总：请先点“生成全部”。")
     return FileResponse(path, filename=path.name, media_type=_MEDIA[suffix])

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..batch import ROLLUP_STEM
 from ..errors import InputError
 from ..loaders import load, read_data
 from ..loaders.xlsx_loader import MAX_FILE_BYTES
