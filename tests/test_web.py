@@ -496,3 +496,14 @@ def test_readme_shows_serve_with_one_screenshot_of_an_office_screen() -> None:
     assert shots == ["docs/web-workbench.png"]
     png = (root / shots[0]).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[16:24] == (1366).to_bytes(4, "big") + (768).to_bytes(4, "big")
+
+
+def test_a_hostile_yaml_is_refused_by_the_bounded_reader_before_the_form_opens(client: TestClient, folder: Path) -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    (folder / "laughs.yaml").write_text(laughs, encoding="utf-8")
+    html = client.get("/edit/laughs.yaml").text
+    assert "无法在表单中打开" in html and "laughs.yaml" in html
+    response = post(client, "/edit/laughs.yaml", {"version": str((folder / "laughs.yaml").stat().st_mtime_ns)})
+    assert response.status_code == 400 and (folder / "laughs.yaml").read_text(encoding="utf-8") == laughs

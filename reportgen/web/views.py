@@ -24,7 +24,7 @@ from ..batch import ROLLUP_STEM, available_formats, build_batch, error_text
 from ..compose import TemplateError
 from ..errors import Finding, InputError, SourceMap
 from ..lint import LintError
-from ..loaders import load, validate_data
+from ..loaders import load, read_data, validate_data
 from ..model import SELF_REFERENCE
 from ..pipeline import Options, build, build_document
 from ..workbook_layout import MEASURE_WORDS
@@ -203,11 +203,14 @@ async def edit_form(request: Request) -> Response:
         return page(request, "message.html", title=name, active="list", lines=[
             "Excel 台账请在 Excel 或 WPS 中修改后重新上传；在这里可以检查、预览、生成和下载。"], links=_file_links(name))
     try:
-        data = await run_in_threadpool(lambda: _plain(yamledit.read(path)))
-    except ValueError as exc:
-        errors, _ = _check_file(path)
-        lines = [str(exc)] + [_short(_state(request).folder, str(f)) for f in errors]
+        data, _ = await run_in_threadpool(read_data, path)
+    except InputError as exc:
+        lines = ["文件无法在表单中打开，请先按下面的提示修改（可用记事本等文本编辑器），或重新上传："]
+        lines += [_short(_state(request).folder, str(f)) for f in exc.findings]
         return page(request, "message.html", title=name, lines=lines, active="list", links=_file_links(name))
+    if not isinstance(data, dict):
+        return page(request, "message.html", title=name, active="list", links=_file_links(name),
+                    lines=["文件最外层应是若干“字段: 值”，无法在表单中打开。"])
     errors, warnings = await run_in_threadpool(_check_file, path)
     return _form_page(request, name=name, data=data, findings=errors + warnings, new=False, version=_version(path))
 
@@ -215,23 +218,6 @@ async def edit_form(request: Request) -> Response:
 def _version(path: Path) -> str:
     """Which state of the file a form was opened from (its modification time)."""
     return str(path.stat().st_mtime_ns)
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's commented tree as plain dicts and lists (dates and numbers as loaded)."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
 
 
 async def edit_save(request: Request) -> Response:

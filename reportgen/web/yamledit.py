@@ -21,6 +21,8 @@ from ruamel.yaml.error import YAMLError
 
 from .. import model as m
 from ..atomic import write_bytes
+from ..errors import InputError
+from ..loaders import read_data
 from ..loaders.yaml_loader import decode
 from ..starter import schema_line
 from ..workbook_layout import _unwrap
@@ -43,7 +45,15 @@ def _yaml() -> YAML:
 
 
 def read(path: Path) -> CommentedMap:
-    """The file as an editable tree; raises ValueError with a Chinese reason if it cannot be one."""
+    """The file as an editable tree; raises ValueError with a Chinese reason if it cannot be one.
+
+    The project's own reader goes first: it enforces the size, depth and alias budgets, so a hostile
+    file is refused before ruamel.yaml builds anything from it.
+    """
+    try:
+        read_data(path)
+    except InputError as exc:
+        raise ValueError("；".join(str(f) for f in exc.findings)) from None
     try:
         text = decode(path.read_bytes(), path.name)
         tree = _yaml().load(text)
