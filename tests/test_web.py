@@ -250,6 +250,16 @@ def test_new_refuses_an_existing_or_pathlike_file_name_at_the_name_field(client:
     assert (folder / "minimal.yaml").read_text(encoding="utf-8") == (EXAMPLES / "minimal.yaml").read_text(encoding="utf-8")
 
 
+def test_a_refused_new_form_comes_back_with_what_was_typed_and_its_messages(client: TestClient) -> None:
+    response = post(client, "/new", {
+        "filename": "minimal.yaml", "unit.name": "竹林社区", "unit.type": "社区", "period.year": "2024",
+        "activities[3].theme": "环境卫生", "activities[3].title": "大扫除", "activities[3].attendance": "很多",
+    })
+    assert response.status_code == 400 and "已有同名文件" in response.text
+    field = re.search(r'data-field="activities\[0\]\.attendance">(.*?)</div>', response.text, re.S)
+    assert field and "应填写整数" in field.group(1) and 'value="很多"' in field.group(1)
+
+
 # ---------------------------------------------------------------- 检查
 
 

@@ -110,18 +110,19 @@ async def build_all(request: Request) -> Response:
 # ---------------------------------------------------------------- 新建 and 编辑
 
 
-def _findings_by_field(findings: list[Finding], posted: F.Posted | None, folder: Path) -> tuple[dict, list[str]]:
-    """Messages keyed by the input they concern; the ones about no field in particular, separately."""
+def _findings_by_field(findings: list[Finding], folder: Path) -> tuple[dict, list[str]]:
+    """Messages keyed by the input they concern; the ones about no field in particular, separately.
+
+    The page is drawn from the same data that was checked, so a message's path is its input's name.
+    """
     by_field: dict[str, list[str]] = {}
     general: list[str] = []
     for finding in findings:
-        path = F.parse_name(finding.path) if finding.path else None
         message = finding.message if finding.severity == "error" else "提示：" + finding.message
-        if path is None:
+        if not finding.path or F.parse_name(finding.path) is None:
             general.append(_short(folder, str(finding)))
             continue
-        name = posted.form_name(path) if posted else finding.path
-        by_field.setdefault(name, []).append(message)
+        by_field.setdefault(finding.path, []).append(message)
     return by_field, general
 
 
@@ -135,9 +136,9 @@ def _check_file(path: Path) -> tuple[list[Finding], list[Finding]]:
 
 
 def _form_page(request: Request, *, name: str, data: dict | None, findings: list[Finding], new: bool,
-               posted: F.Posted | None = None, name_error: str = "", status: int = 200, version: str = "") -> Response:
+               name_error: str = "", status: int = 200, version: str = "") -> Response:
     folder = _state(request).folder
-    by_field, general = _findings_by_field(findings, posted, folder)
+    by_field, general = _findings_by_field(findings, folder)
     sections = F.view(data, None)
     left = F.attach(sections, by_field)
     general += [f"{F.format_path(F.parse_name(k) or (k,))}：{m}" for k, ms in left.items() for m in ms]
@@ -191,7 +192,7 @@ async def new_save(request: Request) -> Response:
         problem = str(exc) if name else "请填写文件名"
     if problem:
         findings = _validate_posted(posted)
-        return _form_page(request, name=name, data=posted.data, findings=findings, new=True, posted=posted,
+        return _form_page(request, name=name, data=posted.data, findings=findings, new=True,
                           name_error=problem, status=400)
     await run_in_threadpool(yamledit.save, path, posted)
     return RedirectResponse(f"/edit/{path.name}?msg=created", status_code=303)
