@@ -209,5 +209,6 @@ def test_a_page_from_another_origin_cannot_post(page, shots: Path, tmp_path: Pat
             snap(page, shots, "9-拒绝他站提交")
         finally:
             attacker.shutdown()
+            attacker.server_close()
         assert not (folder / "evil.yaml").exists()
         assert list(folder.iterdir()) == []
