@@ -363,10 +363,10 @@ def _downloads(folder: Path, name: str) -> list[tuple[str, str, str]]:
 
 
 async def files(request: Request) -> Response:
-    name, path = _name(request)
+    name, _ = _name(request)
     folder = _state(request).folder
-    return page(request, "files.html", name=name, downloads=_downloads(folder, name), has_pdf=pdf_writer.soffice() is not None,
-                links=_file_links(name), active="list")
+    return page(request, "files.html", name=name, downloads=_downloads(folder, name),
+                has_pdf=pdf_writer.soffice() is not None, links=_file_links(name), active="list")
 
 
 async def build_one(request: Request) -> Response:
