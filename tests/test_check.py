@@ -271,6 +271,21 @@ def test_external_entities_are_not_resolved(corpus, tmp_path):
     assert "机密内容" not in result.output and "Traceback" not in result.output
 
 
+def test_entity_expansion_is_not_performed(corpus, tmp_path):
+    """A billion-laughs document.xml: the entities stay unexpanded, so no memory blow-up."""
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    hostile = tmp_path / "laughs.docx"
+    with zipfile.ZipFile(corpus["clean"]) as source, zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8").replace("?>", f'?><!DOCTYPE d [<!ENTITY l0 "哈">{laughs}]>', 1)
+                data = text.replace("今年以来", "&l9;今年以来", 1).encode("utf-8")
+            target.writestr(item, data)
+    result = _run(str(hostile))
+    assert "哈哈哈" not in result.output and "Traceback" not in result.output
+
+
 def test_a_macro_document_is_refused(corpus, tmp_path):
     macro = tmp_path / "macro.docx"
     with zipfile.ZipFile(corpus["clean"]) as source, zipfile.ZipFile(macro, "w") as target:
