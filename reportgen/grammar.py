@@ -187,7 +187,7 @@ def activity_clause(title: str, kind: str = "其他", location: str | None = Non
     pieces: Pieces = []
     adverb, _ = recurrence_parts(recurrence)
     core = _clean(title)
-    if re.search(r"每[天日周月季年]", core):
+    if adverb.startswith("每") and re.search(r"每[天日周月季年]", core):
         adverb = ""  # the title says when already (志愿者每周清理河道垃圾): a second 每… would clash
     where: Pieces = [("在", ""), (location, "location")] if location and location not in core else []
     if shape(core) in ("clause", "predicate"):

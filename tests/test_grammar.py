@@ -57,6 +57,7 @@ def test_a_clause_title_keeps_its_own_subject_and_takes_the_place_after_it():
     assert grammar.text(grammar.activity_clause("夕阳红锣鼓队参加全市迎新春踩街活动", "文体", "人民广场")) == \
         "夕阳红锣鼓队在人民广场参加全市迎新春踩街活动"
     assert grammar.text(grammar.activity_clause("专人每天早上升挂国旗", "其他", "社区广场")) == "专人每天早上在社区广场升挂国旗"
+    assert grammar.text(grammar.activity_clause("专人每天早上升挂国旗", "其他", None, "常态化")) == "专人每天早上常态化升挂国旗"
     assert grammar.text(grammar.activity_clause("门诊“一站式”服务中心启用", "建设", "门诊大厅")) == "门诊“一站式”服务中心在门诊大厅启用"
     assert grammar.shape("社区志愿者招募") == "noun"  # no object after 招募: a noun phrase, not a clause
 
@@ -213,3 +214,26 @@ def test_a_build_refuses_a_grammar_finding():
     with pytest.raises(lint.LintError) as raised:
         lint.ensure_clean(document)
     assert any("条目没有谓语" in f and "二是督查通报制度" in f for f in raised.value.findings)
+
+
+def test_the_sentences_reviewers_sent_back_now_read_right():
+    """The titles behind the sentences in issue 10, composed through the standard templates."""
+    report = Report.model_validate({
+        "unit": {"name": "竹园社区", "type": "社区"}, "period": {"year": 2024},
+        "mechanisms": [{"name": "督查通报制度", "kind": "督查通报"}, {"name": "社区志愿服务督查小组"}],
+        "activities": [
+            {"theme": "组织领导", "title": "成立创建工作领导小组和工作机构", "date": "2024-01-08"},
+            {"theme": "民生服务", "title": "城市低保审核", "date": "2024-03-05"},
+            {"theme": "文体节日", "title": "夕阳红锣鼓队参加全市迎新春踩街活动", "kind": "文体", "date": "2024-02-08"},
+            {"theme": "道德建设", "title": "专人每天早上升挂国旗", "recurrence": "常态化", "date": "2024-01-02"},
+            {"theme": "环境卫生", "title": "背街小巷环境卫生整治", "kind": "整治", "date": "2024-04-02",
+             "participants": ["办事处", "包点部门", "社区党员"], "attendance": 80},
+        ],
+    })
+    text = compose(report, pack=PACK).plain_text()
+    for wrong in ("领导小组和工作机构活动", "开展城市低保审核活动", "是督查通报制度。", "推行社区志愿服务督查小组",
+                  "举办夕阳红锣鼓队", "常态化开展", "组织动员"):
+        assert wrong not in text
+    for right in ("成立创建工作领导小组和工作机构", "做好城市低保审核工作", "建立督查通报制度", "成立社区志愿服务督查小组",
+                  "夕阳红锣鼓队参加全市迎新春踩街活动", "专人每天早上常态化升挂国旗", "邀请办事处、包点部门参加"):
+        assert right in text
