@@ -207,6 +207,14 @@ def test_reduplications_that_are_words_pass():
     assert grammar_lint.check_paragraph("围绕目标一项一项抓好落实，家家户户参与。") == []
 
 
+@pytest.mark.parametrize("text", [
+    "一是群众参与度有待提升。", "二是老旧小区管理难。", "三是宣传阵地建设不够完善。",
+    "参加人员包括：干部8名，党员12名。", "参加宣讲的有干部8名，党员12名。",
+])
+def test_what_a_clerk_writes_as_a_statement_or_a_list_passes(text):
+    assert grammar_lint.check_paragraph(text) == []
+
+
 def test_a_build_refuses_a_grammar_finding():
     document = Document(title="标题", title_lines=("标题",), blocks=[
         Paragraph((Run("一是建立督查通报制度。"),)), Paragraph((Run("二是督查通报制度。"),)),
