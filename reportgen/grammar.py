@@ -337,7 +337,10 @@ def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = No
         pieces += [("，", "")] + frequency_clause(name, kind, frequency)
     if parties:
         if kind == "责任书":
-            pieces += [("，共" if text(pieces).startswith("签订") else "，签订", ""), (parties, "parties")]
+            if text(pieces).startswith("签订"):
+                pieces += [("，共", ""), (parties, "parties")]
+            else:  # 明确科室创城责任分工，签订责任书14份: say what was signed
+                pieces += [("，签订", ""), (kind, "kind"), (parties, "parties")]
         else:
             pieces += [("，覆盖", ""), (parties, "parties"), ("单位", "")]
     return pieces

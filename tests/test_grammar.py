@@ -77,6 +77,12 @@ def test_a_mechanism_takes_the_verb_its_head_takes(name, kind, frequency, expect
     assert grammar.text(grammar.mechanism_clause(name, kind, frequency)) == expected
 
 
+def test_a_mechanism_says_what_it_binds_without_repeating_its_verb():
+    assert grammar.text(grammar.mechanism_clause("门前三包责任书", "责任书", parties="216份")) == "签订门前三包责任书，共216份"
+    assert grammar.text(grammar.mechanism_clause("科室创城责任分工", "责任书", parties="14份")) == "明确科室创城责任分工，签订责任书14份"
+    assert grammar.text(grammar.mechanism_clause("目标责任考核", "考核", parties="21家")) == "实行目标责任考核，覆盖21家单位"
+
+
 @pytest.mark.parametrize(("label", "expected"), [
     ("补齐偏远村短板", "补齐偏远村短板"),
     ("老旧小区长效管理", "加强老旧小区长效管理"),
