@@ -31,11 +31,9 @@ KIND_VERB = {
 _MODIFIER_VERBS = frozenset("""宣传 督查 检查 巡查 学习 培训 评选 整治 清理 走访 慰问 普及 推广 帮扶 结对 救助
     劝导 排查 暗访 抽查 表彰 包保 联系 建设 创建 总结 治理 更新 改造 安装 宣讲 集中 深入 全面 持续 广泛
     扎实 送 进行 认领 举全 组队""".split())
-_OPENERS = ("“", "‘", "《", "「", "\"")
 _QUOTES = "“”‘’《》「」\"'"
 _ADVERBIAL = re.compile(r"^(每|定期|常态化|长期|不定期|坚持|持续|逢|工作日|节假日|周[一二三四五六日末])")
 _TRAILING_COUNT = re.compile(r"^(.*?)([一两二三四五六七八九十百\d]+)\s*([次期场回轮遍趟批])$")
-_CN_NUMBER = "一二两三四五六七八九十百"
 
 
 def text(pieces: Pieces) -> str:
@@ -235,7 +233,7 @@ def is_superior(name: str, unit_type: str = "社区") -> bool:
         return False  # 镇创城办 in a 镇's report is its own office
     own = {"街道": ("街道", "办事处", "党工委"), "镇": ("镇党委", "镇政府"), "乡": ("乡党委", "乡政府")}.get(unit_type, ())
     for marker in lx.SUPERIOR_MARKERS:
-        if marker in name and marker not in own:
+        if marker in name and marker not in own and f"{unit_type}{marker}" not in name:  # 石桥镇创城办: its own
             if marker in ("街道", "办事处", "党工委") and unit_type not in lx.BELOW_STREET:
                 continue
             return True
@@ -298,9 +296,10 @@ def plan_clause(label: str) -> Pieces:
     (老旧小区长效管理 → 加强老旧小区长效管理; 督查通报制度 → 健全督查通报制度)."""
     label = _clean(label)
     core = _bare(label)
-    if _starts(core, lx.TITLE_VERBS) or _starts(core, lx.PREDICATES) or _ADVERBIAL.match(core):
-        if shape(core) not in ("mechanism", "body", "work", "task", "build", "event") or _starts(core, lx.TITLE_VERBS) not in _MODIFIER_VERBS:
-            return [(label, "label")]
+    opener = _starts(core, lx.TITLE_VERBS)
+    nominal = shape(core) in ("mechanism", "body", "work", "task", "build", "event")
+    if (opener or _starts(core, lx.PREDICATES) or _ADVERBIAL.match(core)) and (not nominal or opener not in _MODIFIER_VERBS):
+        return [(label, "label")]
     if shape(core) == "predicate" and _ends(core, ("常态化", "全覆盖", "提质", "升级", "落地", "见效")):
         return [("推动", ""), (label, "label")]
     if shape(core) in ("clause", "predicate"):

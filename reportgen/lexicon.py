@@ -106,7 +106,7 @@ SUBJECT_ENDINGS = _longest_first("""
 #: them, invites them, or acts under their guidance. Matched as substrings of a name.
 SUPERIOR_MARKERS = _longest_first("""
 办事处 街道 包点部门 包点单位 包保部门 包保单位 上级 党工委 管委会 区委 县委 市委 镇党委 乡党委 区政府 县政府
-市政府 镇政府 乡政府 人民政府 文明办 文明委 创城办 创建办 指挥部 领导小组 督导组 督查组 考核组 检查组 测评组
+市政府 镇政府 乡政府 人民政府 文明办 文明委 创城办 创建办 督导组 督查组 考核组 检查组 测评组
 """)
 
 #: Markers of a body that is at the unit's own level or below even when it says 街道: “街道社区”.

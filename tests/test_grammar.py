@@ -109,6 +109,8 @@ def test_bodies_above_the_unit_are_invited_or_worked_with_never_organised():
     assert grammar.is_superior("柳荫街道办事处", "社区")
     assert grammar.is_superior("区文明办", "镇")
     assert not grammar.is_superior("镇创城办", "镇")  # the town's own office
+    assert not grammar.is_superior("石桥镇创城办", "镇")
+    assert grammar.is_superior("县文明办", "镇")
     assert not grammar.is_superior("柳荫街道办事处", "街道")
     assert not grammar.is_superior("槐树里社区居委会", "局")
     assert grammar.text(grammar.partner_clause(["区税务局", "柳荫街道办事处"], "社区")) == "会同柳荫街道办事处、区税务局"
