@@ -28,7 +28,7 @@ KIND_VERB = {
 }
 #: Verbs a title may open with that are also used as modifiers inside noun phrases (宣传阵地建设,
 #: 督查通报制度): such a title is a verb phrase only when it does not end in a nominal head.
-_MODIFIER_VERBS = frozenset("""宣传 督查 检查 巡查 学习 培训 评选 整治 清理 走访 慰问 普及 推广 帮扶 结对 救助
+MODIFIER_VERBS = frozenset("""宣传 督查 检查 巡查 学习 培训 评选 整治 清理 走访 慰问 普及 推广 帮扶 结对 救助
     劝导 排查 暗访 抽查 表彰 包保 联系 建设 创建 总结 治理 更新 改造 安装 宣讲 集中 深入 全面 持续 广泛
     扎实 送 进行 认领 举全 组队""".split())
 _QUOTES = "“”‘’《》「」\"'"
@@ -59,7 +59,7 @@ def _ends(title: str, words: Sequence[str]) -> str:
     return next((w for w in words if core.endswith(w)), "")
 
 
-def _nominal_head(title: str) -> tuple[str, str]:
+def nominal_head(title: str) -> tuple[str, str]:
     """(kind, ending) of the nominal head a title ends with, or ("", "")."""
     for kind, words in (("work", lx.WORK_ENDINGS), ("mechanism", lx.MECHANISM_ENDINGS), ("body", lx.BODY_ENDINGS),
                         ("event", lx.EVENT_ENDINGS), ("build", lx.BUILD_ENDINGS), ("task", lx.TASK_ENDINGS),
@@ -99,9 +99,9 @@ def shape(title: str) -> str:
     ``event`` (…活动/会议/仪式), ``body`` (…小组), ``mechanism`` (…制度), ``work`` (…工作),
     ``task`` (…审核), ``build`` (…建设), ``place`` (…广场) or ``noun`` (any other noun phrase)."""
     core = _bare(title)
-    head, ending = _nominal_head(core)
+    head, ending = nominal_head(core)
     opener = _starts(core, lx.TITLE_VERBS)
-    if opener and (opener not in _MODIFIER_VERBS or head in ("", "place")) and ending != core:
+    if opener and (opener not in MODIFIER_VERBS or head in ("", "place")) and ending != core:
         return "verb"  # 更新社区宣传栏: a place is an object, 宣传阵地建设: 建设 is the head
     if _ADVERBIAL.match(core) and _starts(_ADVERBIAL.sub("", core), lx.TITLE_VERBS):
         return "verb"
@@ -298,7 +298,7 @@ def plan_clause(label: str) -> Pieces:
     core = _bare(label)
     opener = _starts(core, lx.TITLE_VERBS)
     nominal = shape(core) in ("mechanism", "body", "work", "task", "build", "event")
-    if (opener or _starts(core, lx.PREDICATES) or _ADVERBIAL.match(core)) and (not nominal or opener not in _MODIFIER_VERBS):
+    if (opener or _starts(core, lx.PREDICATES) or _ADVERBIAL.match(core)) and (not nominal or opener not in MODIFIER_VERBS):
         return [(label, "label")]
     if shape(core) == "predicate" and _ends(core, ("常态化", "全覆盖", "提质", "升级", "落地", "见效")):
         return [("推动", ""), (label, "label")]
@@ -320,8 +320,8 @@ def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = No
     core = _bare(name)
     pieces: Pieces = []
     opener = _starts(core, lx.TITLE_VERBS)
-    headless = not _nominal_head(core)[0] and not _ends(core, lx.PRACTICE_HEADS)
-    if opener and (opener not in _MODIFIER_VERBS or headless):
+    headless = not nominal_head(core)[0] and not _ends(core, lx.PRACTICE_HEADS)
+    if opener and (opener not in MODIFIER_VERBS or headless):
         pieces.append((name, "name"))
     elif "与" in core and _ends(core, ("挂钩", "结合", "衔接", "联动")):
         pieces += [("将", ""), (name, "name")]

@@ -43,6 +43,9 @@ _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 _VERBS = frozenset(lexicon.PREDICATES + lexicon.TITLE_VERBS + lexicon.INNER_VERBS + lexicon.END_VERBS)
 
 
+#: Verbs that are never the modifier of a name (督查通报制度 has 督查, which is): one of them in an
+#: item makes it a statement whatever its last word is.
+_ACTION_VERBS = tuple(v for v in lexicon.TITLE_VERBS if v not in grammar.MODIFIER_VERBS)
 #: Marks of a statement even when its last word is also a nominal head: 有待提升, 不够完善, 管理难.
 _STATEMENT = re.compile(r"有待|仍需|尚需|还需|亟待|需要|难以|不够|没有|未能|[不未没无缺欠难差慢低弱乱脏少窄旧]")
 
@@ -56,8 +59,9 @@ def _names_only(body: str) -> bool:
     …小组, …活动) with no verb before it, or a noun phrase with no predicate anywhere."""
     if len([c for c in re.split(r"[，；：]", body) if c]) > 1:
         return not _has_predicate(body)
-    if _STATEMENT.search(body):
-        return False
+    before_head = body[: len(body) - len(grammar.nominal_head(body)[1])]
+    if _STATEMENT.search(body) or any(verb in before_head for verb in _ACTION_VERBS):
+        return False  # 在社区广场开展…大扫除: a verb before the head makes it a statement
     found = grammar.shape(body)
     if found in ("mechanism", "body", "event", "work", "task", "build"):
         return True
