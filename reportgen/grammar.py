@@ -71,6 +71,8 @@ def nominal_head(title: str) -> tuple[str, str]:
 
 
 _INNER = re.compile(lx.INNER_ADVERBS)
+#: Longest subject a clause title is read with (夕阳红志愿服务队…): longer text is not a title.
+_SUBJECT_MAX = 40
 _PREPOSITIONS = ("为", "对", "向", "给", "在", "与", "和", "同", "跟", "帮")
 
 
@@ -83,7 +85,7 @@ def _clause_split(title: str) -> int:
     """
     if _starts(title, lx.TITLE_VERBS) or title.startswith(_PREPOSITIONS):
         return -1
-    for i in range(2, len(title) - 2):
+    for i in range(2, min(len(title) - 2, _SUBJECT_MAX)):  # bounded: a template may pass any text
         if not _ends(title[:i], lx.SUBJECT_ENDINGS):
             continue
         adverb = _INNER.match(title, i)

@@ -25,7 +25,7 @@ _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _DOUBLED_PHRASES = re.compile(r"(?:近年来|多年来|一年来|半年来|以来)以来|共累计|累计共|共计共|期间期间")
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+是|\d+[.．、])\s*")
 _CLAUSE = re.compile(r"[^，；。：！？]+")
-_LIST_OPENER = re.compile(r"其中|包括|分别|：")
+_LIST_OPENER = re.compile(r"其中|包括|分别")
 _COUNT = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:余|多)?"
 _PEOPLE = "居民 群众 党员 志愿者 干部 职工 学生 老人 儿童 家长 代表 村民 教师 医生 护士 员工 青少年 妇女 青年 人员 同志".split()
 #: A clause that is only people and a count in 位 (居民5位), or, after the sentence has begun, a bare
@@ -68,37 +68,59 @@ def _names_only(body: str) -> bool:
     return found == "noun" and not _has_predicate(body)
 
 
-def check_sentence(sentence: str, item: bool = False) -> list[str]:
-    """Findings for one sentence; ``item`` when it opens a list item (一是…)."""
-    found: list[str] = []
+def _quoted(sentence: str, limit: int = 80) -> str:
+    """The sentence as shown in a finding: whole when short, its start when long."""
+    return sentence if len(sentence) <= limit else sentence[:limit] + "…"
+
+
+def _doubled(sentence: str) -> str:
     for match in _DOUBLED.finditer(sentence):
         word = match.group(1)
         if match.group(0) not in _REDUPLICATED and not (len(word) == 2 and word[0] == "一"):  # 一项一项
-            found.append(f"词语重复“{match.group(0)}”：{sentence}")
-    for match in _DOUBLED_PHRASES.finditer(sentence):
-        found.append(f"词语重复“{match.group(0)}”：{sentence}")
-    if item:
-        body = _ITEM.sub("", sentence).rstrip("。！？")
-        if body and _names_only(body):
-            found.append(f"条目没有谓语（只写了名称，没有说做了什么，请在数据中写成完整的说法，如“建立…制度”）：{sentence}")
+            return match.group(0)
+    found = _DOUBLED_PHRASES.search(sentence)
+    return found.group(0) if found else ""
+
+
+def _dangling(sentence: str) -> str:
     for part in sentence.split("；"):
-        previous = ""
+        previous, in_list = "", False
         for i, match in enumerate(_CLAUSE.finditer(part)):
             clause = _ITEM.sub("", match.group(0).strip())
             # a bare count right after an action (…参加，党员12名) dangles; a list of counts
             # (干部8名，党员12名) or one after 其中/包括/： does not
-            listed = i == 0 or _COUNT_END.search(previous) or _LIST_OPENER.search(part[: match.start()])
+            in_list = in_list or (match.start() > 0 and part[match.start() - 1] == "：") or bool(_LIST_OPENER.search(previous))
+            listed = i == 0 or in_list or _COUNT_END.search(previous)
             dangling = _DANGLING_WEI.match(clause) or (not listed and _DANGLING_BARE.match(clause))
             if dangling and not _has_predicate(clause):
-                found.append(f"数量悬空“{clause}”（缺少“参加”“共有”等动词）：{sentence}")
+                return clause
             previous = clause
+    return ""
+
+
+def _subjectless_guidance(sentence: str) -> bool:
+    found = _GUIDANCE.search(sentence)
+    return bool(found) and bool(_NO_SUBJECT.match(_ITEM.sub("", sentence[: found.start()])))
+
+
+def check_sentence(sentence: str, item: bool = False) -> list[str]:
+    """Findings for one sentence (at most one of each kind); ``item`` when it opens a list item (一是…)."""
+    found: list[str] = []
+    shown = _quoted(sentence)
+    doubled = _doubled(sentence)
+    if doubled:
+        found.append(f"词语重复“{doubled}”：{shown}")
+    if item:
+        body = _ITEM.sub("", sentence).rstrip("。！？")
+        if body and _names_only(body):
+            found.append(f"条目没有谓语（只写了名称，没有说做了什么，请在数据中写成完整的说法，如“建立…制度”）：{shown}")
+    dangling = _dangling(sentence)
+    if dangling:
+        found.append(f"数量悬空“{dangling}”（缺少“参加”“共有”等动词）：{shown}")
     if _BOOK_PAUSE.search(sentence):
-        found.append(f"两个书名号之间不用顿号：{sentence}")
-    for match in _GUIDANCE.finditer(sentence):
-        before = sentence[: match.start()]
-        before = _ITEM.sub("", before)
-        if _NO_SUBJECT.match(before):
-            found.append(f"“以…为指导”缺少主语（谁坚持以…为指导）：{sentence}")
+        found.append(f"两个书名号之间不用顿号：{shown}")
+    if _subjectless_guidance(sentence):
+        found.append(f"“以…为指导”缺少主语（谁坚持以…为指导）：{shown}")
     return found
 
 
