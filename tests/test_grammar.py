@@ -7,6 +7,7 @@ way the templates compose it, alone and inside a whole report, and must come out
 from __future__ import annotations
 
 import itertools
+import time
 import re
 from pathlib import Path
 
@@ -253,3 +254,13 @@ def test_the_sentences_reviewers_sent_back_now_read_right():
     for right in ("成立创建工作领导小组和工作机构", "做好城市低保审核工作", "建立督查通报制度", "成立社区志愿服务督查小组",
                   "夕阳红锣鼓队参加全市迎新春踩街活动", "专人每天早上常态化升挂国旗", "邀请办事处、包点部门参加"):
         assert right in text
+
+
+def test_grammar_and_its_lint_stay_fast_and_small_on_any_text():
+    """A user template may pass any text to the filters, and the lint reads every paragraph."""
+    started = time.perf_counter()
+    grammar.activity_clause("志愿者" * 100_000 + "参加活动", "其他", "广场", "每周五")
+    grammar.mechanism_clause("制度" * 100_000, "制度", "每月一次")
+    findings = grammar_lint.check_paragraph("以" * 100_000 + "为指导。" + "党员参加，" * 20_000 + "。")
+    assert time.perf_counter() - started < 5
+    assert len(findings) <= 5 and all(len(f) < 200 for f in findings)
