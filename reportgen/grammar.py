@@ -30,7 +30,7 @@ KIND_VERB = {
 #: 督查通报制度): such a title is a verb phrase only when it does not end in a nominal head.
 MODIFIER_VERBS = frozenset("""宣传 督查 检查 巡查 学习 培训 评选 整治 清理 走访 慰问 普及 推广 帮扶 结对 救助
     劝导 排查 暗访 抽查 表彰 包保 联系 建设 创建 总结 治理 更新 改造 安装 宣讲 集中 深入 全面 持续 广泛
-    扎实 送 进行 认领 举全 组队""".split())
+    扎实 送 进行 认领 举全 组队 迎接""".split())
 _QUOTES = "“”‘’《》「」\"'"
 _ADVERBIAL = re.compile(r"^(每|定期|常态化|长期|不定期|坚持|持续|逢|工作日|节假日|周[一二三四五六日末])")
 _TRAILING_COUNT = re.compile(r"^(.*?)([一两二三四五六七八九十百\d]+)\s*([次期场回轮遍趟批])$")
