@@ -28,14 +28,12 @@ KIND_VERB = {
 }
 #: Verbs a title may open with that are also used as modifiers inside noun phrases (宣传阵地建设,
 #: 督查通报制度): such a title is a verb phrase only when it does not end in a nominal head.
-_MODIFIER_VERBS = frozenset("""宣传 督查 检查 巡查 学习 培训 评选 整治 清理 走访 慰问 普及 推广 帮扶 结对 救助
+MODIFIER_VERBS = frozenset("""宣传 督查 检查 巡查 学习 培训 评选 整治 清理 走访 慰问 普及 推广 帮扶 结对 救助
     劝导 排查 暗访 抽查 表彰 包保 联系 建设 创建 总结 治理 更新 改造 安装 宣讲 集中 深入 全面 持续 广泛
-    扎实 送 进行 认领 举全 组队""".split())
-_OPENERS = ("“", "‘", "《", "「", "\"")
+    扎实 送 进行 认领 举全 组队 迎接""".split())
 _QUOTES = "“”‘’《》「」\"'"
 _ADVERBIAL = re.compile(r"^(每|定期|常态化|长期|不定期|坚持|持续|逢|工作日|节假日|周[一二三四五六日末])")
 _TRAILING_COUNT = re.compile(r"^(.*?)([一两二三四五六七八九十百\d]+)\s*([次期场回轮遍趟批])$")
-_CN_NUMBER = "一二两三四五六七八九十百"
 
 
 def text(pieces: Pieces) -> str:
@@ -61,7 +59,7 @@ def _ends(title: str, words: Sequence[str]) -> str:
     return next((w for w in words if core.endswith(w)), "")
 
 
-def _nominal_head(title: str) -> tuple[str, str]:
+def nominal_head(title: str) -> tuple[str, str]:
     """(kind, ending) of the nominal head a title ends with, or ("", "")."""
     for kind, words in (("work", lx.WORK_ENDINGS), ("mechanism", lx.MECHANISM_ENDINGS), ("body", lx.BODY_ENDINGS),
                         ("event", lx.EVENT_ENDINGS), ("build", lx.BUILD_ENDINGS), ("task", lx.TASK_ENDINGS),
@@ -73,6 +71,8 @@ def _nominal_head(title: str) -> tuple[str, str]:
 
 
 _INNER = re.compile(lx.INNER_ADVERBS)
+#: Longest subject a clause title is read with (夕阳红志愿服务队…): longer text is not a title.
+_SUBJECT_MAX = 40
 _PREPOSITIONS = ("为", "对", "向", "给", "在", "与", "和", "同", "跟", "帮")
 
 
@@ -85,7 +85,7 @@ def _clause_split(title: str) -> int:
     """
     if _starts(title, lx.TITLE_VERBS) or title.startswith(_PREPOSITIONS):
         return -1
-    for i in range(2, len(title) - 2):
+    for i in range(2, min(len(title) - 2, _SUBJECT_MAX)):  # bounded: a template may pass any text
         if not _ends(title[:i], lx.SUBJECT_ENDINGS):
             continue
         adverb = _INNER.match(title, i)
@@ -101,9 +101,9 @@ def shape(title: str) -> str:
     ``event`` (…活动/会议/仪式), ``body`` (…小组), ``mechanism`` (…制度), ``work`` (…工作),
     ``task`` (…审核), ``build`` (…建设), ``place`` (…广场) or ``noun`` (any other noun phrase)."""
     core = _bare(title)
-    head, ending = _nominal_head(core)
+    head, ending = nominal_head(core)
     opener = _starts(core, lx.TITLE_VERBS)
-    if opener and (opener not in _MODIFIER_VERBS or head in ("", "place")) and ending != core:
+    if opener and (opener not in MODIFIER_VERBS or head in ("", "place")) and ending != core:
         return "verb"  # 更新社区宣传栏: a place is an object, 宣传阵地建设: 建设 is the head
     if _ADVERBIAL.match(core) and _starts(_ADVERBIAL.sub("", core), lx.TITLE_VERBS):
         return "verb"
@@ -187,7 +187,7 @@ def activity_clause(title: str, kind: str = "其他", location: str | None = Non
     pieces: Pieces = []
     adverb, _ = recurrence_parts(recurrence)
     core = _clean(title)
-    if re.search(r"每[天日周月季年]", core):
+    if adverb.startswith("每") and re.search(r"每[天日周月季年]", core):
         adverb = ""  # the title says when already (志愿者每周清理河道垃圾): a second 每… would clash
     where: Pieces = [("在", ""), (location, "location")] if location and location not in core else []
     if shape(core) in ("clause", "predicate"):
@@ -235,7 +235,7 @@ def is_superior(name: str, unit_type: str = "社区") -> bool:
         return False  # 镇创城办 in a 镇's report is its own office
     own = {"街道": ("街道", "办事处", "党工委"), "镇": ("镇党委", "镇政府"), "乡": ("乡党委", "乡政府")}.get(unit_type, ())
     for marker in lx.SUPERIOR_MARKERS:
-        if marker in name and marker not in own:
+        if marker in name and marker not in own and f"{unit_type}{marker}" not in name:  # 石桥镇创城办: its own
             if marker in ("街道", "办事处", "党工委") and unit_type not in lx.BELOW_STREET:
                 continue
             return True
@@ -298,9 +298,10 @@ def plan_clause(label: str) -> Pieces:
     (老旧小区长效管理 → 加强老旧小区长效管理; 督查通报制度 → 健全督查通报制度)."""
     label = _clean(label)
     core = _bare(label)
-    if _starts(core, lx.TITLE_VERBS) or _starts(core, lx.PREDICATES) or _ADVERBIAL.match(core):
-        if shape(core) not in ("mechanism", "body", "work", "task", "build", "event") or _starts(core, lx.TITLE_VERBS) not in _MODIFIER_VERBS:
-            return [(label, "label")]
+    opener = _starts(core, lx.TITLE_VERBS)
+    nominal = shape(core) in ("mechanism", "body", "work", "task", "build", "event")
+    if (opener or _starts(core, lx.PREDICATES) or _ADVERBIAL.match(core)) and (not nominal or opener not in MODIFIER_VERBS):
+        return [(label, "label")]
     if shape(core) == "predicate" and _ends(core, ("常态化", "全覆盖", "提质", "升级", "落地", "见效")):
         return [("推动", ""), (label, "label")]
     if shape(core) in ("clause", "predicate"):
@@ -321,8 +322,8 @@ def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = No
     core = _bare(name)
     pieces: Pieces = []
     opener = _starts(core, lx.TITLE_VERBS)
-    headless = not _nominal_head(core)[0] and not _ends(core, lx.PRACTICE_HEADS)
-    if opener and (opener not in _MODIFIER_VERBS or headless):
+    headless = not nominal_head(core)[0] and not _ends(core, lx.PRACTICE_HEADS)
+    if opener and (opener not in MODIFIER_VERBS or headless):
         pieces.append((name, "name"))
     elif "与" in core and _ends(core, ("挂钩", "结合", "衔接", "联动")):
         pieces += [("将", ""), (name, "name")]
@@ -337,7 +338,10 @@ def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = No
         pieces += [("，", "")] + frequency_clause(name, kind, frequency)
     if parties:
         if kind == "责任书":
-            pieces += [("，共" if text(pieces).startswith("签订") else "，签订", ""), (parties, "parties")]
+            if text(pieces).startswith("签订"):
+                pieces += [("，共", ""), (parties, "parties")]
+            else:  # 明确科室创城责任分工，签订责任书14份: say what was signed
+                pieces += [("，签订", ""), (kind, "kind"), (parties, "parties")]
         else:
             pieces += [("，覆盖", ""), (parties, "parties"), ("单位", "")]
     return pieces

@@ -50,7 +50,7 @@ EVENT_VERBS: dict[str, str] = {
         冬令营 沙龙 公开课 宣讲会 报告会 文艺汇演 村晚 春晚 义卖 跳蚤市场 书画展 摄影展 趣味运动会 节 会 班""".split(), "举办"),
     **dict.fromkeys("演练 拉练".split(), "组织"),
     **dict.fromkeys("""活动 行动 运动 工程 计划 项目 月 周 日 季 宣讲 义诊 服务 实践 志愿服务 大扫除 攻坚战 攻坚 整治
-        专项整治 宣传 宣传教育 教育 调研 走访 慰问 走访慰问 帮扶 劝导 巡查 督查 检查 排查 暗访 评选 评比 测评 学习
+        专项整治 宣传 宣传教育 教育 调研 走访 慰问 走访慰问 帮扶 劝导 巡查 督查 检查 排查 暗访 评选 评比 学习 自查自纠 查漏补缺
         专题学习 集中学习 主题教育 主题党日 党日 清扫 清理 消杀 防制 培训 普查 摸排 义务劳动 认领 结对 考评 考核 评议
         督导 包保 互查 自查""".split(), "开展"),
 }
@@ -106,7 +106,7 @@ SUBJECT_ENDINGS = _longest_first("""
 #: them, invites them, or acts under their guidance. Matched as substrings of a name.
 SUPERIOR_MARKERS = _longest_first("""
 办事处 街道 包点部门 包点单位 包保部门 包保单位 上级 党工委 管委会 区委 县委 市委 镇党委 乡党委 区政府 县政府
-市政府 镇政府 乡政府 人民政府 文明办 文明委 创城办 创建办 指挥部 领导小组 督导组 督查组 考核组 检查组 测评组
+市政府 镇政府 乡政府 人民政府 文明办 文明委 创城办 创建办 督导组 督查组 考核组 检查组 测评组
 """)
 
 #: Markers of a body that is at the unit's own level or below even when it says 街道: “街道社区”.
