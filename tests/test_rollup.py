@@ -126,3 +126,16 @@ def test_many_units_stay_readable(summaries):
     assert len([h for h in document.headings() if h.level == 2]) == 20  # the rest are in the workbook
     assert "其余25个社区的情况见汇总表" in document.plain_text()
     assert len(document.attachments[0].blocks[0].rows) == 45
+
+
+def test_units_without_a_signature_date_roll_up(tmp_path):
+    """No unit gave a 成文日期: the roll-up is still written, and its own date line stays blank."""
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 300), ("b", "柳荫街道桃源社区", 500))]
+    for path in paths:
+        path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                                  if not line.startswith("signature:")) + "\n", encoding="utf-8")
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    assert all(s.period_end is None for s in summaries)
+    document = compose_rollup(summaries)
+    assert document.signature is None or document.signature.date == ""
+    assert workbook(summaries)
