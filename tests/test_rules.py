@@ -486,3 +486,26 @@ def test_build_without_a_signature_date_warns_and_leaves_the_date_line_blank(tmp
     signed = len(paragraphs) - 1 - paragraphs[::-1].index("槐树里社区")
     assert paragraphs[signed + 1] == ""  # the date line is there, blank, to be written by hand
     assert not any(re.search(r"2024年(6月30日|12月31日)", p) for p in paragraphs)
+
+
+def test_an_impossible_count_in_a_workbook_names_its_cell(tmp_path):
+    from openpyxl import load_workbook as open_book
+
+    from reportgen.pipeline import Options, build
+
+    build(ROOT / "examples" / "zhen-2024-quannian.yaml", tmp_path, Options(formats=("xlsx",)))
+    path = tmp_path / "zhen-2024-quannian.xlsx"
+    book = open_book(path)
+    sheet = book["活动台账"]
+    header = next(row for row in sheet.iter_rows() if any(c.value == "开展次数" for c in row))
+    column = next(c.column for c in header if c.value == "开展次数")
+    cell = next(sheet.cell(row=r, column=column) for r in range(header[0].row + 1, sheet.max_row + 1)
+                if sheet.cell(row=r, column=column).value == 20)
+    cell.value = 24
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_report(path)
+    assert [str(f) for f in caught.value.findings] == [
+        f"{path} 活动台账!{cell.coordinate} 开展次数："
+        "“每月两次”从3月5日到12月31日最多20次，写的是24次：请核对次数、频次或起止日期"
+    ]
