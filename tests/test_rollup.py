@@ -130,7 +130,7 @@ def test_many_units_stay_readable(summaries):
 
 def test_units_without_a_signature_date_roll_up(tmp_path):
     """No unit gave a 成文日期: the roll-up is still written, and its own date line stays blank."""
-    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 300), ("b", "柳荫街道桃源社区", 500))]
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
     for path in paths:
         path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
                                   if not line.startswith("signature:")) + "\n", encoding="utf-8")
