@@ -509,3 +509,15 @@ def test_an_impossible_count_in_a_workbook_names_its_cell(tmp_path):
         f"{path} 活动台账!{cell.coordinate} 开展次数："
         "“每月两次”从3月5日到12月31日最多20次，写的是24次：请核对次数、频次或起止日期"
     ]
+
+
+def test_a_one_day_activity_carrying_the_period_indicator_is_flagged():
+    smoking = {"label": "劝阻吸烟", "value": 1240, "unit": "人次"}
+    day = {**activity(date="2024-05-31"), "theme": "控烟", "quantities": [{"label": "更新禁烟标识", "value": 650, "unit": "块"}, smoking]}
+    found = check(activities=[day], metrics=[{**smoking, "theme": "控烟", "previous": 1610}])
+    assert found == [(("activities", 0, "quantities", 1), (
+        "“劝阻吸烟1240人次”与全期指标相同，却记在5月31日这一天的活动上：若是全期累计，只写在指标中，把这一项从活动中删去"
+    ), "warning")]
+    # The same figure on a recurring activity, or an indicator with neither target nor previous value, is fine.
+    assert check(activities=[{**day, "recurrence": "每天"}], metrics=[{**smoking, "theme": "控烟", "previous": 1610}]) == []
+    assert check(activities=[day], metrics=[{**smoking, "theme": "控烟"}]) == []
