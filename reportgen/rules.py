@@ -113,6 +113,8 @@ def _counts(report: Report) -> Iterator[Rule]:
             continue
         start = activity.date or period.start_date
         end = activity.end or period.as_of or period.end_date
+        if end < start:  # the date rules already say which date is wrong
+            continue
         most = frequency.most(start, end)
         if times > most:
             yield where, (
@@ -124,9 +126,7 @@ def _counts(report: Report) -> Iterator[Rule]:
 def _one_day_totals(report: Report) -> Iterator[Rule]:
     """A one-day activity carrying the period's own indicator (5月31日…劝阻吸烟1240人次, when 1240人次 is the
     year's figure compared with last year) credits a whole year's work to one day."""
-    periodic = {
-        (m.label, m.value, m.unit): m.label for m in report.metrics if m.previous is not None or m.target is not None
-    }
+    periodic = {(m.label, m.value, m.unit) for m in report.metrics if m.previous is not None or m.target is not None}
     for i, activity in enumerate(report.activities):
         if not activity.date or activity.recurrence or (activity.end and activity.end != activity.date):
             continue
