@@ -139,3 +139,12 @@ def test_units_without_a_signature_date_roll_up(tmp_path):
     document = compose_rollup(summaries)
     assert document.signature is None or document.signature.date == ""
     assert workbook(summaries)
+
+
+def test_when_every_unit_meets_every_target_the_summary_says_all(tmp_path):
+    """Not “设定目标的2项指标中，2项达到”: a count of all is said as 全部."""
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    text = "\n".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+    assert "设定目标的2项指标全部达到目标" in text
+    assert "2项指标中，2项" not in text
