@@ -450,7 +450,8 @@ def test_a_missing_signature_date_is_a_warning_never_a_made_up_date(tmp_path):
 
 
 def test_no_code_falls_back_to_the_last_day_of_the_year():
-    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "reportgen").rglob("*.py"))
+    files = [*(ROOT / "reportgen").rglob("*.py"), *(ROOT / "templates").rglob("*.j2"), *(ROOT / "templates").rglob("*.yaml")]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in files)
     assert "12月31日" not in code and "12, 31" not in code and "-12-31" not in code
 
 
