@@ -78,6 +78,13 @@ def test_a_sum_with_a_near_part_is_not_stated():
     assert figures.report_figures(r)["activities"]["quantities"] == []
 
 
+def test_one_activity_has_no_total_of_its_own():
+    """A single activity's figures are already said in its item: no 合计 repeats them."""
+    r = report(activities=[act(attendance=100, spend=5000, quantities=[{"label": "横幅", "value": 12, "unit": "条"}])])
+    tallied = figures.report_figures(r)["activities"]
+    assert tallied["attendance"] == [] and tallied["quantities"] == [] and tallied["spend"] is None
+
+
 def test_there_is_one_honest_sum():
     assert not hasattr(figures, "honest_sum")  # zh.sum_quantities is the only one
 
