@@ -149,6 +149,8 @@ class IndicatorTotal:
     targeted: int = 0
     met: int = 0
     additive: bool = True
+    #: How the sum may be said (zh.sum_quantities): exact, 以上 over lower bounds, None when a part is 近/约.
+    approx: str | None = "exact"
 
     @property
     def shown_value(self) -> Decimal:
@@ -165,6 +167,7 @@ class IndicatorTotal:
 def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
     """One line per (theme, indicator, unit of measure) across all units, in first-seen order."""
     totals: dict[tuple[str, str, str], IndicatorTotal] = {}
+    parts: dict[tuple[str, str, str], list[tuple[Decimal, str]]] = {}
     for s in summaries:
         for row in s.indicators:
             if row.depth:
@@ -175,11 +178,15 @@ def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
                 total = totals[key] = IndicatorTotal(row.theme, row.label, row.unit, additive=row.unit not in ("%", "％"))
             total.units += 1
             total.value += row.value
+            parts.setdefault(key, []).append((row.value, row.approx))
             if row.target is not None:
                 total.targeted += 1
                 total.target += row.target
             if row.met:
                 total.met += 1
+    for key, total in totals.items():
+        summed = zh.sum_quantities(parts[key])
+        total.approx = summed[1] if summed else None
     return list(totals.values())
 
 
@@ -450,7 +457,8 @@ def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes
     for t in indicator_totals(summaries):
         rows.append([
             t.theme, t.label, t.unit, t.units, _num(t.shown_value.quantize(Decimal("0.01"))),
-            "合计" if t.additive else "平均", _num(t.target) if t.additive and t.targeted else None,
+            ("合计" + {"exact": "", "以上": "（下限）"}.get(t.approx or "", "（含约数）")) if t.additive else "平均",
+            _num(t.target) if t.additive and t.targeted else None,
             float(t.completion / 100) if t.completion is not None else None, t.targeted, t.met,
         ])
     sheet(ws, f"{office}{period}指标合计表",

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from reportgen import lint
 from reportgen.cli import app
 from reportgen.loaders import load_report
-from reportgen.rollup import compose_rollup, ranked, summarise, workbook
+from reportgen.rollup import compose_rollup, indicator_totals, ranked, summarise, workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -148,3 +148,26 @@ def test_when_every_unit_meets_every_target_the_summary_says_all(tmp_path):
     text = "\n".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
     assert "设定目标的2项指标全部达到目标" in text
     assert "2项指标中，2项" not in text
+
+
+def test_indicator_sums_across_units_keep_an_honest_marker(tmp_path):
+    """超过 400 + 500 is “900人以上”; a 约 part leaves the sum unsaid in the text and marked in the sheet."""
+    def units(approx_a: str) -> list:
+        paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
+        text = paths[0].read_text(encoding="utf-8").replace("value: 450, unit: 人,", f"value: 450, unit: 人, approx: {approx_a},")
+        paths[0].write_text(text, encoding="utf-8")
+        return [summarise(load_report(p)[0], p) for p in paths]
+
+    def said(summaries) -> str:
+        return "\n".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+
+    lower = units("超过")
+    (volunteers,) = [t for t in indicator_totals(lower) if t.label == "注册志愿者"]
+    assert (volunteers.value, volunteers.approx) == (950, "以上")
+    assert "注册志愿者合计950人以上" in said(lower)
+    near = units("约")
+    (volunteers,) = [t for t in indicator_totals(near) if t.label == "注册志愿者"]
+    assert volunteers.approx is None
+    assert "注册志愿者合计" not in said(near)
+    sheet = load_workbook(io.BytesIO(workbook(near)))["指标合计"]
+    assert any(row and "合计（含约数）" in row for row in sheet.iter_rows(values_only=True))
