@@ -106,7 +106,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
-        indicators=indicator_rows(report),
+        indicators=indicator_rows(report, reported_only=True),  # a profile figure (常住人口) is no indicator
         target_count=sum(1 for m in report.metrics if m.target is not None),
         met_count=sum(1 for m in report.metrics if m.met),
         highlights=ranked[:HIGHLIGHTS_PER_UNIT],

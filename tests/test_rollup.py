@@ -171,3 +171,13 @@ def test_indicator_sums_across_units_keep_an_honest_marker(tmp_path):
     assert "注册志愿者合计" not in said(near)
     sheet = load_workbook(io.BytesIO(workbook(near)))["指标合计"]
     assert any(row and "合计（含约数）" in row for row in sheet.iter_rows(values_only=True))
+
+
+def test_a_profile_figure_is_not_summed_as_an_indicator(tmp_path):
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
+    for path in paths:
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "metrics:\n", "metrics:\n  - {label: 常住人口, theme: 志愿服务, value: 8000, unit: 人, profile: true}\n"), encoding="utf-8")
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    assert "常住人口" not in {t.label for t in indicator_totals(summaries)}
+    assert "常住人口" not in "".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
