@@ -270,7 +270,7 @@ def _split_parts(text: str) -> tuple[str, list[tuple[str, str]], str]:
 def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
     columns = (
         Column("排名"), Column("单位"), Column("活动（项）", True), Column("参与（人次）", True),
-        Column("考核指标（项）", True), Column("达标（项）", True), Column("达标率", True), Column("平均完成率", True),
+        Column("设定目标的指标（项）", True), Column("达标（项）", True), Column("达标率", True), Column("平均完成率", True),
     )
     rows = []
     for rank, s in ranked(summaries):
@@ -423,7 +423,7 @@ def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes
              sum(len(s.problems) for s in summaries), ""]
     sheet(ws, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）",
           ["排名", "单位", "类型", "期间", "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）",
-           "考核指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"],
+           "设定目标的指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"],
           rows, {7: "#,##0.00", 11: "0.0%", 12: "0.0%"}, total)
     charted = sum(1 for rank, _ in order if rank is not None)
     if charted:
