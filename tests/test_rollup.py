@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,11 @@ def test_a_profile_figure_is_not_summed_as_an_indicator(tmp_path):
     summaries = [summarise(load_report(p)[0], p) for p in paths]
     assert "常住人口" not in {t.label for t in indicator_totals(summaries)}
     assert "常住人口" not in "".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+
+
+def test_a_lagging_unit_is_never_said_to_lead(tmp_path):
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 100))]
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    text = "".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+    assert "柳荫街道竹园社区位居前列" in text
+    assert not re.search(r"桃源社区[^。]*位居前列", text)
