@@ -76,10 +76,9 @@ def parse(text: str | None) -> Frequency | None:
     if re.search(r"每(?:天|日)", text):
         return Frequency("day", per)
     if re.search(r"每(?:个)?(?:周|星期|礼拜)", text):
+        # 周三次 is three a week, 周三 a Wednesday: a day name followed by 次/期 is a count (see _weekdays).
         weekdays = _weekdays(text.replace("每周", "周", 1).replace("每星期", "星期", 1))
-        if weekdays is not None and not count:
-            return Frequency("week", 1, weekdays)
-        return Frequency("week", per)
+        return Frequency("week", per, weekdays)
     if re.search(r"每(?:个)?季度", text):
         return Frequency("quarter", per)
     if re.search(r"每(?:个)?月", text):

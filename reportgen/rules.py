@@ -26,7 +26,8 @@ def _comparable(unit: str, base_unit: str) -> bool:
 
 def check(report: Report) -> list[Rule]:
     return (
-        list(_metrics(report)) + list(_dates(report)) + list(_counts(report)) + list(_plans(report))
+        list(_metrics(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
+        + list(_plans(report))
         + list(_duplicates(report)) + list(_signature(report))
     )
 
@@ -112,12 +113,29 @@ def _counts(report: Report) -> Iterator[Rule]:
             continue
         start = activity.date or period.start_date
         end = activity.end or period.as_of or period.end_date
+        if end < start:  # the date rules already say which date is wrong
+            continue
         most = frequency.most(start, end)
         if times > most:
             yield where, (
                 f"“{activity.recurrence}”从{cn_date(start, False)}到{cn_date(end, False)}最多{most}次，"
                 f"写的是{times}次：请核对次数、频次或起止日期"
             ), "error"
+
+
+def _one_day_totals(report: Report) -> Iterator[Rule]:
+    """A one-day activity carrying the period's own indicator (5月31日…劝阻吸烟1240人次, when 1240人次 is the
+    year's figure compared with last year) credits a whole year's work to one day."""
+    periodic = {(m.label, m.value, m.unit) for m in report.metrics if m.previous is not None or m.target is not None}
+    for i, activity in enumerate(report.activities):
+        if not activity.date or activity.recurrence or (activity.end and activity.end != activity.date):
+            continue
+        for j, q in enumerate(activity.quantities):
+            if (q.label, q.value, q.unit) in periodic:
+                yield ("activities", i, "quantities", j), (
+                    f"“{q.label}{plain_number(q.value)}{q.unit}”与全期指标相同，却记在{cn_date(activity.date, False)}"
+                    "这一天的活动上：若是全期累计，只写在指标中，把这一项从活动中删去"
+                ), "warning"
 
 
 def _signature(report: Report) -> Iterator[Rule]:

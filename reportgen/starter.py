@@ -428,8 +428,9 @@ def _metrics(group: str) -> list[str]:
     parts_labels = ("党员志愿者", "青年志愿者", "其他志愿者")
     items = [
         _item([("key", "base_people"), ("label", base_label), ("theme", "志愿服务"), ("value", str(base_value)),
-               ("unit", "人")],
-              {"key": "英文标识，供其他指标的 base 引用", "value": "完成值（只写数字）", "unit": "计量单位"}),
+               ("unit", "人"), ("profile", "true")],
+              {"key": "英文标识，供其他指标的 base 引用", "value": "完成值（只写数字）", "unit": "计量单位",
+               "profile": "基本情况数字：只作占比的分母，不列入指标表"}),
         _item([("key", "volunteers"), ("label", "实名注册志愿者"), ("theme", "志愿服务"), ("value", str(value)),
                ("unit", "人"), ("target", str(target)), ("target_source", "上级下达的年度任务"),
                ("previous", str(previous)), ("base", "base_people")],

@@ -107,7 +107,8 @@ def change(current: int | float | Decimal, previous: int | float | Decimal, unit
     """Compare with the previous period. Percentages change by 个百分点, counts by a percentage."""
     cur, prev = _decimal(current), _decimal(previous)
     if cur == prev:
-        return "与上期持平" if lead == "较上期" else "同比持平"
+        # 比上年 → 与上年持平: the comparison is named once, never “比上年……同比持平”.
+        return f"与{lead[1:]}持平" if lead[0] in "比较" and len(lead) > 1 else f"{lead}持平"
     if unit in ("%", "％"):
         diff = abs(cur - prev)
         verb = "提高" if cur > prev else "下降"

@@ -10,12 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from reportgen import figures
 from reportgen.compose import compose, load_pack
 from reportgen.document import Paragraph
 from reportgen.loaders import load_report
 from reportgen.model import Report
+from test_compose import reports
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -74,6 +76,13 @@ def test_a_sum_with_a_near_part_is_not_stated():
         act(quantities=[{"label": "宣传册", "value": 300, "unit": "份"}]),
     ])
     assert figures.report_figures(r)["activities"]["quantities"] == []
+
+
+def test_one_activity_has_no_total_of_its_own():
+    """A single activity's figures are already said in its item: no 合计 repeats them."""
+    r = report(activities=[act(attendance=100, spend=5000, quantities=[{"label": "横幅", "value": 12, "unit": "条"}])])
+    tallied = figures.report_figures(r)["activities"]
+    assert tallied["attendance"] == [] and tallied["quantities"] == [] and tallied["spend"] is None
 
 
 def test_there_is_one_honest_sum():
@@ -191,3 +200,27 @@ def test_examples_credit_no_yearly_indicator_to_one_day(example):
 def test_examples_state_no_rescaled_number(example):
     _, text, _ = example
     assert not re.search(r"\d+\.\d+万(?!元)", text.replace("平方公里", ""))  # 1.26万人次 is not in any data
+
+
+# ---------------------------------------------------------------- any valid report
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(reports())
+def test_random_reports_say_only_what_their_figures_support(r):
+    text = text_of(r)
+    found = figures.report_figures(r)
+    if r.period.type == "全年":
+        assert "本期" not in text and "比上年同期" not in text
+    assert "正在推进" not in text and "稳中有进" not in text
+    if found["targets"]:
+        n = found["targets"].value
+        if found["all_met"]:
+            assert f"设定目标的{n}项指标全部达到目标" in text
+        elif found["none_met"]:
+            assert f"设定目标的{n}项指标均未达到目标" in text
+        else:
+            assert f"设定目标的{n}项指标中，{found['met'].value}项已达到目标" in text
+    for x in found["activities"]["attendance"]:
+        members = [a.attendance for a in r.activities if a.attendance and a.attendance_unit == x["unit"]]
+        assert x["total"].value == sum(members)

@@ -450,7 +450,8 @@ def test_a_missing_signature_date_is_a_warning_never_a_made_up_date(tmp_path):
 
 
 def test_no_code_falls_back_to_the_last_day_of_the_year():
-    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "reportgen").rglob("*.py"))
+    files = [*(ROOT / "reportgen").rglob("*.py"), *(ROOT / "templates").rglob("*.j2"), *(ROOT / "templates").rglob("*.yaml")]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in files)
     assert "12月31日" not in code and "12, 31" not in code and "-12-31" not in code
 
 
@@ -486,3 +487,38 @@ def test_build_without_a_signature_date_warns_and_leaves_the_date_line_blank(tmp
     signed = len(paragraphs) - 1 - paragraphs[::-1].index("槐树里社区")
     assert paragraphs[signed + 1] == ""  # the date line is there, blank, to be written by hand
     assert not any(re.search(r"2024年(6月30日|12月31日)", p) for p in paragraphs)
+
+
+def test_an_impossible_count_in_a_workbook_names_its_cell(tmp_path):
+    from openpyxl import load_workbook as open_book
+
+    from reportgen.pipeline import Options, build
+
+    build(ROOT / "examples" / "zhen-2024-quannian.yaml", tmp_path, Options(formats=("xlsx",)))
+    path = tmp_path / "zhen-2024-quannian.xlsx"
+    book = open_book(path)
+    sheet = book["活动台账"]
+    header = next(row for row in sheet.iter_rows() if any(c.value == "开展次数" for c in row))
+    column = next(c.column for c in header if c.value == "开展次数")
+    cell = next(sheet.cell(row=r, column=column) for r in range(header[0].row + 1, sheet.max_row + 1)
+                if sheet.cell(row=r, column=column).value == 20)
+    cell.value = 24
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_report(path)
+    assert [str(f) for f in caught.value.findings] == [
+        f"{path} 活动台账!{cell.coordinate} 开展次数："
+        "“每月两次”从3月5日到12月31日最多20次，写的是24次：请核对次数、频次或起止日期"
+    ]
+
+
+def test_a_one_day_activity_carrying_the_period_indicator_is_flagged():
+    smoking = {"label": "劝阻吸烟", "value": 1240, "unit": "人次"}
+    day = {**activity(date="2024-05-31"), "theme": "控烟", "quantities": [{"label": "更新禁烟标识", "value": 650, "unit": "块"}, smoking]}
+    found = check(activities=[day], metrics=[{**smoking, "theme": "控烟", "previous": 1610}])
+    assert found == [(("activities", 0, "quantities", 1), (
+        "“劝阻吸烟1240人次”与全期指标相同，却记在5月31日这一天的活动上：若是全期累计，只写在指标中，把这一项从活动中删去"
+    ), "warning")]
+    # The same figure on a recurring activity, or an indicator with neither target nor previous value, is fine.
+    assert check(activities=[{**day, "recurrence": "每天"}], metrics=[{**smoking, "theme": "控烟", "previous": 1610}]) == []
+    assert check(activities=[day], metrics=[{**smoking, "theme": "控烟"}]) == []

@@ -155,6 +155,9 @@ def test_change(cur, prev, unit, expected):
 
 def test_change_other_lead_and_zero_base():
     assert zh.change(10, 10, lead="较上期") == "与上期持平"
+    assert zh.change(10, 10, lead="比上年") == "与上年持平"
+    assert zh.change(10, 10, lead="比上年同期") == "与上年同期持平"
+    assert zh.change(12, 10, lead="比上年") == "比上年增长20%"  # one comparison word, not 比上年……同比
     assert zh.change(12, 10, lead="较上期") == "较上期增长20%"
     assert zh.change(5, 0) == ""  # no percentage of nothing
     assert zh.change(5, 0, "%") == "同比提高5个百分点"  # points are fine from zero
