@@ -163,6 +163,32 @@ def explain(
     _guarded(run)
 
 
+@app.command()
+def check(
+    files: List[Path] = typer.Argument(..., help="要检查的 Word 文件（.docx；装有 LibreOffice 时也可以是 .doc/.wps）"),
+    fix: bool = typer.Option(False, "--fix", help="另存一份按 GB/T 9704 重新排版、标点已改正的文件（不改动原文件）"),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--output", help="--fix 的输出文件夹"),
+    pages: bool = typer.Option(False, "--pages", help="用 LibreOffice 排版，按“第N页”标出位置并检查每页行数（较慢）"),
+    style: Optional[Path] = typer.Option(None, "--style", help="版式设置文件（默认 GB/T 9704）"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出，供其他程序使用"),
+) -> None:
+    """按 GB/T 9704 检查手写的工作总结：版式、字体、标题编号、占位符、标点、前后矛盾的数字。
+
+    逐条列出问题（第N段或第N页，附原文）；有问题时退出码为 1，没有问题为 0。
+    """
+
+    def run() -> None:
+        from .check import cli as check_cli
+
+        if fix and outdir is None:
+            _fail(["--fix 需要用 -o 指定输出文件夹（不会覆盖原文件）"], 2)
+        code = check_cli.run(files, fix=fix, outdir=outdir, pages=pages, style=style, as_json=as_json, echo=typer.echo)
+        if code:
+            raise typer.Exit(code)
+
+    _guarded(run)
+
+
 def _report_batch(batch, outdir: Path) -> None:  # noqa: ANN001 — batch.BatchResult
     """The end of a batch: every failure in a table with its located message; exit 1 if any failed."""
     from rich.console import Console

@@ -47,7 +47,7 @@ class UnitSummary:
     year: int
     period_type: str
     period_label: str
-    period_end: dt.date
+    period_end: dt.date | None
     campaign: str
     alias: str
     activities: int
@@ -102,7 +102,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         campaign=report.campaign.phrase,
         alias=report.campaign.alias or "",
         activities=len(activities),
-        attendance=sum(a.attendance or 0 for a in activities),
+        attendance=sum(a.attendance or 0 for a in activities if a.attendance_unit == "人次"),  # 人 and 人次 don't add
         spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
@@ -299,7 +299,8 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
     title_segments = [s for s in render_template(pack, "rollup_title.j2", ctx).strip().split("|") if s]
     table_title = f"{ctx['office']}{ctx['period_label']}各{ctx['kind']}创建工作完成情况排名表"
     attachments = [Attachment(1, table_title, (ranking_table(summaries, table_title),))]
-    end = max(s.period_end for s in summaries)
+    dates = [s.period_end for s in summaries if s.period_end]
+    end = max(dates) if dates else None
     document = Document(
         title="".join(title_segments),
         title_lines=break_title(title_segments),
