@@ -327,7 +327,7 @@ def cases() -> list[Case]:
         Case("no-page-numbers", Spec(page_numbers="none"), [("页码", None, "没有页码")]),
         Case("page-number-hyphens", Spec(page_numbers="hyphen"), [("页码", None, "一字线")]),
         Case("page-number-centred", Spec(page_numbers="centre"), [("页码", None, "单页居右、双页居左")]),
-        Case("signature-right-four", Spec(signature_indent=(4, 4)), [("段落", 15, "署名应右对齐并右空2字"), ("段落", 16, "成文日期应右对齐")]),
+        Case("signature-right-four", Spec(signature_indent=(4, 4)), [("段落", 15, "署名应右对齐并右空2.75字"), ("段落", 16, "成文日期应右对齐")]),
         Case("signature-no-blank", Spec(blank_before_signature=False), [("段落", 15, "署名前应空一行")]),
         Case("date-wrong-year", Spec(date="2024年3月1日"), [("日期", 16, "对不上")]),
         Case("date-padded", Spec(date="2025年06月28日"), [("日期", 16, "不编虚位")]),

@@ -278,7 +278,7 @@ def test_attachment_table_repeats_its_header_row(docx_rendered):
 ROLE_FONTS = {
     "body": ("FangSong", "Serif"),  # 仿宋 → Noto Serif CJK
     "heading1": ("SimHei", "Sans", "Hei"),  # 黑体 → Noto Sans CJK
-    "heading2": ("KaiTi", "Kai"),  # 楷体 → AR PL UKai
+    "heading2": ("KaiTi", "Kai"),  # 楷体 → LXGW WenKai (AR PL UKai without it)
 }
 
 

@@ -34,6 +34,7 @@ def test_a_name_that_wraps_breaks_after_qizhong_or_evenly_never_leaving_one_char
     assert columns.lines("其中：文化站改造", 7) == ["其中：", "文化站改造"]
     assert columns.lines("交叉检查问题整改率", 8) == ["交叉检查", "问题整改率"]
     assert columns.wrap("交叉检查问题整改率", 8)[-1] == "率"  # what a greedy renderer would do
+    assert columns.lines("交叉检查\n问题整改率", 8) == ["交叉检查", "问题整改率"]  # set once, kept
 
 
 def test_numbers_stay_with_their_sign_and_measure_word():

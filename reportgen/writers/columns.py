@@ -77,6 +77,8 @@ def lines(text: str, capacity: float) -> list[str]:
     cell needs two lines this breaks after "其中：" if it can, else where the lines come out even.
     More than two lines stay greedy but never end on a single character.
     """
+    if "\n" in text:  # a break already there (a document re-typeset by check --fix) stays
+        return [line for part in text.split("\n") for line in lines(part, capacity)]
     greedy = wrap(text, capacity)
     if len(greedy) < 2:
         return greedy
