@@ -535,6 +535,13 @@ def test_fonts_conf_is_valid_fontconfig_xml():
     conf = etree.parse(str(pdf.fonts_conf()))
     families = {f.text for f in conf.iter("family")}
     assert {"仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体"} <= families
+    # the README's promise: 楷体 → LXGW WenKai first, Times New Roman → the same-metric Liberation Serif
+    first = {a.findtext("family"): a.find("accept").findtext("family") for a in conf.iter("alias")}
+    assert first["楷体_GB2312"] == first["楷体"] == "LXGW WenKai"
+    assert first["Times New Roman"] == "Liberation Serif"
+    assert first["仿宋_GB2312"] == "Noto Serif CJK SC" and first["黑体"] == "Noto Sans CJK SC"
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert all(package in ci for package in ("fonts-noto-cjk", "fonts-lxgw-wenkai", "fonts-liberation"))
 
 
 # -- properties -------------------------------------------------------------------------------------
