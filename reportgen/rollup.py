@@ -162,14 +162,31 @@ class IndicatorTotal:
         return self.value / self.target * 100
 
 
+def indicator_identity(summaries: Sequence[UnitSummary]) -> dict[str, str]:
+    """Indicator name → the key units gave it, so 注册志愿者 and 实名注册志愿者 (both ``volunteers``)
+    are one indicator, and a unit that wrote the same name without a key joins them."""
+    named: dict[str, str] = {}
+    for s in summaries:
+        for row in s.indicators:
+            if row.key and not row.depth:
+                named.setdefault(row.label, row.key)
+    return named
+
+
 def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
-    """One line per (theme, indicator, unit of measure) across all units, in first-seen order."""
-    totals: dict[tuple[str, str, str], IndicatorTotal] = {}
+    """One line per indicator and unit of measure across all units, in first-seen order.
+
+    An indicator is its key when units gave one (or its name maps to one), else its theme and name.
+    Figures in different measure words (人 and 人次) are never added: they stay separate lines.
+    """
+    named = indicator_identity(summaries)
+    totals: dict[tuple[str, ...], IndicatorTotal] = {}
     for s in summaries:
         for row in s.indicators:
             if row.depth:
                 continue
-            key = (row.theme, row.label, row.unit)
+            identity = row.key or named.get(row.label)
+            key = ("key", identity, row.unit) if identity else ("name", row.theme, row.label, row.unit)
             total = totals.get(key)
             if total is None:
                 total = totals[key] = IndicatorTotal(row.theme, row.label, row.unit, additive=row.unit not in ("%", "％"))

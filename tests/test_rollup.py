@@ -126,3 +126,16 @@ def test_many_units_stay_readable(summaries):
     assert len([h for h in document.headings() if h.level == 2]) == 20  # the rest are in the workbook
     assert "其余25个社区的情况见汇总表" in document.plain_text()
     assert len(document.attachments[0].blocks[0].rows) == 45
+
+
+def test_one_indicator_gives_one_total_whatever_each_unit_named_it():
+    """注册志愿者 and 实名注册志愿者 share the key ``volunteers``; a unit that wrote 注册志愿者 without a
+    key joins them. Figures in different measure words are never added."""
+    from reportgen.rollup import indicator_totals
+
+    summaries = [summarise(load_report(p)[0], p) for p in EXAMPLES]
+    volunteers = [t for t in indicator_totals(summaries) if "注册志愿者" in t.label and t.unit == "人"]
+    assert len(volunteers) == 1
+    expected = sum(r.value for s in summaries for r in s.indicators
+                   if not r.depth and r.unit == "人" and r.label in ("注册志愿者", "实名注册志愿者"))
+    assert volunteers[0].value == expected and volunteers[0].units == 5
