@@ -127,23 +127,27 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
             cell = row[col]
             if not cell:
                 continue
-            whole = len(cell) <= WORD or r == 0 and len(cell) <= WORD + 1
+            whole = len(cell) <= WORD
             need = max(need, (width(cell) if whole else max(map(width, pieces(cell)))) + shifts[r][col])
         return math.ceil(need * char + padding)
 
     widths = [minimum(c) for c in range(columns)]
     if sum(widths) > total:
         return _scale(widths, total)
+    # The printed lines are each row's tallest cell; a tenth of every cell's own lines is added so
+    # that widening one of two columns that both wrap in a row still counts as progress.
     while True:
         vectors = [costs(c, w) for c, w in enumerate(widths)]
-        cost = sum(map(max, zip(*vectors)))
+        cells = sum(map(sum, vectors))
+        cost = sum(map(max, zip(*vectors))) + cells / 10
         best = None  # (lines saved per twip, column, added twips)
         spare = total - sum(widths)
         for c in range(columns):
             others = [max(v) for v in zip(*(vectors[:c] + vectors[c + 1:]))] if columns > 1 else [0.0] * len(table)
             for added in range(STEP, spare + 1, STEP):
-                saved = cost - sum(map(max, zip(others, costs(c, widths[c] + added))))
-                if saved > 0:
+                trial = costs(c, widths[c] + added)
+                saved = cost - sum(map(max, zip(others, trial))) - (cells - sum(vectors[c]) + sum(trial)) / 10
+                if saved > 1e-6:  # not a rounding difference
                     if best is None or saved / added > best[0]:
                         best = (saved / added, c, added)
                     break

@@ -228,6 +228,10 @@ class _Writer:
         for p in chain[:-1]:
             if p is not None:
                 oxml.set_keep_next(p)
+        if chain[0] is not None and len(chain) > 1:
+            # the last body paragraph may split: two of its lines go over with the 落款 instead of
+            # the whole paragraph leaving empty lines at the foot of the page
+            oxml.set_widow_control(chain[0].get_or_add_pPr(), True)
         for attachment in document.attachments:
             label = "附件" if len(document.attachments) == 1 else f"附件{attachment.number}"
             self.paragraph(LABEL, label)
