@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportgen.document import Column, Table
@@ -42,6 +42,7 @@ def test_numbers_stay_with_their_sign_and_measure_word():
     assert columns.pieces("共215人次。") == ["共", "215人", "次。"]
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(st.sampled_from("志愿服务其中：0123456789.%+—"), max_size=14), min_size=8, max_size=8))
 def test_any_row_gets_widths_summing_to_the_type_area(row):
     widths = columns.fit(HEADER, [row], [[0.0] * 8], 8844, 240, 240)
