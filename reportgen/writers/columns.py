@@ -39,6 +39,7 @@ def char_width(ch: str) -> float:
     return 0.5 + WIDE_LATIN.get(ch, 0.2 if ch.isupper() else 0.0)
 
 
+@functools.lru_cache(maxsize=65536)
 def width(text: str) -> float:
     """Width in 字 as set: a quarter 字 more where 汉字 meet digits or Latin letters."""
     kinds = [char_width(ch) >= 1 for ch in text]
@@ -80,11 +81,16 @@ def lines(text: str, capacity: float) -> list[str]:
     character if that can be had, after "其中：" if the text has it; two lines as even as can be,
     three each as full as can be. More lines are filled greedily.
     """
+    return list(_lines(text, capacity))
+
+
+@functools.lru_cache(maxsize=8192)
+def _lines(text: str, capacity: float) -> tuple[str, ...]:
     if "\n" in text:  # a break already there (a document re-typeset by check --fix) stays
-        return [line for part in text.split("\n") for line in lines(part, capacity)]
+        return tuple(line for part in text.split("\n") for line in _lines(part, capacity))
     greedy = wrap(text, capacity)
     if len(greedy) < 2:
-        return greedy
+        return tuple(greedy)
     parts = tuple(pieces(text))
 
     @functools.cache
@@ -110,20 +116,35 @@ def lines(text: str, capacity: float) -> list[str]:
     if len(greedy) > 3:  # a very narrow column: fill in order, only the last line never alone
         if len(greedy[-1]) == 1 and len(greedy[-2]) > 2:
             greedy[-2:] = [greedy[-2][:-1], greedy[-2][-1] + greedy[-1]]
-        return greedy
+        return tuple(greedy)
     options = [o for n in (len(greedy), len(greedy) + 1) if n <= len(parts) for o in splits(0, n)]
-    return list(min(options, key=score)) if options else greedy
+    return min(options, key=score) if options else tuple(greedy)
 
 
+@functools.lru_cache(maxsize=8192)
+def _measured(text: str) -> tuple[tuple[float, bool, bool], ...]:
+    """Each piece's width and whether it starts and ends with a full-width character."""
+    return tuple((width(p), char_width(p[0]) >= 1, char_width(p[-1]) >= 1) for p in pieces(text))
+
+
+@functools.lru_cache(maxsize=65536)
 def _cost(cell: str, capacity: float) -> float:
-    """Printed lines of a cell, plus penalties: a short word or a number broken, a lone character."""
-    lines_ = lines(cell, capacity)
-    cost = float(len(lines_))
-    if any(width(piece) > capacity for piece in pieces(cell)):
-        cost += 100  # the renderer would break inside a number or a sign
-    if len(lines_) > 1 and len(cell) <= WORD:
-        cost += 100
-    return cost + sum(len(line) == 1 for line in lines_[1:]) * 2
+    """Printed lines of a cell (greedy count), plus a penalty when a short word or a number breaks.
+
+    Only the count matters here, so it is the renderer's greedy fill measured piece by piece; where
+    the breaks then go is lines()'s business.
+    """
+    count, line, previous = 0, 0.0, None
+    for piece, first, last in _measured(cell):
+        if piece > capacity:
+            return 100.0 + len(cell)  # the renderer would break inside a number or a sign
+        step = piece + (0.25 if previous is not None and previous != first else 0.0)
+        if count and line + step <= capacity:
+            line += step
+        else:
+            count, line = count + 1, piece
+        previous = last
+    return count + (100.0 if count > 1 and len(cell) <= WORD else 0.0)
 
 
 def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence[Sequence[float]],
