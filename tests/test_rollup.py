@@ -165,3 +165,14 @@ def test_the_run_says_what_it_could_not_decide(tmp_path):
     assert not any("没有落款" in w for w in warnings(summaries, "东湖区文明办"))
     result = CliRunner().invoke(app, ["rollup", *map(str, EXAMPLES), "-o", str(tmp_path / "out")])
     assert "没有落款" in result.output and "--name" in result.output
+
+
+def test_figures_in_different_measure_words_are_never_added(tmp_path):
+    from reportgen.rollup import indicator_totals
+
+    people = _unit(tmp_path, "a", "柳荫街道竹园社区", 300)
+    visits = _unit(tmp_path, "b", "柳荫街道桃源社区", 500)
+    visits.write_text(visits.read_text(encoding="utf-8").replace("value: 500, unit: 人,", "value: 500, unit: 人次,"), encoding="utf-8")
+    summaries = [summarise(load_report(p)[0], p) for p in (people, visits)]
+    totals = {t.unit: t.value for t in indicator_totals(summaries) if t.label == "注册志愿者"}
+    assert totals == {"人": 300, "人次": 500}
