@@ -53,3 +53,12 @@ def test_sub_rows_stay_with_their_parent_and_the_last_row_is_never_alone():
     rows = tuple(("x",) for _ in range(6))
     table = Table("t", (Column("名称"),), rows, indent=(2, 3))
     assert breaks.keep_with_next(table) == {1, 2, 4}
+
+
+def test_breaks_put_in_before_do_not_change_the_widths():
+    """check --fix re-typesets a built file whose cells already hold the breaks chosen here."""
+    widths = columns.fit(HEADER, ROWS, SHIFTS, 8844, 240, 240)
+    broken = [["\n".join(columns.lines(cell, (widths[c] - 240) / 240 - SHIFTS[r][c])) for c, cell in enumerate(row)]
+              for r, row in enumerate(ROWS)]
+    assert any("\n" in cell for row in broken for cell in row)
+    assert columns.fit(HEADER, broken, SHIFTS, 8844, 240, 240) == widths

@@ -156,6 +156,10 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
     proportion, and when even the minimum does not fit every column shrinks in proportion.
     """
     columns = len(header)
+    # breaks this module put into a cell earlier (a built file re-typeset by check --fix) are not
+    # content: the widths are fitted to the text as if unbroken, so they come out the same again
+    header = [cell.replace("\n", "") for cell in header]
+    rows = [[cell.replace("\n", "") for cell in row] for row in rows]
     chosen = range(len(rows))
     if len(rows) > SAMPLE_ROWS:  # a long roll-up: its widest rows decide, in a fraction of the time
         chosen = sorted(sorted(chosen, key=lambda r: -sum(map(width, rows[r])))[:SAMPLE_ROWS])
