@@ -310,6 +310,28 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
+@app.command()
+def serve(
+    folder: Path = typer.Argument(Path("."), help="工作文件夹：其中的 .yaml/.xlsx 数据文件（默认当前文件夹）"),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址；默认只允许本机访问，改为其他地址时会生成访问令牌"),
+    port: int = typer.Option(0, "--port", help="端口（默认自动选一个空闲端口）"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="不自动打开浏览器"),
+) -> None:
+    """打开网页工作台：在浏览器中填写、检查、预览、生成和下载，不需要命令行。"""
+
+    def run() -> None:
+        if not folder.is_dir():
+            _fail([f"{folder}：文件夹不存在"])
+        from .web.server import serve as run_server
+
+        try:
+            run_server(folder, host, port, not no_browser, say=typer.echo)
+        except OSError as exc:
+            _fail([f"无法在 {host}:{port} 启动：{exc.strerror or exc}（端口可能已被占用，可去掉 --port 让程序自动选择）"])
+
+    _guarded(run)
+
+
 @templates_app.command("list")
 def templates_list(templates: Optional[Path] = typer.Option(None, "--templates", help="自定义模板文件夹")) -> None:
     """列出模板包中的全部模板（自定义的会标明）。"""

@@ -361,7 +361,7 @@ def test_problem_ids_fill_in_positions():
 def test_defaults_for_signature_campaign_and_closing():
     report = Report.model_validate(with_(("period",), {"year": 2024, "type": "上半年"}))
     assert report.signature_unit == "槐树里社区"
-    assert report.signature_date == dt.date(2024, 6, 30)
+    assert report.signature_date is None  # no stand-in date nobody chose
     assert report.campaign.phrase == "创建全国文明城市"
     assert report.closing.style == "auto"
     assert report.kind == "总结"
