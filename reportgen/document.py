@@ -24,6 +24,10 @@ class Source:
     location: str = ""
 
 
+#: The location of a value the input does not state: the schema's documented default.
+UNSTATED = "未填写，取默认值"
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of a paragraph with its evidence.
@@ -47,6 +51,11 @@ class Sentence:
     @property
     def is_supported(self) -> bool:
         return not self.unsupported and bool(self.sources or self.phrase)
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Where in the input this sentence's data was typed (file:line or sheet!cell), each once."""
+        return tuple(dict.fromkeys(s.location for s in self.sources if s.location and s.location != UNSTATED))
 
 
 @dataclass(frozen=True)

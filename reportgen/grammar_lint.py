@@ -124,14 +124,27 @@ def check_sentence(sentence: str, item: bool = False) -> list[str]:
     return found
 
 
-def check_paragraph(text: str) -> list[str]:
-    """Findings for a paragraph's text; its first sentence is a list item's head when it opens with 一是."""
+def where_typed(places: tuple[str, ...]) -> str:
+    """The tail of a finding about words the clerk typed: where to change them."""
+    return f"（数据在 {'、'.join(places[:3])}，请在那里改写）" if places else ""
+
+
+def check_paragraph(text: str, sources: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """Findings for a paragraph's text; its first sentence is a list item's head when it opens with 一是.
+
+    ``sources`` maps a sentence to the places in the input its words came from, so a finding about
+    words the clerk typed says where to change them.
+    """
     findings: list[str] = []
     item = bool(_ITEM.match(text))
     for i, match in enumerate(_SENTENCE.finditer(text)):
         sentence = match.group(0).strip()
         if sentence:
-            findings.extend(check_sentence(sentence, item=item and i == 0))
+            found = check_sentence(sentence, item=item and i == 0)
+            places = (sources or {}).get(sentence) or (sources or {}).get(_ITEM.sub("", sentence), ())
+            if places:
+                found = [f + where_typed(places) for f in found]
+            findings.extend(found)
     return findings
 
 
@@ -140,5 +153,6 @@ def check_document(document: Document) -> list[str]:
     findings: list[str] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            findings.extend(check_paragraph(block.text))
+            sources = {s.text.strip(): s.places for s in block.sentences if not s.is_framing}
+            findings.extend(check_paragraph(block.text, sources))
     return findings

@@ -33,6 +33,7 @@ def _expected_numbers(level: int, count: int) -> list[str]:
 def check(document: Document) -> list[str]:
     findings: list[str] = []
     texts = list(document.title_lines)
+    typed: dict[int, tuple] = {}  # text index → the paragraph's sentences, to say where a value was typed
     numbers: dict[int, list[str]] = {1: []}
     for block in document.blocks:
         if isinstance(block, Heading):
@@ -50,12 +51,13 @@ def check(document: Document) -> list[str]:
         elif isinstance(block, Paragraph):
             if not block.text.strip():
                 findings.append("出现空段落")
+            typed[len(texts)] = block.sentences
             texts.append(block.text)
             findings.extend(_unsupported(block))
     if numbers[1] != _expected_numbers(1, len(numbers[1])):
         findings.append(f"一级标题编号不连续：{''.join(numbers[1])}")
     texts.extend(document.attachment_note)
-    for text in texts:
+    for index, text in enumerate(texts):
         for pattern, what in (
             (PLACEHOLDER, "占位符或空值"),
             (HALF_PUNCT, "半角标点"),
@@ -64,7 +66,9 @@ def check(document: Document) -> list[str]:
         ):
             found = pattern.search(text)
             if found:
-                findings.append(f"出现{what}“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}")
+                excerpt = text[max(0, found.start() - 12):found.end() + 12]
+                places = tuple(p for s in typed.get(index, ()) if found.group(0) in s.text for p in s.places)
+                findings.append(f"出现{what}“{found.group(0)}”：{excerpt}{grammar_lint.where_typed(places)}")
     sentences = Counter(
         s.strip() for text in texts for s in SENTENCE_END.split(text) if len(s.strip()) >= 8
     )

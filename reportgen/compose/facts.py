@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import BaseModel
 
 from .. import zh
-from ..document import Source
+from ..document import UNSTATED, Source
 from ..errors import SourceMap, format_path
 
 FACT, PHRASE, WORD = "\ue000", "\ue003", "\ue004"
@@ -38,8 +38,7 @@ _DIGIT0 = 0xE100  # id digits: U+E100… (base 256)
 #: Every mark character: stripped from all text that reaches a writer.
 MARKS = re.compile("[\ue000-\ue004\ue100-\ue1ff]")
 _OPENERS = {FACT: "fact", PHRASE: "phrase", WORD: "word"}
-#: The location of a value the file does not state: the schema's documented default.
-DEFAULT = "未填写，取默认值"
+DEFAULT = UNSTATED
 
 
 def _encode(number: int) -> str:
