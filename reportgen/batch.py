@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import Finding, InputError, Location
+from .inputfile import check
 
 INPUT_SUFFIXES = (".yaml", ".yml", ".xlsx")
 #: Names of the roll-up outputs; an input with this stem would be overwritten by them.
@@ -91,7 +92,12 @@ def collect_inputs(items: Iterable[Path], outdir: Path | None = None) -> list[Pa
             if not files:
                 problems.append(Finding(Location(str(item)), "", "文件夹中没有 .yaml/.yml/.xlsx 数据文件"))
             found.extend(files)
-        elif item.is_file():
+        elif os.path.lexists(item):
+            try:
+                check(item, "数据文件")  # a FIFO or device would hang a worker
+            except InputError as exc:
+                problems.extend(exc.findings)
+                continue
             found.append(item)
         else:
             problems.append(Finding(Location(str(item)), "", "文件或文件夹不存在：请检查路径"))
@@ -154,7 +160,7 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
     (what ``reportgen rollup`` needs).
     """
     from .loaders import load_report
-    from .pipeline import Options, build_document, output_paths, render_outputs
+    from .pipeline import Options, build_document, output_paths, reference_warnings, render_outputs
 
     options = options or Options(formats=available_formats())
     started = time.perf_counter()
@@ -181,6 +187,7 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
                 pack = load_pack(options.templates)
             document = build_document(report, options.templates, pack)
             rendered = render_outputs(report, document, options)
+            result.warnings += [str(w) for w in reference_warnings(options)]
             write_outputs(path, outdir, {targets[suffix]: data for suffix, data in rendered.items()})
             result.outputs.extend(targets[suffix] for suffix in rendered)
             if options.pdf and "docx" in rendered:

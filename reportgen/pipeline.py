@@ -64,6 +64,15 @@ def render_outputs(report: Report, document: Document, options: Options) -> dict
     return outputs
 
 
+def reference_warnings(options: Options) -> list[Finding]:
+    """What was removed from the reference Word file (external links), for the user to know."""
+    if options.reference_docx is None or "docx" not in options.formats:
+        return []
+    from .writers.reference import load as load_reference
+
+    return load_reference(options.reference_docx).warnings(options.reference_docx)
+
+
 _OS_REASONS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
     errno.EPERM: "没有写入权限", errno.EROFS: "文件夹所在的磁盘是只读的", errno.EISDIR: "同名的文件夹已存在",
@@ -99,7 +108,7 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{_os_reason(exc)}")]) from None
-    result = Result(warnings=warnings)
+    result = Result(warnings=warnings + reference_warnings(options))
     try:
         write_all({targets[suffix]: data for suffix, data in rendered.items()})
     except OSError as exc:

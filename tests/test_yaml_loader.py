@@ -230,7 +230,7 @@ def test_file_over_the_size_limit_is_refused_before_parsing():
     size = 6 * 1024 * 1024
     raw = (HEAD + "# " + "注" * (size // 3) + "\n").encode("utf-8")
     assert len(raw) > MAX_BYTES
-    assert errors(raw=raw) == [f"r.yaml：文件太大（{len(raw) // 1024} KB）：单个文件不能超过 5 MB"]
+    assert errors(raw=raw) == [f"r.yaml：数据文件太大（{len(raw) // 1024} KB）：不能超过 5 MB，请删减内容后再试"]
 
 
 @pytest.mark.parametrize("depth", [60, 3000])
