@@ -160,7 +160,7 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
     (what ``reportgen rollup`` needs).
     """
     from .loaders import load_report
-    from .pipeline import Options, build_document, output_paths, reference_warnings, render_outputs
+    from .pipeline import Options, build_document, check_targets, output_paths, reference_warnings, render_outputs
 
     options = options or Options(formats=available_formats())
     started = time.perf_counter()
@@ -174,9 +174,7 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
             result.summary = make_summary(report, path)
         if options.formats:
             targets = output_paths(path, outdir, options.formats)
-            for target in targets.values():
-                if target.resolve() == path.resolve():
-                    raise InputError([Finding(Location(str(path)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+            check_targets(path, targets.values())
             if options.pdf:  # LibreOffice missing: say so before any file is written
                 from .writers import pdf
 

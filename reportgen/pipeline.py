@@ -7,8 +7,10 @@ touches no output file.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from . import lint
 from .atomic import write_all
@@ -78,12 +80,23 @@ _OS_REASONS = {
     errno.EPERM: "没有写入权限", errno.EROFS: "文件夹所在的磁盘是只读的", errno.EISDIR: "同名的文件夹已存在",
     errno.ENOTDIR: "路径中有一部分是文件而不是文件夹", errno.ENOENT: "文件夹不存在", errno.EBUSY: "文件正被占用",
     errno.ETXTBSY: "文件正被占用", errno.ENAMETOOLONG: "文件名太长",
+    errno.EEXIST: "同名的文件或失效的快捷方式已存在", errno.ELOOP: "路径中的快捷方式（符号链接）形成了循环",
+    errno.EIO: "磁盘读写出错", errno.EMLINK: "文件夹中的文件太多",
 }
 
 
 def _os_reason(exc: OSError) -> str:
     """A Chinese reason for a failed write, with the system's own words as a fallback."""
     return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def check_targets(source: Path, targets: Iterable[Path]) -> None:
+    """Refuse an output that would overwrite the input (through any link). ``realpath`` rather than
+    ``Path.resolve``, which raises on a looping link: such an output path is the user's to fix."""
+    real = os.path.realpath(source)
+    for target in targets:
+        if os.path.realpath(target) == real:
+            raise InputError([Finding(Location(str(source)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
 
 
 def output_paths(source: Path, outdir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
@@ -95,9 +108,7 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
     options = options or Options()
     report, warnings, source_map = load(source)
     targets = output_paths(source, outdir, options.formats)
-    for target in targets.values():
-        if target.resolve() == source.resolve():
-            raise InputError([Finding(Location(str(source)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+    check_targets(source, targets.values())
     if options.pdf:  # say LibreOffice is missing before any file is written, not after
         from .writers import pdf
 
