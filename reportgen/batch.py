@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
@@ -222,8 +223,10 @@ _WORKER: dict = {}
 
 
 def _init_worker(outdir: Path, options, summarise: bool) -> None:  # noqa: ANN001
-    """Runs once per worker process: ignore Ctrl-C (the parent decides) and load the pack once."""
+    """Runs once per worker process: ignore Ctrl-C (the parent decides), leave with the parent, and
+    load the pack once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_with_parent()
     from .compose import TemplateError, load_pack
 
     _WORKER.update(outdir=outdir, options=options, summarise=summarise, pack=None, pack_error=None)
@@ -232,6 +235,26 @@ def _init_worker(outdir: Path, options, summarise: bool) -> None:  # noqa: ANN00
             _WORKER["pack"] = load_pack(options.templates)
         except TemplateError as exc:
             _WORKER["pack_error"] = str(exc)
+
+
+def _leave_with_parent() -> None:
+    """Exit when the batch that started this worker is gone.
+
+    A killed batch (kill -9) cannot stop its workers, and they would wait for work forever: each
+    holds a copy of both ends of the task queue, so it never sees the queue close, and the fork
+    server stays as long as a worker does. multiprocessing gives each child a sentinel that becomes
+    ready when its parent's end closes, which the system does when the batch dies. An unfinished
+    unit's temporary files are removed by the next run into the folder (atomic.recover).
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reportgen-parent-watch", daemon=True).start()
 
 
 def _work(path: Path) -> UnitResult:
@@ -268,10 +291,34 @@ def _start_fork_server_deaf_to_ctrl_c() -> None:
     from multiprocessing import forkserver
 
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with _stderr_to_devnull():
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull() -> Iterator[None]:
+    """Point fd 2 at /dev/null while the fork server (and the resource tracker) start, so they and
+    every worker inherit it. A worker reports through its result, never by printing; what reached
+    the terminal from them was noise: multiprocessing's tracebacks when Ctrl-C stops workers that
+    are still starting, the resource tracker's leak notices, library warnings naming site-packages.
+    """
     try:
-        forkserver.ensure_running()
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        os.dup2(devnull, 2)
+        yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 @contextlib.contextmanager

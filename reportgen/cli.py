@@ -23,7 +23,7 @@ app = typer.Typer(
 templates_app = typer.Typer(help="查看模板包中的模板。", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 
-_state = {"debug": False}
+_state = {"debug": False, "interrupted": False}
 
 
 @app.callback()
@@ -35,6 +35,14 @@ def _fail(lines: list[str], code: int = 1) -> None:
     for line in lines:
         typer.echo(line, err=True)
     raise typer.Exit(code)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: say so and exit 130 (once, wherever the interrupt landed)."""
+    from .launch import INTERRUPTED
+
+    _state["interrupted"] = True
+    _fail([INTERRUPTED], 130)
 
 
 def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
@@ -54,7 +62,7 @@ def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        _fail(["已中断：没有写出不完整的文件。"], 130)
+        _interrupted()
     except Exception:  # noqa: BLE001 — last resort: a bug, not the user's fault
         if _state["debug"]:
             raise
@@ -345,6 +353,15 @@ def main() -> None:
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
     try:
         code = app(standalone_mode=False)
+        if code == 130 and not _state.get("interrupted"):  # Ctrl-C while typer parsed the arguments
+            _interrupted()
+    except typer.Exit as done:  # from _interrupted above
+        code = done.exit_code
+    except KeyboardInterrupt:  # between the launcher and typer
+        try:
+            _interrupted()
+        except typer.Exit as done:
+            code = done.exit_code
     except usage_error as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # bare `reportgen`: the help is the answer
             typer.echo(error.format_message(), err=True)

@@ -752,7 +752,9 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
                 continue
             if getattr(ws, "sheet_state", "visible") != "visible" and kind is None:
                 continue
-            rows, formulas = read_rows(ws, name, ws.title)
+            with warnings.catch_warnings():  # openpyxl warns (naming its own file) about e.g. an absurd date serial
+                warnings.simplefilter("ignore")
+                rows, formulas = read_rows(ws, name, ws.title)
             reader.formulas[ws.title] = formulas
             if kind is None:
                 kind = _guess(rows)
