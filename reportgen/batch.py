@@ -204,11 +204,8 @@ def write_outputs(source: Path, outdir: Path, files: dict[Path, bytes]) -> None:
     from . import pipeline
     from .atomic import write_all
 
-    reason = getattr(pipeline, "_os_reason", lambda exc: exc.strerror or str(exc))
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{reason(exc)}")]) from None
+    reason = pipeline.os_reason
+    pipeline.make_outdir(outdir)
     try:
         write_all(files)
     except OSError as exc:

@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands so ``reportgen --help`` stays fas
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -87,12 +88,19 @@ def init(
         if unit_type not in SELF_REFERENCE:
             _fail([f"不认识的单位类型“{unit_type}”：可选 {'、'.join(SELF_REFERENCE)}"], 2)
         target = output or Path("reportgen.xlsx" if xlsx else "reportgen.yaml")
-        if target.exists() and not force:
-            raise InputError([Finding(Location(str(target)), "", "文件已存在：如要覆盖请加 --force，或用 -o 指定别的文件名")])
         from .writers.xlsx import fill_in_workbook
 
         data = fill_in_workbook(unit_type) if xlsx else starter.yaml_text(unit_type).encode("utf-8")
-        write_bytes(target, data)
+        try:  # exists() itself raises for a name that is too long
+            if os.path.lexists(target) and not force:
+                raise InputError([Finding(Location(str(target)), "", "文件已存在：如要覆盖请加 --force，或用 -o 指定别的文件名")])
+            if target.is_dir():
+                raise InputError([Finding(Location(str(target)), "", "这是一个文件夹：请用 -o 指定要生成的文件名，如 -o 本单位.yaml")])
+            write_bytes(target, data)
+        except OSError as exc:
+            from .pipeline import os_reason
+
+            raise InputError([Finding(Location(str(target)), "", f"无法写入：{os_reason(exc)}（请检查文件夹是否存在、权限和磁盘空间）")]) from None
         typer.echo(f"已生成 {target}：请按注释填写本单位的情况，然后运行 reportgen validate {target}")
 
     _guarded(run)

@@ -85,7 +85,7 @@ _OS_REASONS = {
 }
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """A Chinese reason for a failed write, with the system's own words as a fallback."""
     return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
 
@@ -97,6 +97,16 @@ def check_targets(source: Path, targets: Iterable[Path]) -> None:
     for target in targets:
         if os.path.realpath(target) == real:
             raise InputError([Finding(Location(str(source)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+
+
+def make_outdir(outdir: Path) -> None:
+    """Create the output folder (and its parents); a located message when that cannot be done."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError([Finding(Location(str(outdir)), "", "这里已有同名的文件（或失效的快捷方式），不是文件夹：请给 -o 指定一个文件夹")]) from None
+    except OSError as exc:
+        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{os_reason(exc)}")]) from None
 
 
 def output_paths(source: Path, outdir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
@@ -115,16 +125,13 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
         pdf.require(source)
     document = build_document(report, options.templates, pack or load_pack(options.templates), source_map)
     rendered = render_outputs(report, document, options)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{_os_reason(exc)}")]) from None
+    make_outdir(outdir)
     result = Result(warnings=warnings + reference_warnings(options))
     try:
         write_all({targets[suffix]: data for suffix, data in rendered.items()})
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) and not Path(exc.filename).name.startswith(".") else str(outdir)
-        raise InputError([Finding(Location(where), "", f"无法写入：{_os_reason(exc)}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
+        raise InputError([Finding(Location(where), "", f"无法写入：{os_reason(exc)}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
     result.outputs.extend(targets[suffix] for suffix in rendered)
     if options.pdf and "docx" in rendered:
         result.outputs.append(pdf.convert(targets["docx"]))

@@ -144,3 +144,67 @@ def test_a_link_to_a_regular_file_is_still_accepted(tmp_path):
 def _figures():
     yield
     print_tally("test_file_arguments")
+
+
+# ---------------------------------------------------------------- output paths
+
+def _make_output(kind: str, path: Path) -> Path:
+    if kind == "file":
+        path.write_text("x", encoding="utf-8")
+    elif kind == "under a file":
+        path.write_text("x", encoding="utf-8")
+        return path / "sub"
+    elif kind == "name too long":
+        return path.parent / ("长" * 100)
+    else:
+        _make(kind, path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo", "device", "loop", "under a file", "name too long"])
+@pytest.mark.parametrize("command", ["build", "batch", "init"])
+def test_output_paths_that_cannot_be_written(command, kind, tmp_path, deadline):
+    target = _make_output(kind, tmp_path / "target")
+    if command == "init" and kind in ("file", "fifo", "device", "loop"):
+        pytest.skip("init -o names a file: an existing one is replaced only with --force (covered below)")
+    args = {"build": ["build", _minimal(tmp_path), "-o", target],
+            "batch": ["batch", _minimal(tmp_path), "-o", target, "-j", "1"],
+            "init": ["init", "-o", target]}[command]
+    result = run_cli(*args)
+    text = assert_contract(result, where=target.name[:20])
+    assert result.exit_code == 1 and "Errno" not in text, text
+
+
+def test_init_into_a_folder_is_refused(tmp_path):
+    result = run_cli("init", "-o", tmp_path, "--force")
+    text = assert_contract(result)
+    assert result.exit_code == 1 and "文件夹" in text, text
+
+
+@pytest.fixture
+def read_only_mount(tmp_path):
+    """A read-only tmpfs (root only): a real EROFS, not a simulated one."""
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@pytest.mark.parametrize("command", ["build", "batch", "init"])
+def test_read_only_folder_is_named_in_chinese(command, read_only_mount, tmp_path):
+    args = {"build": ["build", _minimal(tmp_path), "-o", read_only_mount],
+            "batch": ["batch", _minimal(tmp_path), "-o", read_only_mount, "-j", "1"],
+            "init": ["init", "-o", read_only_mount / "unit.yaml"]}[command]
+    result = run_cli(*args)
+    text = assert_contract(result)
+    assert result.exit_code == 1 and "只读" in text, text
