@@ -120,7 +120,7 @@ def _spawn(args: list[str]) -> subprocess.Popen:
 def _outputs_complete_or_old(out: Path, before: dict[str, bytes]) -> None:
     for path in out.iterdir():
         if path.name.startswith("."):
-            assert path.name.endswith((".tmp", ".bak")), path.name
+            assert path.name.startswith(".rg-"), path.name  # a killed run's leftovers (test_killed_build)
             continue
         if before.get(path.name) == path.read_bytes():
             continue
@@ -263,9 +263,6 @@ def test_batch_ctrl_c_stops_cleanly_with_only_complete_files(tmp_path, delay):
         assert valid_output(path), f"{path.name} is incomplete"
     time.sleep(0.5)
     assert not [pid for pid in _descendants(process.pid)], "worker processes outlived the batch"
-    if "Traceback" in text and "forkserver.py" in text and "SemLock" in text:
-        pytest.xfail("known gap in batch: Ctrl-C while workers are still starting lets a worker print a "
-                     "multiprocessing traceback (its semaphore is already gone); files are complete")
     assert "Traceback" not in text, text
 
 

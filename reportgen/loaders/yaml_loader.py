@@ -1,8 +1,9 @@
 """Read a report YAML into plain data, remembering the line and column of every value.
 
-Safe loading only: PyYAML's SafeLoader composes the node tree (no object tags), and we build the
-Python data ourselves so each value's position can be recorded. Aliases are expanded with a budget,
-so a "billion laughs" file is refused instead of eating the machine.
+Safe loading only: PyYAML's safe parser gives the events, ``_Composer`` builds the node tree from
+them with every size limit checked as it goes (so a hostile file is refused early, not after it has
+been parsed whole), and we build the Python data ourselves so each value's position can be recorded.
+Aliases are expanded with a budget, so a "billion laughs" file is refused instead of eating the machine.
 """
 
 from __future__ import annotations
