@@ -65,11 +65,14 @@ class XlsxSourceMap(SourceMap):
     rows: dict[FieldPath, tuple[str, int, dict[str, int], L.TableSheet]] = field(default_factory=dict)
 
     def states(self, path: FieldPath) -> bool:
-        """A list row's field is stated when its column is in the sheet (rows are recorded compactly)."""
+        """A list row's field is stated when its column is in the sheet (rows are recorded compactly); an
+        item of a list typed in one cell (指导思想 “甲、乙”) is stated by that cell."""
         path = tuple(path)
         if path in self.locations:
             return True
         for end in range(len(path) - 1, 0, -1):
+            if path[:end] in self.locations and all(isinstance(step, int) for step in path[end:]):
+                return True
             found = self.rows.get(path[:end])
             if found is not None:
                 return path[end] in found[2]

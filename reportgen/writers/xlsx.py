@@ -506,7 +506,7 @@ def _column_width(column: L.Column, values: Iterable[Any]) -> int:
         if value is None:
             continue
         if isinstance(value, dt.date):
-            text = "2024年12月31日"
+            text = "0000年00月00日"  # the widest date form
         elif isinstance(value, str):
             text = max(value.split("\n"), key=_text_width) if "\n" in value else value
         else:
@@ -735,7 +735,9 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
          "rg_text"),
         ("创建工作", report.campaign.phrase, "rg_text"),
         ("开展活动（项）", ctx["activity_count"], "rg_int"),
-        ("参与人数/人次合计", ctx["total_attendance"], "rg_int"),
+        # 人次 and 人 are different measures: one row each, never one sum.
+        *((f"参与{'人次' if unit == '人次' else '人数'}合计（{unit}）", total, "rg_int")
+          for unit, total in ctx["attendance_by_unit"].items()),
         ("投入经费（元）", number(ctx["total_spend"]), "rg_number"),
         ("指标总数（项）", len(report.metrics), "rg_int"),
         ("设定目标的指标（项）", targeted, "rg_int"),
@@ -770,7 +772,7 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
         rate = rounded_percent(Decimal(c["met"]) / c["targeted"] * 100) if c["targeted"] else None
         values = (n, theme, c["metrics"], c["targeted"], c["met"], c["targeted"] - c["met"], rate, c["activities"],
                   c["attendance"])
-        styles = ("rg_center", "rg_center", "rg_int", "rg_int", "rg_int", "rg_int", "rg_percent", "rg_int", "rg_int")
+        styles = ("rg_center", "rg_center", "rg_int", "rg_int", "rg_int", "rg_int", "rg_percent", "rg_int", "rg_text")
         for i, (value, style) in enumerate(zip(values, styles), 1):
             put(ws, row, i, value, style)
         row += 1
@@ -778,8 +780,8 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
     if counts:
         totals = (None, "合计", len(report.metrics), targeted, met, targeted - met,
                   rounded_percent(Decimal(met) / targeted * 100) if targeted else None,
-                  ctx["activity_count"], ctx["total_attendance"])
-        styles = ("rg_bold", "rg_bold", "rg_int", "rg_int", "rg_int", "rg_int", "rg_percent", "rg_int", "rg_int")
+                  ctx["activity_count"], figures.attendance_text(ctx["attendance_by_unit"]))
+        styles = ("rg_bold", "rg_bold", "rg_int", "rg_int", "rg_int", "rg_int", "rg_percent", "rg_int", "rg_text")
         for i, (value, style) in enumerate(zip(totals, styles), 1):
             put(ws, row, i, value, style)
         row += 1
@@ -812,13 +814,13 @@ def summary_sheet(book: Book, report: Report, head: tuple[str, str, str]) -> Wor
     return ws
 
 
-def _by_category(report: Report) -> dict[str, dict[str, int]]:
+def _by_category(report: Report) -> dict[str, dict[str, Any]]:
     """Per theme: metrics, with target, met (from figures.indicator_rows), activities and attendance."""
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     present = {r.theme for r in figures.indicator_rows(report) if not r.depth} | {a.theme for a in report.activities}
     for theme in THEMES:
         if theme in present:
-            counts[theme] = {"metrics": 0, "targeted": 0, "met": 0, "activities": 0, "attendance": 0}
+            counts[theme] = {"metrics": 0, "targeted": 0, "met": 0, "activities": 0, "attendance": ""}
     for fig in figures.indicator_rows(report):
         if fig.depth:
             continue
@@ -829,7 +831,7 @@ def _by_category(report: Report) -> dict[str, dict[str, int]]:
     for theme in counts:
         data = figures.theme_data(report, theme)
         counts[theme]["activities"] = len(data["activities"])
-        counts[theme]["attendance"] = data["attendance"]
+        counts[theme]["attendance"] = figures.attendance_text(data["attendance"])
     return counts
 
 
@@ -871,8 +873,9 @@ def render(report: Report) -> bytes:
             items = [L._HeadingRow(theme=k, title=v) for k, v in items.items()]
         rows = [_row_cells(spec, item, i) for i, item in enumerate(items, 1)]
         table_sheet(book, spec, rows, _head(report, spec))
-    signed = report.signature_date
-    return book.save(dt.datetime(signed.year, signed.month, signed.day))
+    # The file's timestamp must be reproducible, not the clock; it is metadata, never printed as 成文日期.
+    stamp = report.signature_date or report.period.end_date
+    return book.save(dt.datetime(stamp.year, stamp.month, stamp.day))
 
 
 _EXAMPLE_YEAR = 2024
