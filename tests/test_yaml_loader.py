@@ -323,14 +323,14 @@ def test_undecodable_bytes():
 def test_missing_file():
     with pytest.raises(InputError) as info:
         load_report(Path("nope.yaml"))
-    assert [str(f) for f in info.value.findings] == ["nope.yaml：文件不存在：请检查路径"]
+    assert [str(f) for f in info.value.findings] == ["nope.yaml：数据文件不存在：请检查路径和文件名"]
 
 
 def test_directory_instead_of_file(tmp_path):
     Path("folder.yaml").mkdir()
     with pytest.raises(InputError) as info:
         load_report(Path("folder.yaml"))
-    assert [str(f) for f in info.value.findings] == ["folder.yaml：这是一个文件夹，不是文件：请指定 .yaml 或 .xlsx 文件"]
+    assert [str(f) for f in info.value.findings] == ["folder.yaml：这是一个文件夹，不是普通文件：请指定保存在磁盘上的数据文件"]
 
 
 def test_wrong_suffix():
