@@ -118,7 +118,20 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
 # ---------------------------------------------------------------- ranking and totals
 
 
+def period_groups(summaries: Sequence[UnitSummary]) -> list[list[UnitSummary]]:
+    """Units by 总结期 (2024年上半年, 2024年度 …), the largest group first: only like periods compare."""
+    groups: dict[str, list[UnitSummary]] = {}
+    for s in summaries:
+        groups.setdefault(s.period_label, []).append(s)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
 def ranked(summaries: Sequence[UnitSummary]) -> list[tuple[int | None, UnitSummary]]:
+    """Completion ranking within each 总结期 (a half year is not ranked against a whole year)."""
+    return [pair for group in period_groups(summaries) for pair in _ranked(group)]
+
+
+def _ranked(summaries: Sequence[UnitSummary]) -> list[tuple[int | None, UnitSummary]]:
     """Completion ranking: 达标率, then mean 完成率 (ties share a rank). Units without targets are unranked."""
 
     def key(s: UnitSummary) -> tuple:
@@ -164,18 +177,39 @@ class IndicatorTotal:
         return self.value / self.target * 100
 
 
+def indicator_identity(summaries: Sequence[UnitSummary]) -> dict[str, str]:
+    """Indicator name → the key units gave it, so 注册志愿者 and 实名注册志愿者 (both ``volunteers``)
+    are one indicator, and a unit that wrote the same name without a key joins them."""
+    named: dict[str, str] = {}
+    for s in summaries:
+        for row in s.indicators:
+            if row.key and not row.depth:
+                named.setdefault(row.label, row.key)
+    return named
+
+
 def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
-    """One line per (theme, indicator, unit of measure) across all units, in first-seen order."""
-    totals: dict[tuple[str, str, str], IndicatorTotal] = {}
-    parts: dict[tuple[str, str, str], list[tuple[Decimal, str]]] = {}
+    """One line per indicator and unit of measure across all units, in first-seen order.
+
+    An indicator is its key when units gave one (or its name maps to one), else its theme and name.
+    Figures in different measure words (人 and 人次) or of different 总结期 are never added: they
+    stay separate lines (named with their period when periods differ).
+    """
+    named = indicator_identity(summaries)
+    mixed = len(period_groups(summaries)) > 1
+    totals: dict[tuple[str, ...], IndicatorTotal] = {}
+    parts: dict[tuple[str, ...], list[tuple[Decimal, str]]] = {}
     for s in summaries:
         for row in s.indicators:
             if row.depth:
                 continue
-            key = (row.theme, row.label, row.unit)
+            identity = row.key or named.get(row.label)
+            key = ("key", identity, row.unit) if identity else ("name", row.theme, row.label, row.unit)
+            key += (s.period_label,)  # figures of different periods are not added
             total = totals.get(key)
             if total is None:
-                total = totals[key] = IndicatorTotal(row.theme, row.label, row.unit, additive=row.unit not in ("%", "％"))
+                label = f"{s.period_label}{row.label}" if mixed else row.label
+                total = totals[key] = IndicatorTotal(row.theme, label, row.unit, additive=row.unit not in ("%", "％"))
             total.units += 1
             total.value += row.value
             parts.setdefault(key, []).append((row.value, row.approx))
@@ -200,6 +234,20 @@ def office_name(summaries: Sequence[UnitSummary], name: str | None = None) -> st
         return name
     parents = {s.parent for s in summaries}
     return parents.pop() if len(parents) == 1 and "" not in parents else ""
+
+
+def warnings(summaries: Sequence[UnitSummary], name: str | None = None) -> list[str]:
+    """What the person running the roll-up has to decide: who signs it, and periods that differ."""
+    found = []
+    if not office_name(summaries, name):
+        parents = sorted({s.parent for s in summaries if s.parent})
+        why = f"各单位的上级单位不一致（{'、'.join(parents)}）" if len(parents) > 1 else "各单位没有填写上级单位"
+        found.append(f"汇总报告没有落款，标题也不含发文单位：{why}。请用 --name 指定汇总单位（如 --name 东湖区文明办）后重新生成")
+    periods = Counter(s.period_label for s in summaries)
+    if len(periods) > 1:
+        listed = "、".join(f"{label} {count} 个" for label, count in periods.items())
+        found.append(f"参加汇总的单位总结期不同（{listed}）：排名表按总结期分组排名，合计只把同一总结期的数字相加；如需一个总结期的汇总，请只选该期的文件")
+    return found
 
 
 def context(summaries: Sequence[UnitSummary], name: str | None = None) -> dict[str, Any]:
@@ -268,14 +316,18 @@ def _split_parts(text: str) -> tuple[str, list[tuple[str, str]], str]:
 
 
 def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
+    """排名表; when periods differ a 总结期 column shows which group each rank belongs to."""
+    mixed = len(period_groups(summaries)) > 1
     columns = (
-        Column("排名"), Column("单位"), Column("活动（项）", True), Column("参与（人次）", True),
-        Column("设定目标的指标（项）", True), Column("达标（项）", True), Column("达标率", True), Column("平均完成率", True),
+        Column("排名"), Column("单位"), *((Column("总结期"),) if mixed else ()), Column("活动（项）", True),
+        Column("参与（人次）", True), Column("设定目标的指标（项）", True), Column("达标（项）", True), Column("达标率", True),
+        Column("平均完成率", True),
     )
     rows = []
     for rank, s in ranked(summaries):
         rows.append((
-            str(rank) if rank is not None else "—", s.display_name, str(s.activities), str(s.attendance),
+            str(rank) if rank is not None else "—", s.display_name, *((s.period_label,) if mixed else ()),
+            str(s.activities), str(s.attendance),
             str(s.target_count), str(s.met_count),
             zh.percent(s.met_rate) if s.met_rate is not None else "—",
             zh.percent(s.mean_completion) if s.mean_completion is not None else "—",

@@ -190,3 +190,53 @@ def test_a_lagging_unit_is_never_said_to_lead(tmp_path):
     text = "".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
     assert "柳荫街道竹园社区位居前列" in text
     assert not re.search(r"桃源社区[^。]*位居前列", text)
+
+
+def test_one_indicator_gives_one_total_per_period_whatever_each_unit_named_it():
+    """注册志愿者 and 实名注册志愿者 share the key ``volunteers``; a unit that wrote 注册志愿者 without a
+    key joins them. Figures of different 总结期 are never added: each total names its period."""
+    from reportgen.rollup import indicator_totals
+
+    summaries = [summarise(load_report(p)[0], p) for p in EXAMPLES]
+    volunteers = [t for t in indicator_totals(summaries) if "注册志愿者" in t.label and t.unit == "人"]
+    periods = {s.period_label for s in summaries}
+    reporting = {s.period_label for s in summaries for r in s.indicators if "注册志愿者" in r.label}
+    assert len(volunteers) == len(reporting) and sum(t.units for t in volunteers) == 5
+    for total in volunteers:
+        period = next(p for p in periods if total.label.startswith(p))
+        assert total.value == sum(r.value for s in summaries if s.period_label == period for r in s.indicators
+                                  if not r.depth and r.unit == "人" and r.label in ("注册志愿者", "实名注册志愿者"))
+
+
+def test_units_are_ranked_only_against_units_of_the_same_period():
+    from reportgen.rollup import ranking_table
+
+    summaries = [summarise(load_report(p)[0], p) for p in EXAMPLES]
+    order = ranked(summaries)
+    firsts = [s.period_label for rank, s in order if rank == 1]
+    assert sorted(firsts) == sorted({s.period_label for s in summaries})
+    table = ranking_table(summaries, "表")
+    assert [c.name for c in table.columns][2] == "总结期"
+
+
+def test_the_run_says_what_it_could_not_decide(tmp_path):
+    from reportgen.rollup import warnings
+
+    summaries = [summarise(load_report(p)[0], p) for p in EXAMPLES]
+    said = warnings(summaries)
+    assert any("没有落款" in w and "--name" in w for w in said)
+    assert any("总结期不同" in w for w in said)
+    assert not any("没有落款" in w for w in warnings(summaries, "东湖区文明办"))
+    result = CliRunner().invoke(app, ["rollup", *map(str, EXAMPLES), "-o", str(tmp_path / "out")])
+    assert "没有落款" in result.output and "--name" in result.output
+
+
+def test_figures_in_different_measure_words_are_never_added(tmp_path):
+    from reportgen.rollup import indicator_totals
+
+    people = _unit(tmp_path, "a", "柳荫街道竹园社区", 300)
+    visits = _unit(tmp_path, "b", "柳荫街道桃源社区", 500)
+    visits.write_text(visits.read_text(encoding="utf-8").replace("value: 500, unit: 人,", "value: 500, unit: 人次,"), encoding="utf-8")
+    summaries = [summarise(load_report(p)[0], p) for p in (people, visits)]
+    totals = {t.unit: t.value for t in indicator_totals(summaries) if t.label == "注册志愿者"}
+    assert totals == {"人": 300, "人次": 500}
