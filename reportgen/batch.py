@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import Finding, InputError, Location
+from .inputfile import check
 
 INPUT_SUFFIXES = (".yaml", ".yml", ".xlsx")
 #: Names of the roll-up outputs; an input with this stem would be overwritten by them.
@@ -91,7 +93,12 @@ def collect_inputs(items: Iterable[Path], outdir: Path | None = None) -> list[Pa
             if not files:
                 problems.append(Finding(Location(str(item)), "", "文件夹中没有 .yaml/.yml/.xlsx 数据文件"))
             found.extend(files)
-        elif item.is_file():
+        elif os.path.lexists(item):
+            try:
+                check(item, "数据文件")  # a FIFO or device would hang a worker
+            except InputError as exc:
+                problems.extend(exc.findings)
+                continue
             found.append(item)
         else:
             problems.append(Finding(Location(str(item)), "", "文件或文件夹不存在：请检查路径"))
@@ -154,7 +161,7 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
     (what ``reportgen rollup`` needs).
     """
     from .loaders import load_report
-    from .pipeline import Options, build_document, output_paths, render_outputs
+    from .pipeline import Options, build_document, check_targets, output_paths, reference_warnings, render_outputs
 
     options = options or Options(formats=available_formats())
     started = time.perf_counter()
@@ -168,9 +175,7 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
             result.summary = make_summary(report, path)
         if options.formats:
             targets = output_paths(path, outdir, options.formats)
-            for target in targets.values():
-                if target.resolve() == path.resolve():
-                    raise InputError([Finding(Location(str(path)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+            check_targets(path, targets.values())
             if options.pdf:  # LibreOffice missing: say so before any file is written
                 from .writers import pdf
 
@@ -181,6 +186,7 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
                 pack = load_pack(options.templates)
             document = build_document(report, options.templates, pack)
             rendered = render_outputs(report, document, options)
+            result.warnings += [str(w) for w in reference_warnings(options)]
             write_outputs(path, outdir, {targets[suffix]: data for suffix, data in rendered.items()})
             result.outputs.extend(targets[suffix] for suffix in rendered)
             if options.pdf and "docx" in rendered:
@@ -198,11 +204,8 @@ def write_outputs(source: Path, outdir: Path, files: dict[Path, bytes]) -> None:
     from . import pipeline
     from .atomic import write_all
 
-    reason = getattr(pipeline, "_os_reason", lambda exc: exc.strerror or str(exc))
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{reason(exc)}")]) from None
+    reason = pipeline.os_reason
+    pipeline.make_outdir(outdir)
     try:
         write_all(files)
     except OSError as exc:
@@ -217,8 +220,10 @@ _WORKER: dict = {}
 
 
 def _init_worker(outdir: Path, options, summarise: bool) -> None:  # noqa: ANN001
-    """Runs once per worker process: ignore Ctrl-C (the parent decides) and load the pack once."""
+    """Runs once per worker process: ignore Ctrl-C (the parent decides), leave with the parent, and
+    load the pack once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_with_parent()
     from .compose import TemplateError, load_pack
 
     _WORKER.update(outdir=outdir, options=options, summarise=summarise, pack=None, pack_error=None)
@@ -227,6 +232,26 @@ def _init_worker(outdir: Path, options, summarise: bool) -> None:  # noqa: ANN00
             _WORKER["pack"] = load_pack(options.templates)
         except TemplateError as exc:
             _WORKER["pack_error"] = str(exc)
+
+
+def _leave_with_parent() -> None:
+    """Exit when the batch that started this worker is gone.
+
+    A killed batch (kill -9) cannot stop its workers, and they would wait for work forever: each
+    holds a copy of both ends of the task queue, so it never sees the queue close, and the fork
+    server stays as long as a worker does. multiprocessing gives each child a sentinel that becomes
+    ready when its parent's end closes, which the system does when the batch dies. An unfinished
+    unit's temporary files are removed by the next run into the folder (atomic.recover).
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reportgen-parent-watch", daemon=True).start()
 
 
 def _work(path: Path) -> UnitResult:
@@ -263,10 +288,34 @@ def _start_fork_server_deaf_to_ctrl_c() -> None:
     from multiprocessing import forkserver
 
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with _stderr_to_devnull():
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull() -> Iterator[None]:
+    """Point fd 2 at /dev/null while the fork server (and the resource tracker) start, so they and
+    every worker inherit it. A worker reports through its result, never by printing; what reached
+    the terminal from them was noise: multiprocessing's tracebacks when Ctrl-C stops workers that
+    are still starting, the resource tracker's leak notices, library warnings naming site-packages.
+    """
     try:
-        forkserver.ensure_running()
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        os.dup2(devnull, 2)
+        yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands so ``reportgen --help`` stays fas
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -23,7 +24,7 @@ app = typer.Typer(
 templates_app = typer.Typer(help="查看模板包中的模板。", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 
-_state = {"debug": False}
+_state = {"debug": False, "interrupted": False}
 
 
 @app.callback()
@@ -35,6 +36,14 @@ def _fail(lines: list[str], code: int = 1) -> None:
     for line in lines:
         typer.echo(line, err=True)
     raise typer.Exit(code)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: say so and exit 130 (once, wherever the interrupt landed)."""
+    from .launch import INTERRUPTED
+
+    _state["interrupted"] = True
+    _fail([INTERRUPTED], 130)
 
 
 def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
@@ -54,7 +63,7 @@ def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        _fail(["已中断：没有写出不完整的文件。"], 130)
+        _interrupted()
     except Exception:  # noqa: BLE001 — last resort: a bug, not the user's fault
         if _state["debug"]:
             raise
@@ -79,12 +88,19 @@ def init(
         if unit_type not in SELF_REFERENCE:
             _fail([f"不认识的单位类型“{unit_type}”：可选 {'、'.join(SELF_REFERENCE)}"], 2)
         target = output or Path("reportgen.xlsx" if xlsx else "reportgen.yaml")
-        if target.exists() and not force:
-            raise InputError([Finding(Location(str(target)), "", "文件已存在：如要覆盖请加 --force，或用 -o 指定别的文件名")])
         from .writers.xlsx import fill_in_workbook
 
         data = fill_in_workbook(unit_type) if xlsx else starter.yaml_text(unit_type).encode("utf-8")
-        write_bytes(target, data)
+        try:  # exists() itself raises for a name that is too long
+            if os.path.lexists(target) and not force:
+                raise InputError([Finding(Location(str(target)), "", "文件已存在：如要覆盖请加 --force，或用 -o 指定别的文件名")])
+            if target.is_dir():
+                raise InputError([Finding(Location(str(target)), "", "这是一个文件夹：请用 -o 指定要生成的文件名，如 -o 本单位.yaml")])
+            write_bytes(target, data)
+        except OSError as exc:
+            from .pipeline import os_reason
+
+            raise InputError([Finding(Location(str(target)), "", f"无法写入：{os_reason(exc)}（请检查文件夹是否存在、权限和磁盘空间）")]) from None
         typer.echo(f"已生成 {target}：请按注释填写本单位的情况，然后运行 reportgen validate {target}")
 
     _guarded(run)
@@ -395,6 +411,15 @@ def main() -> None:
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
     try:
         code = app(standalone_mode=False)
+        if code == 130 and not _state.get("interrupted"):  # Ctrl-C while typer parsed the arguments
+            _interrupted()
+    except typer.Exit as done:  # from _interrupted above
+        code = done.exit_code
+    except KeyboardInterrupt:  # between the launcher and typer
+        try:
+            _interrupted()
+        except typer.Exit as done:
+            code = done.exit_code
     except usage_error as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # bare `reportgen`: the help is the answer
             typer.echo(error.format_message(), err=True)

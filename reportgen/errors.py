@@ -90,6 +90,7 @@ def format_path(path: Path) -> str:
 
 _EXPECTED = {
     "string_type": "应填写文字",
+    "string_unicode": "含有无法识别的字符：请删除后重新输入",
     "int_type": "应填写整数",
     "int_parsing": "应填写整数，如 12",
     "int_from_float": "应填写整数，不能带小数",

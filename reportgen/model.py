@@ -104,7 +104,8 @@ PLACEHOLDER = re.compile(
 )
 #: C0/C1 controls and bidi overrides: invisible, and bidi marks can make a number read backwards.
 #: Zero-width characters (U+200B…, U+2060…) and the soft hyphen ride along when text is pasted from web pages.
-INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+#: U+FFFE/U+FFFF and lone surrogates are not characters at all (XML cannot hold them).
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _checked_text(value: str) -> str:

@@ -7,8 +7,10 @@ touches no output file.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from . import lint
 from .atomic import write_all
@@ -64,17 +66,47 @@ def render_outputs(report: Report, document: Document, options: Options) -> dict
     return outputs
 
 
+def reference_warnings(options: Options) -> list[Finding]:
+    """What was removed from the reference Word file (external links), for the user to know."""
+    if options.reference_docx is None or "docx" not in options.formats:
+        return []
+    from .writers.reference import load as load_reference
+
+    return load_reference(options.reference_docx).warnings(options.reference_docx)
+
+
 _OS_REASONS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
     errno.EPERM: "没有写入权限", errno.EROFS: "文件夹所在的磁盘是只读的", errno.EISDIR: "同名的文件夹已存在",
     errno.ENOTDIR: "路径中有一部分是文件而不是文件夹", errno.ENOENT: "文件夹不存在", errno.EBUSY: "文件正被占用",
     errno.ETXTBSY: "文件正被占用", errno.ENAMETOOLONG: "文件名太长",
+    errno.EEXIST: "同名的文件或失效的快捷方式已存在", errno.ELOOP: "路径中的快捷方式（符号链接）形成了循环",
+    errno.EIO: "磁盘读写出错", errno.EMLINK: "文件夹中的文件太多",
 }
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """A Chinese reason for a failed write, with the system's own words as a fallback."""
     return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def check_targets(source: Path, targets: Iterable[Path]) -> None:
+    """Refuse an output that would overwrite the input (through any link). ``realpath`` rather than
+    ``Path.resolve``, which raises on a looping link: such an output path is the user's to fix."""
+    real = os.path.realpath(source)
+    for target in targets:
+        if os.path.realpath(target) == real:
+            raise InputError([Finding(Location(str(source)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+
+
+def make_outdir(outdir: Path) -> None:
+    """Create the output folder (and its parents); a located message when that cannot be done."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError([Finding(Location(str(outdir)), "", "这里已有同名的文件（或失效的快捷方式），不是文件夹：请给 -o 指定一个文件夹")]) from None
+    except OSError as exc:
+        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{os_reason(exc)}")]) from None
 
 
 def output_paths(source: Path, outdir: Path, formats: tuple[str, ...]) -> dict[str, Path]:
@@ -86,25 +118,20 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
     options = options or Options()
     report, warnings, source_map = load(source)
     targets = output_paths(source, outdir, options.formats)
-    for target in targets.values():
-        if target.resolve() == source.resolve():
-            raise InputError([Finding(Location(str(source)), "", f"输出文件 {target} 会覆盖输入文件：请换一个输出文件夹（-o）")])
+    check_targets(source, targets.values())
     if options.pdf:  # say LibreOffice is missing before any file is written, not after
         from .writers import pdf
 
         pdf.require(source)
     document = build_document(report, options.templates, pack or load_pack(options.templates), source_map)
     rendered = render_outputs(report, document, options)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError([Finding(Location(str(outdir)), "", f"无法创建输出文件夹：{_os_reason(exc)}")]) from None
-    result = Result(warnings=warnings)
+    make_outdir(outdir)
+    result = Result(warnings=warnings + reference_warnings(options))
     try:
         write_all({targets[suffix]: data for suffix, data in rendered.items()})
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) and not Path(exc.filename).name.startswith(".") else str(outdir)
-        raise InputError([Finding(Location(where), "", f"无法写入：{_os_reason(exc)}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
+        raise InputError([Finding(Location(where), "", f"无法写入：{os_reason(exc)}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
     result.outputs.extend(targets[suffix] for suffix in rendered)
     if options.pdf and "docx" in rendered:
         result.outputs.append(pdf.convert(targets["docx"]))

@@ -381,6 +381,15 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
+def _as_text(cell: Any) -> None:
+    """Text that starts like a formula (= + - @) stays text: stored as a string, with the quote
+    prefix the unit workbook sets, so Excel keeps it text even when the cell is edited. Called on
+    every text cell of the roll-up after its style is set (copying a style array would drop it)."""
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _width(value: Any) -> int:
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     return len(text) + len(_WIDE.findall(text))
@@ -422,10 +431,12 @@ def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes
         ws["A1"].font = title_font
         ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
         ws.row_dimensions[1].height = 30
+        _as_text(ws["A1"])  # the title holds the office name, which --name or unit.parent gives
         ws.append(headers)
         for cell in ws[2]:
             cell.font, cell.fill, cell.border = head_font, head_fill, border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            _as_text(cell)
         widths = [_width(h) for h in headers]
         row = 2  # (not ws.max_row: openpyxl recomputes it from every cell, quadratic over a sheet)
         # Setting a style attribute makes openpyxl hash the whole style object on every cell (~0.3 ms);
@@ -436,8 +447,6 @@ def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes
             row += 1
             for col, value in enumerate(values, 1):
                 cell = ws.cell(row, col)
-                if isinstance(value, str) and value.startswith(_FORMULA_START):
-                    cell.value, cell.data_type = value, "s"  # text, never a formula
                 if col in protos:
                     cell._style = copy.copy(protos[col])
                 else:
@@ -445,6 +454,7 @@ def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes
                         cell.number_format = formats[col]
                     cell.border = border
                     protos[col] = copy.copy(cell._style)
+                _as_text(cell)
                 widths[col - 1] = max(widths[col - 1], _width(value) + (2 if col in formats else 0))
         if total:
             for cell in ws[row]:

@@ -70,7 +70,7 @@ def _check_state(out: Path, old: dict[str, bytes], new: dict[str, bytes]) -> str
     for path in out.iterdir():
         if path.name.startswith("."):
             # A temp file may survive kill -9 (no finally runs); it is hidden and never a target name.
-            assert path.name.endswith((".tmp", ".bak")), path.name
+            assert path.name.startswith(".rg-") and path.name.endswith((".tmp", ".bak", "journal")), path.name
     return ",".join(labels)
 
 

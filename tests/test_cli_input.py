@@ -182,7 +182,7 @@ def test_validate_good_and_bad_together(tmp_path):
     assert result.stdout.splitlines() == [f"{EXAMPLES[0]}：检查通过"]
     assert result.stderr.splitlines() == [
         "empty.yaml：文件是空的：请先用 reportgen init 生成示例再修改",
-        "missing.yaml：文件不存在：请检查路径",
+        "missing.yaml：数据文件不存在：请检查路径和文件名",
         "2 个文件有问题，请修改后重试。",
     ]
 

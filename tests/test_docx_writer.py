@@ -499,7 +499,7 @@ def test_bad_reference_is_a_chinese_input_error(tmp_path, docx_sample):
     bad.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError, match="不是有效的 Word 文件"):
         writer.render(docx_sample, reference=bad)
-    with pytest.raises(InputError, match="无法读取"):
+    with pytest.raises(InputError, match="参考 Word 文件不存在"):
         writer.render(docx_sample, reference=tmp_path / "missing.docx")
 
 

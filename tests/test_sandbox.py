@@ -279,6 +279,24 @@ def test_every_attribute_reachable_from_the_template_context_is_inert():
         assert "r" in context and isinstance(context["r"], facts.Record)
 
 
+def test_globals_filters_and_tests_are_only_the_bounded_ones():
+    """Besides the context, a template reaches the environment's globals, filters and tests: every
+    one is a bounded wrapper from the sandbox, a Jinja test or an operator — no loader, no import,
+    no file or pickle function is among them (and the ones Jinja adds by default are removed)."""
+    import builtins
+    import operator
+
+    env = load_pack().env
+    assert set(env.globals) == {"range", "dict"}
+    assert env.globals["range"] is sandbox._bounded_range and env.globals["dict"] is dict
+    assert {getattr(f, "__module__", None) for f in env.filters.values()} == {"reportgen.compose.sandbox"}
+    for name, test in env.tests.items():
+        module = getattr(test, "__module__", None)
+        assert module == "jinja2.tests" or test in vars(operator).values() or test in vars(builtins).values(), name
+    dangerous = {open, eval, exec, __import__, getattr, compile}
+    assert not dangerous & set(env.tests.values()), "a test function that reaches files or code"
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX only")
 def test_manifest_symlink_out_of_the_folder_is_refused(tmp_path, minimal):
     secret = tmp_path / "secret.yaml"

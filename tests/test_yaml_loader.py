@@ -230,7 +230,7 @@ def test_file_over_the_size_limit_is_refused_before_parsing():
     size = 6 * 1024 * 1024
     raw = (HEAD + "# " + "注" * (size // 3) + "\n").encode("utf-8")
     assert len(raw) > MAX_BYTES
-    assert errors(raw=raw) == [f"r.yaml：文件太大（{len(raw) // 1024} KB）：单个文件不能超过 5 MB"]
+    assert errors(raw=raw) == [f"r.yaml：数据文件太大（{len(raw) // 1024} KB）：不能超过 5 MB，请删减内容后再试"]
 
 
 @pytest.mark.parametrize("depth", [60, 3000])
@@ -323,14 +323,14 @@ def test_undecodable_bytes():
 def test_missing_file():
     with pytest.raises(InputError) as info:
         load_report(Path("nope.yaml"))
-    assert [str(f) for f in info.value.findings] == ["nope.yaml：文件不存在：请检查路径"]
+    assert [str(f) for f in info.value.findings] == ["nope.yaml：数据文件不存在：请检查路径和文件名"]
 
 
 def test_directory_instead_of_file(tmp_path):
     Path("folder.yaml").mkdir()
     with pytest.raises(InputError) as info:
         load_report(Path("folder.yaml"))
-    assert [str(f) for f in info.value.findings] == ["folder.yaml：这是一个文件夹，不是文件：请指定 .yaml 或 .xlsx 文件"]
+    assert [str(f) for f in info.value.findings] == ["folder.yaml：这是一个文件夹，不是普通文件：请指定保存在磁盘上的数据文件"]
 
 
 def test_wrong_suffix():

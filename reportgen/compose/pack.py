@@ -17,6 +17,8 @@ from typing import Any, Callable
 import jinja2
 
 from .. import zh
+from ..errors import InputError
+from ..inputfile import read_bytes
 from . import wording
 from .sandbox import BoundedSandbox, TemplateError, guard_filter
 
@@ -70,7 +72,11 @@ class Pack:
             for path in sorted(folder.rglob("*.j2")):
                 if not _inside(path, folder):
                     continue
-                for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                try:
+                    text = read_bytes(path, "模板文件", MAX_TEMPLATE_BYTES).decode("utf-8", errors="replace")
+                except InputError:
+                    continue
+                for number, line in enumerate(text.splitlines(), 1):
                     if fragment in line:
                         return f"{path.relative_to(folder).as_posix()} 第 {number} 行"
         return "模板"
@@ -81,16 +87,35 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.is_file() and (real == root or real.startswith(root + os.sep))
 
 
+#: A template is a page of text; a file past this is not one (and would only fill memory).
+MAX_TEMPLATE_BYTES = 256 * 1024
+
+
 class _SafeLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses symlinks leading out of the template folders."""
+    """A FileSystemLoader that reads only regular files inside the template folders, bounded in size.
+
+    A user's file that is a symlink out of its folder, a FIFO or a device is refused by name rather
+    than skipped, so the user learns why their template was not used.
+    """
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = os.path.realpath(filename)
-        roots = [os.path.realpath(p) for p in self.searchpath]
-        if not any(real.startswith(r + os.sep) for r in roots) or not os.path.isfile(real):
-            raise jinja2.TemplateNotFound(template)
-        return source, filename, uptodate
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.join(folder, *pieces)
+            if not os.path.lexists(filename):
+                continue
+            if not _inside(Path(filename), Path(folder)):
+                raise TemplateError(f"模板文件 {filename} 不是模板文件夹中的普通文件（链接到文件夹以外，或是文件夹、管道、设备）："
+                                    "请放入真实的模板文件")
+            try:
+                source = read_bytes(Path(filename), "模板文件", MAX_TEMPLATE_BYTES).decode(self.encoding)
+            except InputError as exc:
+                raise TemplateError("；".join(str(f) for f in exc.findings)) from None
+            except UnicodeDecodeError:
+                raise TemplateError(f"模板文件 {filename} 不是 UTF-8 编码：请用 UTF-8 另存后再试") from None
+            mtime = os.path.getmtime(filename)
+            return source, os.path.normpath(filename), lambda: os.path.exists(filename) and os.path.getmtime(filename) == mtime
+        raise jinja2.TemplateNotFound(template)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -172,11 +197,10 @@ def _merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_yaml(path: Path, what: str) -> dict[str, Any]:
-    from ..errors import InputError
     from ..loaders.yaml_loader import load_yaml
 
     try:
-        data, _ = load_yaml(path)
+        data, _ = load_yaml(path, what=what)
     except InputError as exc:
         raise TemplateError(f"{what}有误：" + "；".join(str(f) for f in exc.findings)) from None
     if not isinstance(data, dict):
@@ -198,11 +222,10 @@ def _read_manifest(path: Path, required: bool = True) -> dict[str, Any]:
     """The pack's manifest through the bounded YAML loader, checked for shape: a user's pack may be
     anything, and a wrong manifest must give a located message, not an internal error. A user's
     manifest is merged onto the standard one, so it need not repeat the required keys."""
-    from ..errors import InputError
     from ..loaders.yaml_loader import load_yaml
 
     try:
-        data, source = load_yaml(path)
+        data, source = load_yaml(path, what="模板清单")
     except InputError as exc:
         raise TemplateError("模板清单有误：" + "；".join(str(f) for f in exc.findings)) from None
 

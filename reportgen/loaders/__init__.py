@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from .. import rules
 from ..errors import Finding, InputError, Location, SourceMap, findings_from_validation
+from ..inputfile import check
 from ..model import Report
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -60,9 +61,7 @@ def load_report(path: Path) -> tuple[Report, list[Finding]]:
 
 def load(path: Path) -> Loaded:
     """Read and validate one input file, keeping its source map. Raises InputError."""
-    if not path.is_file():
-        message = "文件不存在：请检查路径" if not path.exists() else "这是一个文件夹，不是文件：请指定 .yaml 或 .xlsx 文件"
-        raise InputError([Finding(Location(str(path)), "", message)])
+    check(path, "数据文件")
     data, source = read_data(path)
     report, warnings = validate_data(data, source)
     return Loaded(report, warnings, source)

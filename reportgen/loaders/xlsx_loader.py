@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import workbook_layout as L
 from ..errors import Finding, InputError, Location, Path as FieldPath, SourceMap
+from ..inputfile import read_bytes
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -112,13 +113,7 @@ def _fail(name: str, message: str) -> InputError:
 def open_workbook(path: Path):  # noqa: ANN201 — an openpyxl Workbook
     """Check the archive, then open it read-only; every failure is a Chinese InputError."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(name, f"文件太大（{size // 1024 // 1024} MB）：工作簿不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请删除无关的工作表或图片后再试")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _fail(name, f"无法读取文件：{exc.strerror or exc}") from None
+    raw = read_bytes(path, "工作簿", MAX_FILE_BYTES)
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _fail(name, "这是旧版 .xls 文件或设置了打开密码的工作簿：请在 Excel 中取消密码，另存为 .xlsx 后再试")
     if not zipfile.is_zipfile(io.BytesIO(raw)):
@@ -760,7 +755,9 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
                 continue
             if getattr(ws, "sheet_state", "visible") != "visible" and kind is None:
                 continue
-            rows, formulas = read_rows(ws, name, ws.title)
+            with warnings.catch_warnings():  # openpyxl warns (naming its own file) about e.g. an absurd date serial
+                warnings.simplefilter("ignore")
+                rows, formulas = read_rows(ws, name, ws.title)
             reader.formulas[ws.title] = formulas
             if kind is None:
                 kind = _guess(rows)

@@ -1,8 +1,9 @@
 """Read a report YAML into plain data, remembering the line and column of every value.
 
-Safe loading only: PyYAML's SafeLoader composes the node tree (no object tags), and we build the
-Python data ourselves so each value's position can be recorded. Aliases are expanded with a budget,
-so a "billion laughs" file is refused instead of eating the machine.
+Safe loading only: PyYAML's safe parser gives the events, ``_Composer`` builds the node tree from
+them with every size limit checked as it goes (so a hostile file is refused early, not after it has
+been parsed whole), and we build the Python data ourselves so each value's position can be recorded.
+Aliases are expanded with a budget, so a "billion laughs" file is refused instead of eating the machine.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Finding, InputError, Location, SourceMap, format_path
+from ..inputfile import read_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000
@@ -137,6 +139,7 @@ _SYNTAX_PROBLEMS = (
     ("did not find expected '-' indicator", "列表条目的缩进不一致（“- ”要对齐）"),
     ("did not find expected node content", "这里缺少内容，或多了一个符号"),
     ("found unexpected ':'", "多了一个冒号"),
+    ("exceeded maximum nesting depth", "嵌套层次过深"),
 )
 
 
@@ -150,36 +153,124 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> str:
 
 #: The pure-Python parser is too slow to bound above this size (a 5 MB list takes minutes).
 PYTHON_PARSER_CHARS = 256 * 1024
+#: Entries in one list or mapping, checked while parsing. The largest list a report holds is 20,000
+#: activities and no mapping has a hundred fields, so a file past these is not a report, and parsing
+#: it to the end first would take seconds and hundreds of MB (a flat 5 MB list: 19 s, 700 MB).
+MAX_LIST_ITEMS = 20_000
+MAX_MAP_KEYS = 1_000
 
 
-def _compose(text: str) -> list[yaml.Node]:
+class _Composer:
+    """Build the node tree from parser events, applying the limits as each event arrives.
+
+    PyYAML's own composer builds the whole tree before anything can be counted; here the nesting
+    depth, the entries per collection, the total node count and what aliases would copy are refused
+    the moment they pass their limit. Nodes, tags and marks are the ones PyYAML's composer makes.
+    """
+
+    def __init__(self, events) -> None:  # noqa: ANN001 — an iterator of yaml.Event
+        self.events = events
+        self.resolver = yaml.resolver.Resolver()
+        self.anchors: dict[str, tuple[yaml.Node, int]] = {}
+        self.nodes = 0
+        self.aliased = 0
+
+    def documents(self) -> list[yaml.Node | None]:
+        found: list[yaml.Node | None] = []
+        for event in self.events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                if len(found) == 1:  # a second report: refused by the caller, no need to read it
+                    return found + [None]
+                self.anchors = {}
+                event = next(self.events)
+                found.append(None if isinstance(event, yaml.DocumentEndEvent) else self.node(event, 0)[0])
+        return found
+
+    def node(self, event: yaml.Event, depth: int) -> tuple[yaml.Node, int]:
+        """The node starting with ``event`` and how many nodes it stands for (aliases expanded)."""
+        if depth > MAX_DEPTH:
+            raise _TooBig("嵌套层次过深：请检查缩进")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig("文件中的条目过多：请拆分文件")
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            node, size = self.anchors[event.anchor]
+            self.aliased += size
+            if self.aliased > MAX_ALIAS_NODES:
+                raise _TooBig("文件中重复引用（&锚点/*别名）展开后条目过多：请直接写出内容，不要层层引用")
+            return node, size
+        anchor, tag = event.anchor, event.tag
+        if anchor is not None and anchor in self.anchors:
+            raise yaml.composer.ComposerError(None, None, f"found duplicate anchor {anchor!r}", event.start_mark)
+        size = 1
+        if isinstance(event, yaml.ScalarEvent):
+            if tag is None or tag == "!":
+                tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            if tag is None or tag == "!":
+                tag = self.resolver.resolve(yaml.SequenceNode, None, event.implicit)
+            node = yaml.SequenceNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            for item in self.events:
+                if isinstance(item, yaml.SequenceEndEvent):
+                    node.end_mark = item.end_mark
+                    break
+                if len(node.value) >= MAX_LIST_ITEMS:
+                    raise _Located(node, f"列表的条目过多（最多 {MAX_LIST_ITEMS} 项）：请拆分文件")
+                child, child_size = self.node(item, depth + 1)
+                node.value.append(child)
+                size += child_size
+        else:
+            if tag is None or tag == "!":
+                tag = self.resolver.resolve(yaml.MappingNode, None, event.implicit)
+            node = yaml.MappingNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            for item in self.events:
+                if isinstance(item, yaml.MappingEndEvent):
+                    node.end_mark = item.end_mark
+                    break
+                if len(node.value) >= MAX_MAP_KEYS:
+                    raise _Located(node, f"字段过多（最多 {MAX_MAP_KEYS} 个）：请检查缩进")
+                key, key_size = self.node(item, depth + 1)
+                value, value_size = self.node(next(self.events), depth + 1)
+                node.value.append((key, value))
+                size += key_size + value_size
+        if anchor is not None:
+            self.anchors[anchor] = (node, size)
+        return node, size
+
+
+def _compose(text: str) -> list[yaml.Node | None]:
     """Compose with libyaml when PyYAML has it (same nodes and marks, ~10× faster); a file it rejects
     is parsed again by the Python parser, whose error wording the Chinese messages are keyed on."""
     if getattr(yaml, "__with_libyaml__", False):
         try:
-            return list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+            return _Composer(iter(yaml.parse(text, Loader=yaml.CSafeLoader))).documents()
         except yaml.YAMLError:
             if len(text) > PYTHON_PARSER_CHARS:  # too slow to re-parse; libyaml's wording will do
                 raise
-    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    return _Composer(iter(yaml.parse(text, Loader=yaml.SafeLoader))).documents()
 
 
-def load_yaml(path: FsPath, text: str | None = None) -> tuple[Any, SourceMap]:
-    """Parse ``path`` (or ``text``, reported as ``path``) into data and a source map."""
+def load_yaml(path: FsPath, text: str | None = None, what: str = "数据文件") -> tuple[Any, SourceMap]:
+    """Parse ``path`` (or ``text``, reported as ``path``) into data and a source map.
+
+    ``what`` names the file in messages (数据文件, 版式设置文件, 模板清单…).
+    """
     name = str(path)
     if text is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise InputError([Finding(Location(name), "", f"文件太大（{size // 1024} KB）：单个文件不能超过 5 MB")])
-            text = decode(path.read_bytes(), name)
-        except OSError as exc:
-            raise InputError([Finding(Location(name), "", f"无法读取文件：{exc.strerror or exc}")]) from None
+        text = decode(read_bytes(path, what, MAX_BYTES), name)
     elif text.startswith("\ufeff"):
         text = text[1:]
     source = SourceMap(name)
     try:
         nodes = _compose(text)
+    except _TooBig as exc:
+        raise InputError([Finding(Location(name), "", str(exc))]) from None
+    except _Located as exc:
+        mark = exc.node.start_mark
+        raise InputError([Finding(Location(name, mark.line + 1, mark.column + 1), "", exc.message)]) from None
     except yaml.reader.ReaderError as exc:
         # A control character (NUL, BEL…) in the text: PyYAML reports a character offset, in English.
         pos = exc.position if 0 <= exc.position <= len(text) else 0

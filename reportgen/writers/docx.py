@@ -32,7 +32,13 @@ from docx.styles.style import StyleFactory
 
 from ..document import Document, Heading, Paragraph, Table
 from ..errors import Finding, InputError, Location
+from lxml import etree
+
 from . import breaks, columns, oxml
+from .reference import MAX_BYTES as MAX_REFERENCE_BYTES  # noqa: F401 — check/ bounds any .docx the same way
+from .reference import MAX_ENTRIES as MAX_REFERENCE_ENTRIES  # noqa: F401
+from .reference import MAX_UNCOMPRESSED as MAX_REFERENCE_UNCOMPRESSED  # noqa: F401
+from .reference import load as load_reference
 from .style import Font, Profile, load
 
 # Style ids are ASCII (safe in every Word version); names are what users see in Word's style list.
@@ -419,43 +425,30 @@ def add_page_numbers(base, styles: StyleIds) -> None:
         p.add_r().text = " —"
 
 
-#: A reference Word file is user input too: bounded before python-docx inflates it (a 1.5 MB file
-#: whose styles.xml inflates to 1.5 GB took 3 GB of memory and ended in an internal error).
-MAX_REFERENCE_BYTES = 50 * 1024 * 1024
-MAX_REFERENCE_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_REFERENCE_ENTRIES = 2000
-
-
-def _check_reference_size(path: Path, data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = archive.infolist()
-    if len(entries) > MAX_REFERENCE_ENTRIES or sum(e.file_size for e in entries) > MAX_REFERENCE_UNCOMPRESSED:
-        raise InputError([Finding(Location(str(path)), "", "参考 Word 文件解压后过大或内部文件过多：可能是异常文件，请在 Word 中另存一份精简的 .docx 后再指定")])
+#: What a reference file may hold that python-docx or lxml refuses (a damaged styles.xml, a part
+#: of the wrong kind): the user's file, not our bug, so it gets a message naming the file.
+_BROKEN_REFERENCE = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError,
+                     IndexError, etree.LxmlError)
 
 
 def _read_reference(path: Path) -> bytes:
-    """The unit's Word file as bytes, bounded; a .dotx template is read as a document of the same content."""
+    """The unit's Word file, bounded and with every external link removed (see reference.py); a
+    .dotx template is read as a document of the same content."""
+    data = load_reference(path).data
     try:
-        if path.stat().st_size > MAX_REFERENCE_BYTES:
-            raise InputError([Finding(Location(str(path)), "", f"参考 Word 文件太大：不能超过 {MAX_REFERENCE_BYTES // 1024 // 1024} MB")])
-        data = path.read_bytes()
-        _check_reference_size(path, data)
         return oxml.template_as_document(data)
-    except OSError as exc:
-        message = f"无法读取参考 Word 文件：{exc.strerror or exc}"
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        message = "不是有效的 Word 文件（.docx 或 .dotx）：请在 Word 中另存为 .docx 后再指定"
-    raise InputError([Finding(Location(str(path)), "", message)])
+    except _BROKEN_REFERENCE:
+        raise InputError([Finding(Location(str(path)), "", _INVALID_REFERENCE)]) from None
+
+
+_INVALID_REFERENCE = "不是有效的 Word 文件（.docx 或 .dotx），或其内部已损坏：请在 Word 中打开后另存为 .docx 再指定"
 
 
 def _open_reference(path: Path, data: bytes):
     try:
         return docx.Document(io.BytesIO(data))
-    except OSError as exc:
-        message = f"无法读取参考 Word 文件：{exc.strerror or exc}"
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        message = "不是有效的 Word 文件（.docx 或 .dotx）：请在 Word 中另存为 .docx 后再指定"
-    raise InputError([Finding(Location(str(path)), "", message)])
+    except _BROKEN_REFERENCE:
+        raise InputError([Finding(Location(str(path)), "", _INVALID_REFERENCE)]) from None
 
 
 @dataclass(frozen=True)
@@ -511,15 +504,20 @@ def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _B
     return _Base(parts, document_name, document, core_name, core, styles)
 
 
-def _base(profile: Profile, reference: Path | None) -> _Base:
-    data = _read_reference(reference) if reference is not None else None
+def _base(profile: Profile, reference_path: Path | None) -> _Base:
+    data = _read_reference(reference_path) if reference_path is not None else None
     key = (profile.model_dump_json(), hashlib.sha256(data).digest() if data is not None else None)
     with _BASES_LOCK:
         found = _BASES.get(key)
         if found is not None:
             _BASES.move_to_end(key)
             return found
-    found = _prepare(profile, reference, data)
+    try:
+        found = _prepare(profile, reference_path, data)
+    except _BROKEN_REFERENCE:
+        if reference_path is None:
+            raise
+        raise InputError([Finding(Location(str(reference_path)), "", _INVALID_REFERENCE)]) from None
     with _BASES_LOCK:
         _BASES[key] = found
         while len(_BASES) > _BASES_MAX:

@@ -15,10 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import InputError, SourceMap, findings_from_validation
 from ..loaders.yaml_loader import load_yaml
+from ..model import INVISIBLE
 
 #: Word's 字号 → points (the mapping every Chinese Word/WPS install uses).
 SIZES = {
@@ -40,6 +41,17 @@ def _size(value: Any) -> Any:
 Size = Annotated[float, BeforeValidator(_size), Field(gt=4, le=72)]
 
 
+def _font_name(value: str) -> str:
+    # Names go into the .docx XML, which cannot hold control characters or U+FFFE/U+FFFF; the same
+    # characters the data files refuse.
+    if INVISIBLE.search(value):
+        raise ValueError("字体名中含有不可见的控制字符或方向标记：请删除后重新输入")
+    return value
+
+
+FontName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_font_name)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -47,11 +59,15 @@ class _Strict(BaseModel):
 class Font(_Strict):
     """One text role. ``latin`` falls back to the profile's latin_font; ``line`` (pt) only for tables."""
 
-    font: str = Field(min_length=1)
+    font: FontName
     size: Size
     bold: bool = False
-    latin: str | None = None
+    latin: FontName | None = None
     line: float | None = Field(None, gt=4, le=100)
+
+
+#: Millimetres of type area that must remain inside the margins, across and down.
+MIN_TYPE_AREA = 40
 
 
 class Page(_Strict):
@@ -66,6 +82,13 @@ class Page(_Strict):
     chars: int = Field(ge=5, le=60)
     line_pitch: float | None = Field(None, gt=4, le=100)
     char_spacing: float | None = Field(None, ge=-5, le=5)
+
+    @model_validator(mode="after")
+    def _room_for_text(self) -> "Page":
+        # Margins that leave no type area make LibreOffice and Word lay out one character per page.
+        if self.width - self.left - self.right < MIN_TYPE_AREA or self.height - self.top - self.bottom < MIN_TYPE_AREA:
+            raise ValueError(f"页边距过大：左右、上下页边距之外至少要留 {MIN_TYPE_AREA} 毫米排版文字")
+        return self
 
 
 class Fonts(_Strict):
@@ -83,7 +106,7 @@ class Fonts(_Strict):
 class Profile(_Strict):
     name: str
     page: Page
-    latin_font: str = Field(min_length=1)
+    latin_font: FontName
     indent_chars: float = Field(ge=0, le=10)
     widow_control: bool
     fonts: Fonts
@@ -154,7 +177,7 @@ def load(path: Path | None = None) -> Profile:
     data = copy.deepcopy(_default_data())
     source = SourceMap(DEFAULT)
     if path is not None:
-        override, source = load_yaml(path)
+        override, source = load_yaml(path, what="版式设置文件")
         data = _merge(data, override)
     try:
         return Profile.model_validate(data)

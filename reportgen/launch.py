@@ -1,0 +1,28 @@
+"""The ``reportgen`` console command: quiet on Ctrl-C from its first moment.
+
+Loading the command line (typer, rich, pydantic) takes a few tenths of a second, more on a busy
+machine; Python's own Ctrl-C handling would print a KeyboardInterrupt traceback if the user pressed
+Ctrl-C then. Nothing has been written yet at that point, so the process just says so and exits 130.
+Once loaded, ``cli`` handles Ctrl-C itself (cleaning up what it was writing).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+INTERRUPTED = "已中断：已写出的文件都是完整的，未完成的文件没有写出。"
+
+
+def _interrupted_while_loading(signum: int, frame: object) -> None:
+    os.write(2, (INTERRUPTED + "\n").encode("utf-8"))
+    os._exit(130)  # nothing to clean up: no file is open yet
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
+    from .cli import main as run
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    run()
