@@ -36,6 +36,8 @@ class IndicatorRow:
     depth: int = 0
 
     in_points: bool = False
+    #: The metric's own key, when the unit gave one: the same indicator across units (roll-up).
+    key: str = ""
 
     @property
     def change_text(self) -> str:
@@ -61,6 +63,7 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
                 str(i), metric.theme, metric.label, metric.unit, metric.value, metric.target,
                 metric.completion, metric.previous, metric.change, metric.met,
                 metric.owner or "", metric.evidence or "", metric.note or "", in_points=metric.in_points,
+                key=metric.key or "",
             )
         )
         for part in metric.parts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ from typer.testing import CliRunner
 from reportgen import lint
 from reportgen.cli import app
 from reportgen.loaders import load_report
-from reportgen.rollup import compose_rollup, ranked, summarise, workbook
+from reportgen.errors import InputError
+from reportgen.rollup import (
+    check, compose_rollup, indicator_totals, ranked, summarise, workbook, workbook_book, write_rollup,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -23,6 +27,7 @@ def _unit(folder: Path, stem: str, name: str, volunteers: int, target: int = 400
     text = (MINIMAL.replace("青枫市东湖区柳荫街道竹园社区", name)
             .replace("{name: " + name, "{parent: 柳荫街道办事处, name: " + name)
             .replace("value: 420, unit: 人, target: 400", f"value: {volunteers}, unit: 人, target: {target}"))
+    text += "signature: {date: 2024-07-05}\n"
     path = folder / f"{stem}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -44,19 +49,63 @@ def test_workbook_rows_totals_and_chart(summaries):
     assert wb.sheetnames == ["单位汇总", "指标明细", "指标合计"]
     ws = wb["单位汇总"]
     assert ws["A1"].value.startswith("柳荫街道办事处")
-    assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["柳荫街道桃源社区", "柳荫街道杏林社区", "柳荫街道竹园社区"]
-    total = [c.value for c in ws[6]]
-    assert total[0] == "合计" and total[4] == 9 and total[5] == 3 * (85 + 60 + 70)  # numbers, not text
-    assert total[8] == 3 and total[9] == 2 and abs(total[10] - 2 / 3) < 1e-9
-    assert ws.cell(5, 11).value == 0 and ws.cell(5, 11).number_format == "0.0%"
-    assert len(ws._charts) == 1
+    assert [c.value for c in ws[3]][:3] == ["排名", "单位", "类型"]
+    assert [ws.cell(r, 2).value for r in (4, 5, 6)] == ["柳荫街道桃源社区", "柳荫街道杏林社区", "柳荫街道竹园社区"]
+    assert [ws.cell(r, 1).value for r in (4, 5, 6)] == [1, 2, 3]  # 排名 a number, not text
+    total = [c.value for c in ws[7]]
+    assert total[0] == "合计" and total[3] == 9 and total[4] == 3 * (85 + 60 + 70)  # numbers, not text
+    assert total[7] == 3 and total[8] == 2 and total[9] == pytest.approx(0.667)
+    assert ws.cell(6, 10).value == 0 and ws.cell(6, 10).number_format == "0.0%"
+    assert ws["D7"].number_format == "#,##0" and ws["D7"].alignment.horizontal == "right"
+    chart = workbook_book(summaries)["单位汇总"].charts[0]
+    assert chart.series[0].values == (10, 4, 6)  # the 达标率 of the three ranked units
+    with zipfile.ZipFile(io.BytesIO(workbook(summaries))) as z:
+        assert "xl/charts/chart1.xml" in z.namelist()
     detail = wb["指标明细"]
-    assert detail.max_row == 2 + 3 * 2  # one row per unit per indicator
-    volunteers = [r for r in detail.iter_rows(min_row=3, values_only=True) if r[3] == "注册志愿者"]
+    assert detail.max_row == 3 + 3 * 2  # one row per unit per indicator
+    volunteers = [r for r in detail.iter_rows(min_row=4, values_only=True) if r[3] == "注册志愿者"]
     assert sorted(r[6] for r in volunteers) == [300, 420, 500]
-    totals = {r[1]: r for r in wb["指标合计"].iter_rows(min_row=3, values_only=True)}
+    assert {r[1] for r in volunteers} == {1}  # 序号 a number
+    totals = {r[1]: r for r in wb["指标合计"].iter_rows(min_row=4, values_only=True)}
     assert totals["注册志愿者"][4] == 1220 and totals["注册志愿者"][9] == 2
     assert totals["清理卫生死角"][4] == 3 * 28
+
+
+def test_every_rollup_sheet_prints_a4_landscape_one_page_wide(summaries):
+    wb = load_workbook(io.BytesIO(workbook(summaries)))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows == "$3:$3"
+        assert ws["A3"].font.name == "宋体"
+        assert "&P" in ws.oddFooter.center.text
+
+
+def test_indicators_are_the_same_across_units_by_key_or_name(summaries):
+    from dataclasses import replace
+
+    def volunteers(totals):
+        return sorted(t.units for t in totals if t.unit == "人")
+
+    summaries[1].indicators = [replace(r, label="注册 志愿者") if r.label == "注册志愿者" else r
+                               for r in summaries[1].indicators]  # a stray space: still the same indicator
+    assert volunteers(indicator_totals(summaries)) == [3]
+    for s, label in ((summaries[0], "注册志愿者"), (summaries[2], "志愿者注册人数")):  # renamed, but the same key
+        s.indicators = [replace(r, key="vol", label=label) if r.unit == "人" else r for r in s.indicators]
+    assert volunteers(indicator_totals(summaries)) == [1, 2]
+
+
+def test_rollup_refuses_unsigned_units_and_mixed_periods(summaries, tmp_path: Path):
+    summaries[0].signed = False
+    summaries[2].period_label = "2024年度"
+    with pytest.raises(InputError) as error:
+        check(summaries)
+    text = str(error.value)
+    assert "a.yaml" in text and "成文日期" in text
+    assert "期间不一致" in text and "2024年度" in text and "c.yaml" in text
+    with pytest.raises(InputError):
+        write_rollup(summaries, tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_workbook_is_reproducible_and_keeps_formula_text_as_text(summaries):
