@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from . import evidence, figures, zh
@@ -161,9 +161,13 @@ def _print(ws: W.Sheet, printed: int, last_row: int, header: bool = True) -> Non
     ws.print = W.Print((1, 1, max(last_row, HEADER_ROW), printed), (HEADER_ROW, HEADER_ROW) if header else None)
 
 
-def _heights(ws: W.Sheet, widths: Sequence[float], first: int, last: int, wrapped: Iterable[int]) -> None:
-    """Row heights from the wrapped text of the printed columns (CJK counts double)."""
-    rooms = {col: max(widths[col - 1] - 1, 1) for col in wrapped}
+def _heights(ws: W.Sheet, widths: Sequence[float], first: int, last: int, wrapped: Iterable[int],
+             slack: float = 1.0) -> None:
+    """Row heights from the wrapped text of the printed columns (CJK counts double).
+
+    ``slack`` > 1 for text that can break only at some characters (field paths), so lines run short.
+    """
+    rooms = {col: max(widths[col - 1] - 1, 1) / slack for col in wrapped}
     cells = ws.cells
     for row in range(first, last + 1):
         lines = 1
@@ -173,7 +177,7 @@ def _heights(ws: W.Sheet, widths: Sequence[float], first: int, last: int, wrappe
             if isinstance(value, str) and value:
                 lines = max(lines, sum(max(1, math.ceil(W.text_width(part) / room)) for part in value.split("\n")))
         if lines > 1:
-            ws.heights[row] = round(min(lines, 24) * LINE_HEIGHT + 3, 2)
+            ws.heights[row] = round(min(lines, 26) * LINE_HEIGHT + 3, 2)  # 409 pt is Excel's tallest row
 
 
 _STYLE_BY_KIND = {"int": W.INT, "decimal": W.DECIMAL, "date": W.DATE, "choice": W.CENTER, "bool": W.CENTER}
@@ -193,6 +197,8 @@ def _column_width(column: L.Column, values: Iterable[Any]) -> int:
         else:
             text = f"{value:,}"
         width = max(width, W.text_width(text) + 2)
+    if column.key == L.CHANGE:
+        width = max(width, W.text_width("+12.5个百分点") + 1)  # 同比 of a rate, in 个百分点
     return min(width, _CAP.get(column.key, 24 if column.kind.name == "text" else 18))
 
 
@@ -240,7 +246,9 @@ def _row_cells(columns: Sequence[L.Column], item: Any, seq: Any, parent: Any = N
             cells.append((parent, W.CENTER))
         elif column.is_field:
             value = cell_value(column.kind, getattr(item, column.key))
-            if isinstance(value, (int, float)) and column.kind.name in ("decimal", "int"):
+            if isinstance(value, int) and "年" in column.header:
+                style = W.CENTER  # a year is not a count: 2025, not 2,025
+            elif isinstance(value, (int, float)) and column.kind.name in ("decimal", "int"):
                 style = W.INT if isinstance(value, int) else W.DECIMAL
             elif isinstance(value, str) and column.kind.name in ("decimal", "int"):
                 style = W.TEXT.but(align="right")
@@ -441,10 +449,10 @@ def _by_category(report: Report) -> dict[str, dict[str, int]]:
         c["metrics"] += 1
         c["targeted"] += fig.met is not None
         c["met"] += bool(fig.met)
-    for theme in counts:
-        data = figures.theme_data(report, theme)
-        counts[theme]["activities"] = len(data["activities"])
-        counts[theme]["attendance"] = data["attendance"]
+    for activity in report.activities:
+        counts[activity.theme]["activities"] += 1
+        if activity.attendance_unit == "人次":  # 人 and 人次 are not added up
+            counts[activity.theme]["attendance"] += activity.attendance or 0
     return counts
 
 
@@ -510,9 +518,9 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
     if counts:
         rows.append([(None, W.BOLD), ("合计", W.BOLD), (len(report.metrics), W.INT), (targeted, W.INT), (met, W.INT),
                      (targeted - met, W.INT), (rate, W.PERCENT), (ctx["activity_count"], W.INT),
-                     (ctx["total_attendance"], W.INT)])
+                     (sum(c["attendance"] for c in counts.values()), W.INT)])
     row = _table(ws, row + 1, ("序号", "类别", "指标数", "设定目标", "达标", "未达标", "达标率", "开展活动",
-                               "参与人数/人次"), rows)
+                               "参与人次"), rows)
     targeted_rows = [r for r in figures.indicator_rows(report) if not r.depth and r.completion is not None]
     if targeted_rows:
         row += 1
@@ -560,28 +568,44 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
     command can never disagree. A framing sentence shows 连接语 (and what its condition cited, if any).
     """
     ws = book.add(EVIDENCE_SHEET)
-    widths = [22, 60, 40, 30]
+    widths = [22, 56, 40, 26]
+    found_rows = evidence.rows(document)
+    # One input file: named once above the table, by its name only, so the cells stay short and the
+    # workbook does not depend on the folder the input was in (same input, same bytes).
+    files = {_file_of(s.location) for r in found_rows for s in r.sentence.sources if s.location}
+    only = files.pop() if len(files) == 1 else None
     _frame(ws, f"{document.title}文字依据", widths, "", "")
-    ws.put(2, 1, "每一句话都来自下列字段；“连接语”是不含数据的过渡用语。", W.META)
+    note = "每一句话都来自所列字段；“连接语”是不含数据的过渡用语。"
+    where = f"来源均在数据文件 {Path(only).name} 中（行:列，或 表名!单元格）。" if only else ""
+    ws.put(2, 1, note + where, W.META.but(wrap=True))
+    ws.heights[2] = 34
     for i, header in enumerate(("段落", "句子", "依据字段", "来源"), 1):
         ws.put(HEADER_ROW, i, header, W.HEADER)
     row = FIRST_ROW
-    for found in evidence.rows(document):
+    for found in found_rows:
         sentence = found.sentence
         fields = "；".join(dict.fromkeys(s.path for s in sentence.sources))
         basis = ("连接语" + (f"（{fields}）" if fields else "")) if sentence.is_framing else fields
+        places = found.locations
+        if only:
+            places = places.replace(only + ":", "").replace(only + " ", "")
         ws.put(row, 1, f"{found.section}·第{found.paragraph}段", W.TEXT)
         ws.put(row, 2, sentence.text, W.TEXT)
         ws.put(row, 3, basis, W.TEXT)
-        ws.put(row, 4, found.locations, W.TEXT)
+        ws.put(row, 4, places, W.TEXT)
         row += 1
     for i, width in enumerate(widths, 1):
         ws.widths[i] = width
-    _heights(ws, widths, FIRST_ROW, row - 1, (1, 2, 3, 4))
+    _heights(ws, widths, FIRST_ROW, row - 1, (1, 2, 3, 4), slack=1.3)  # field paths wrap only at "；"
     ws.freeze = (FIRST_ROW, 1)
     ws.autofilter = (HEADER_ROW, 1, max(row - 1, HEADER_ROW), 4)
     _print(ws, 4, row - 1)
     return ws
+
+
+def _file_of(location: str) -> str:
+    """The file part of ``file:line:col`` or ``file 表名!B7`` (``errors.Location`` as text)."""
+    return location.rsplit(" ", 1)[0] if "!" in location else location.rsplit(":", 2)[0]
 
 
 # ---------------------------------------------------------------- entry points

@@ -206,7 +206,7 @@ def _chart(wb: Any, ws: Any, name: str, spec: W.Chart) -> None:
         value_axis["min"] = spec.axis_min
     if spec.axis_max is not None:
         value_axis["max"] = spec.axis_max
-    category_axis: dict[str, Any] = {"num_font": {"name": W.FONT, "size": 9}}
+    category_axis: dict[str, Any] = {"num_font": {"name": W.FONT, "size": 9}, "interval_unit": 1}
     if spec.reverse_categories:
         category_axis["reverse"] = True
     if spec.kind == "bar":
