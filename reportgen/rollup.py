@@ -17,6 +17,7 @@ Library use::
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -359,6 +360,9 @@ def _sheet(book, title: str, period: str, office: str, headers: Sequence[str], r
     from .unit_book import FIRST_ROW, HEADER_ROW, _frame, _heights
 
     ws = book.sheets[-1]
+    widths = [max(width, min(max((W.text_width(v) + 2 for v, _ in (r[i] for r in rows[:400]) if isinstance(v, str)),
+                                 default=0), 30))
+              for i, width in enumerate(widths)]
     _frame(ws, title, widths, office, "")
     ws.put(2, 1, f"汇总单位：{office or '—'}    统计期间：{period}", W.META)
     for i, header in enumerate(headers, 1):
@@ -422,13 +426,16 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
         from .unit_book import _pixels
 
         top = FIRST_ROW + len(rows) + 1
-        height = 80 + 22 * charted
+        height = max(220, 90 + 36 * charted)
+        first, last = FIRST_ROW, FIRST_ROW + charted - 1
+        widths = [ws.widths[i] for i in sorted(ws.widths)]
+        most = max([1.0] + [float(s.mean_completion / 100) for _, s in order[:charted] if s.mean_completion])
         ws.charts.append(W.Chart(
-            "bar", f"各单位指标达标率（前{charted}名）" if charted < len(order) else "各单位指标达标率",
-            (W.Series("达标率", (2, FIRST_ROW, FIRST_ROW + charted - 1), (10, FIRST_ROW, FIRST_ROW + charted - 1)),),
-            (top, 1), (_pixels(widths), height), "达标率", "0%", 0, 1, reverse_categories=True))
-        last = top + height // 20 + 1
-        ws.print = W.Print((1, 1, last, len(widths)), (3, 3))
+            "bar", f"各单位达标率与平均完成率（前{charted}名）" if charted < len(order) else "各单位达标率与平均完成率",
+            (W.Series("达标率", (2, first, last), (10, first, last)),
+             W.Series("平均完成率", (2, first, last), (11, first, last), color="ED7D31")),
+            (top, 1), (_pixels(widths), height), "", "0%", 0, math.ceil(most * 10) / 10, reverse_categories=True))
+        ws.print = W.Print((1, 1, top + height // 20 + 1, len(widths)), (3, 3))
     ws.selected = True
 
     # 2. one row per unit per indicator

@@ -538,7 +538,7 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
         ws.highlights.append(W.Highlight((header + 1, 9, row - 1, 9), "未达标", W.UNMET))
         _heights(ws, [8, 34], header + 1, row - 1, (2,))
         top = max(1.0, *(rounded_percent(f.completion) or 0 for f in targeted_rows))
-        height = min(60 + 26 * len(targeted_rows), 620)
+        height = min(max(220, 90 + 36 * len(targeted_rows)), 900)  # room for every label: Calc drops crowded ones
         ws.charts.append(W.Chart(
             "bar", "各项指标完成率（100%为完成目标）",
             (W.Series("完成率", (2, header + 1, row - 1), (8, header + 1, row - 1)),),
