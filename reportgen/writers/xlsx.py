@@ -35,15 +35,22 @@ def clean_text(text: str) -> str:
 
 
 class _Formats:
-    """One XlsxWriter format per distinct (style, quote prefix)."""
+    """One XlsxWriter format per (style, quote prefix).
+
+    Looked up by the style object's identity first (hashing a dataclass of twelve fields for every
+    cell is the writer's largest cost), then by value, so equal styles share one format.
+    """
 
     def __init__(self, book: Any) -> None:
         self.book = book
-        self.made: dict[tuple[W.Style, bool], Any] = {}
+        self.made: dict[Any, Any] = {}
+        self.by_id: dict[tuple[int, bool], tuple[W.Style, Any]] = {}
 
     def __call__(self, style: W.Style, quote: bool = False) -> Any:
-        key = (style, quote)
-        found = self.made.get(key)
+        known = self.by_id.get((id(style), quote))
+        if known is not None:
+            return known[1]
+        found = self.made.get((style, quote))
         if found is None:
             props: dict[str, Any] = {"font_name": style.font, "font_size": style.size, "valign": "vcenter",
                                      "align": style.align}
@@ -67,7 +74,8 @@ class _Formats:
                 props["locked"] = False
             if quote:
                 props["quote_prefix"] = True
-            found = self.made[key] = self.book.add_format(props)
+            found = self.made[(style, quote)] = self.book.add_format(props)
+        self.by_id[(id(style), quote)] = (style, found)  # holding the style keeps its id unique
         return found
 
 
