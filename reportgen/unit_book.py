@@ -572,7 +572,9 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
     found_rows = evidence.rows(document)
     # One input file: named once above the table, by its name only, so the cells stay short and the
     # workbook does not depend on the folder the input was in (same input, same bytes).
-    files = {_file_of(s.location) for r in found_rows for s in r.sentence.sources if s.location}
+    from .compose.facts import DEFAULT  # a value the file left out cites this instead of a place
+
+    files = {_file_of(s.location) for r in found_rows for s in r.sentence.sources if s.location not in ("", DEFAULT)}
     only = files.pop() if len(files) == 1 else None
     _frame(ws, f"{document.title}文字依据", widths, "", "")
     note = "每一句话都来自所列字段；“连接语”是不含数据的过渡用语。"
