@@ -470,6 +470,9 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
            ["类别", "指标名称", "计量单位", "填报单位数", "完成值", "口径", "目标值合计", "完成率", "有目标单位数", "达标单位数"],
            rows, [10, 28, 8, 10, 12, 6, 12, 9, 12, 10])
     book.sheets[-1].selected = True
+    from . import lint
+
+    lint.ensure_clean_texts(book.texts())
     return book
 
 

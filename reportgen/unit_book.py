@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import evidence, figures, zh
+from . import evidence, figures, lint, zh
 from . import workbook as W
 from . import workbook_layout as L
 from .document import Document
@@ -645,6 +645,7 @@ def build(report: Report, document: Document | None = None) -> W.Book:
     for sheet in book.sheets:
         sheet.selected = sheet.name in REPORT_SHEETS
     choices.close()
+    lint.ensure_clean_texts(book.texts())
     return book
 
 
@@ -701,4 +702,5 @@ def form(unit_type: str = "社区") -> W.Book:
         table_sheet(book, choices, spec, rows, (title, "", ""), spare=1000)
     book.sheets[0].selected = True
     choices.close()
+    lint.ensure_clean_texts(book.texts())
     return book

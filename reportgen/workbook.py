@@ -171,8 +171,13 @@ class Book:
         return next(s for s in self.sheets if s.name == name)
 
     def texts(self) -> list[str]:
-        """Every text cell, for the linter and tests."""
-        return [v for s in self.sheets for v, _ in s.cells.values() if isinstance(v, str)]
+        """Every text the book shows (cells, hints, error messages, chart titles), for the linter and tests."""
+        found = [self.title]
+        for sheet in self.sheets:
+            found.extend(v for v, _ in sheet.cells.values() if isinstance(v, str))
+            found.extend(t for v in sheet.validations for t in (v.prompt_title, v.prompt, v.error_title, v.error) if t)
+            found.extend(c.title for c in sheet.charts)
+        return found
 
 
 # ---------------------------------------------------------------- the one style set

@@ -175,3 +175,11 @@ def test_many_units_stay_readable(summaries):
     assert len([h for h in document.headings() if h.level == 2]) == 20  # the rest are in the workbook
     assert "其余25个社区的情况见汇总表" in document.plain_text()
     assert len(document.attachments[0].blocks[0].rows) == 45
+
+
+def test_workbook_text_goes_through_the_linter(summaries):
+    from reportgen.lint import LintError
+
+    with pytest.raises(LintError, match="某某"):
+        workbook_book(summaries, name="某某街道办事处")  # --name is typed on the command line, not validated
+    assert workbook_book(summaries, name="柳荫街道办事处").texts()
