@@ -109,12 +109,18 @@ def _items(report: Report, path: tuple[str, ...]) -> Any:
 
 
 class Choices:
-    """The hidden 选项 sheet holding every dropdown list once; added to the book on first use, kept last."""
+    """Where dropdown lists live: in the validation itself when short (most are), else once on a hidden
+    选项 sheet, added to the book on first use and kept last."""
 
     def __init__(self, book: W.Book) -> None:
         self.book = book
         self.sheet: W.Sheet | None = None
         self.ranges: dict[tuple[str, ...], str] = {}
+
+    def validation(self, ref: tuple[int, int, int, int], values: tuple[str, ...], **rest: Any) -> W.Validation:
+        if len(",".join(values)) <= W.MAX_LISTED and not any(set(v) & set(',"') for v in values):
+            return W.Validation(ref, choices=values, **rest)
+        return W.Validation(ref, self.range(values), **rest)
 
     def range(self, values: tuple[str, ...]) -> str:
         if values not in self.ranges:
@@ -152,6 +158,9 @@ def _frame(ws: W.Sheet, title: str, widths: Sequence[float], unit: str, date: st
     right = f"填报日期：{date}" if date else "填报日期：    年  月  日"
     text = f"{left}    {right}"
     lines = max(1, math.ceil(W.text_width(text) / max(room - 2, 1)))
+    if lines > 1:  # too narrow for one line: 填报日期 on a line of its own rather than broken mid-phrase
+        text = f"{left}\n{right}"
+        lines = sum(max(1, math.ceil(W.text_width(part) / max(room - 2, 1))) for part in (left, right))
     ws.put(2, 1, text, W.META.but(wrap=lines > 1))
     ws.merge(2, 1, 2, columns)
     ws.heights[2] = 20 if lines == 1 else round(lines * LINE_HEIGHT + 4, 1)
@@ -218,11 +227,12 @@ def _validations(choices: Choices, ws: W.Sheet, columns: Sequence[L.Column], fir
             prompt = ("（必填）" + prompt)[:250]
         title = column.header[:30] if prompt else ""
         if column.kind.name in ("choice", "bool"):
-            ws.validations.append(W.Validation(ref, choices.range(column.choices), True, "取值不在列表中",
-                                               f"请从下拉列表中选择{column.header}", title, prompt))
+            ws.validations.append(choices.validation(ref, column.choices, error_title="取值不在列表中",
+                                                     error=f"请从下拉列表中选择{column.header}", prompt_title=title,
+                                                     prompt=prompt))
         elif column.suggest:
-            ws.validations.append(W.Validation(ref, choices.range(column.suggest), False, prompt_title=title,
-                                               prompt=prompt))
+            ws.validations.append(choices.validation(ref, column.suggest, show_error=False, prompt_title=title,
+                                                     prompt=prompt))
         elif prompt:
             ws.validations.append(W.Validation(ref, prompt_title=title, prompt=prompt))
 
@@ -422,9 +432,9 @@ def info_sheet(book: W.Book, choices: Choices, values: dict[str, Any], head: tup
             by_choices.setdefault(tuple(L.DISPLAY.get(c, c) for c in info.kind.choices), []).append(row)
         row += 1
     for values_, rows in by_choices.items():
-        source = choices.range(values_)
         for r in rows:
-            ws.validations.append(W.Validation((r, 3, r, 3), source, True, "取值不在列表中", "请从下拉列表中选择"))
+            ws.validations.append(choices.validation((r, 3, r, 3), values_, error_title="取值不在列表中",
+                                                     error="请从下拉列表中选择"))
     for i, width in enumerate(widths, 1):
         ws.widths[i] = width
     _heights(ws, widths, FIRST_ROW, row - 1, (2, 3))

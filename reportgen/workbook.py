@@ -62,15 +62,24 @@ _VARIANTS: dict[tuple, Style] = {}
 
 @dataclass(frozen=True)
 class Validation:
-    """A data validation on a range: a dropdown (``source`` is a range of choices) and/or an input hint."""
+    """A data validation on a range: a dropdown and/or an input hint.
+
+    The dropdown's choices are either listed in the validation itself (``choices``, up to Excel's 255
+    characters) or kept in cells that ``source`` refers to (``'选项'!$A$2:$A$9``); neither: any value.
+    """
 
     ref: tuple[int, int, int, int]  # first row, first col, last row, last col
-    source: str = ""  # e.g. "'选项'!$A$2:$A$9"; empty: any value
+    source: str = ""
     show_error: bool = True
     error_title: str = ""
     error: str = ""
     prompt_title: str = ""
     prompt: str = ""
+    choices: tuple[str, ...] = ()
+
+
+#: Excel's limit for a dropdown listed in the validation itself ("甲,乙,丙").
+MAX_LISTED = 255
 
 
 @dataclass(frozen=True)

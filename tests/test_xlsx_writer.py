@@ -60,7 +60,7 @@ def test_deterministic_bytes() -> None:
 def test_sheets(book) -> None:  # noqa: ANN001
     _, wb = book
     assert wb.sheetnames[:4] == ["汇总", "指标完成情况表", "活动台账", "单位信息"]
-    assert wb[L.CHOICES].sheet_state == "hidden"
+    assert L.CHOICES not in wb.sheetnames  # every dropdown is short enough to be listed in its validation
 
 
 def test_indicator_sheet_agrees_with_the_word_table(book) -> None:  # noqa: ANN001
@@ -215,3 +215,16 @@ def test_only_the_report_sheets_print_by_default_and_hints_stay_on_screen(book) 
     headers = [c.value for c in metrics[3]]
     assert metrics.cell(4, headers.index("完成率") + 1).protection.locked
     assert not metrics.cell(4, headers.index("完成值") + 1).protection.locked
+
+
+def test_a_long_dropdown_lives_on_the_hidden_choices_sheet() -> None:
+    from reportgen import unit_book
+    from reportgen import workbook as W
+
+    book = W.Book()
+    choices = unit_book.Choices(book)
+    short = choices.validation((4, 1, 9, 1), ("是", "否"))
+    long = choices.validation((4, 2, 9, 2), tuple(f"第{i}号选项" for i in range(60)))
+    choices.close()
+    assert short.choices == ("是", "否") and not short.source
+    assert long.source == f"'{L.CHOICES}'!$A$2:$A$61" and book[L.CHOICES].hidden

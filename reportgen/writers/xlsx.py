@@ -125,14 +125,16 @@ def _sheet(wb: Any, sheet: W.Sheet, formats: _Formats) -> None:
         else:
             ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, formats(style))
             _write(ws, r1, c1, value, style, formats)
-        merged.add((r1, c1))
+        # merge_range has written every cell of the range with the first cell's format
+        merged.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
     for (row, col), (value, style) in sorted(sheet.cells.items()):
         if (row, col) not in merged:
             _write(ws, row, col, value, style, formats)
     for v in sheet.validations:
         options: dict[str, Any] = {"ignore_blank": True}
-        if v.source:
-            options.update(validate="list", source="=" + v.source, show_error=v.show_error)
+        if v.source or v.choices:
+            options.update(validate="list", source=list(v.choices) if v.choices else "=" + v.source,
+                           show_error=v.show_error)
             if v.error:
                 options.update(error_title=v.error_title[:32], error_message=v.error[:255])
         else:
