@@ -166,8 +166,9 @@ def _frame(ws: W.Sheet, title: str, widths: Sequence[float], unit: str, date: st
     ws.heights[2] = 20 if lines == 1 else round(lines * LINE_HEIGHT + 4, 1)
 
 
-def _print(ws: W.Sheet, printed: int, last_row: int, header: bool = True) -> None:
-    ws.print = W.Print((1, 1, max(last_row, HEADER_ROW), printed), (HEADER_ROW, HEADER_ROW) if header else None)
+def _print(ws: W.Sheet, printed: int, last_row: int) -> None:
+    """The first ``printed`` columns, header row repeated on every page."""
+    ws.print = W.Print((1, 1, max(last_row, HEADER_ROW), printed), (HEADER_ROW, HEADER_ROW))
 
 
 def _heights(ws: W.Sheet, widths: Sequence[float], first: int, last: int, wrapped: Iterable[int],

@@ -118,12 +118,11 @@ class Chart:
 
 @dataclass(frozen=True)
 class Print:
-    """Print set-up: A4, landscape, one page wide; ``area`` and repeated ``header_rows`` (first, last)."""
+    """What prints: ``area`` with ``header_rows`` (first, last) on every page — always A4 landscape, one
+    page wide, 宋体 footer with page numbers (the one print set-up of every workbook)."""
 
     area: tuple[int, int, int, int]
     header_rows: tuple[int, int] | None = None
-    landscape: bool = True
-    fit_width: bool = True
 
 
 @dataclass
@@ -156,10 +155,6 @@ class Sheet:
     def value(self, row: int, col: int) -> Value:
         found = self.cells.get((row, col))
         return found[0] if found else None
-
-    @property
-    def last_row(self) -> int:
-        return max((r for r, _ in self.cells), default=0)
 
 
 @dataclass
@@ -208,7 +203,6 @@ POINTS = BODY.but(align="right", num_format=POINTS_FORMAT)
 BOLD = BODY.but(bold=True, align="center")
 PLAIN = Style()
 UNMET = Style(bold=True, color="C00000", fill="F2F2F2")
-EXAMPLE = dict(italic=True, color="808080")
 
 _NARROW = re.compile("[\x00-\u2e80]")
 
@@ -227,7 +221,3 @@ def col_letter(col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def cell_name(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row}"

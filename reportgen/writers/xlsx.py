@@ -232,12 +232,8 @@ def _chart(wb: Any, ws: Any, name: str, spec: W.Chart) -> None:
 
 def _print(ws: Any, p: W.Print) -> None:
     ws.set_paper(9)  # A4
-    if p.landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    if p.fit_width:
-        ws.fit_to_pages(1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     ws.set_footer(W.FOOTER, {"margin": 0.3})
