@@ -348,7 +348,9 @@ def check(summaries: Sequence[UnitSummary]) -> None:
     if len(periods) > 1:
         listed = "；".join(f"“{label}”：{'、'.join(Path(f).name for f in files[:5])}{'等' if len(files) > 5 else ''}（{len(files)}个）"
                           for label, files in periods.items())
-        findings.append(Finding(Location(""), "period", f"各单位的总结期间不一致（{listed}）：汇总只能合并同一期间的总结，请按期间分开汇总，或改正填错的期间"))
+        usual = max(periods, key=lambda label: len(periods[label]))
+        odd = next(files[0] for label, files in periods.items() if label != usual)
+        findings.append(Finding(Location(odd), "period", f"各单位的总结期间不一致（{listed}）：汇总只能合并同一期间的总结，请按期间分开汇总，或改正填错的期间"))
     if findings:
         raise InputError(findings)
 
