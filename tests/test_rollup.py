@@ -93,6 +93,8 @@ def test_indicators_are_the_same_across_units_by_key_or_name(summaries):
     for s, label in ((summaries[0], "注册志愿者"), (summaries[2], "志愿者注册人数")):  # renamed, but the same key
         s.indicators = [replace(r, key="vol", label=label) if r.unit == "人" else r for r in s.indicators]
     assert volunteers(indicator_totals(summaries)) == [1, 2]
+    summaries[2].indicators = [replace(r, unit="人次") if r.key == "vol" else r for r in summaries[2].indicators]
+    assert volunteers(indicator_totals(summaries)) == [1, 1]  # the same key in 人次 is not added to 人
 
 
 def test_rollup_refuses_unsigned_units_and_mixed_periods(summaries, tmp_path: Path):
