@@ -163,6 +163,32 @@ def explain(
     _guarded(run)
 
 
+@app.command()
+def check(
+    files: List[Path] = typer.Argument(..., help="要检查的 Word 文件（.docx；装有 LibreOffice 时也可以是 .doc/.wps）"),
+    fix: bool = typer.Option(False, "--fix", help="另存一份按 GB/T 9704 重新排版、标点已改正的文件（不改动原文件）"),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--output", help="--fix 的输出文件夹"),
+    pages: bool = typer.Option(False, "--pages", help="用 LibreOffice 排版，按“第N页”标出位置并检查每页行数（较慢）"),
+    style: Optional[Path] = typer.Option(None, "--style", help="版式设置文件（默认 GB/T 9704）"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出，供其他程序使用"),
+) -> None:
+    """按 GB/T 9704 检查手写的工作总结：版式、字体、标题编号、占位符、标点、前后矛盾的数字。
+
+    逐条列出问题（第N段或第N页，附原文）；有问题时退出码为 1，只有提示或没有问题时为 0。
+    """
+
+    def run() -> None:
+        from .check import cli as check_cli
+
+        if fix and outdir is None:
+            _fail(["--fix 需要用 -o 指定输出文件夹（不会覆盖原文件）"], 2)
+        code = check_cli.run(files, fix=fix, outdir=outdir, pages=pages, style=style, as_json=as_json, echo=typer.echo)
+        if code:
+            raise typer.Exit(code)
+
+    _guarded(run)
+
+
 def _report_batch(batch, outdir: Path) -> None:  # noqa: ANN001 — batch.BatchResult
     """The end of a batch: every failure in a table with its located message; exit 1 if any failed."""
     from rich.console import Console
@@ -280,6 +306,28 @@ def schema() -> None:
     from .schema import schema_text
 
     sys.stdout.write(schema_text())
+
+
+@app.command()
+def serve(
+    folder: Path = typer.Argument(Path("."), help="工作文件夹：其中的 .yaml/.xlsx 数据文件（默认当前文件夹）"),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址；默认只允许本机访问，改为其他地址时会生成访问令牌"),
+    port: int = typer.Option(0, "--port", help="端口（默认自动选一个空闲端口）"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="不自动打开浏览器"),
+) -> None:
+    """打开网页工作台：在浏览器中填写、检查、预览、生成和下载，不需要命令行。"""
+
+    def run() -> None:
+        if not folder.is_dir():
+            _fail([f"{folder}：文件夹不存在"])
+        from .web.server import serve as run_server
+
+        try:
+            run_server(folder, host, port, not no_browser, say=typer.echo)
+        except OSError as exc:
+            _fail([f"无法在 {host}:{port} 启动：{exc.strerror or exc}（端口可能已被占用，可去掉 --port 让程序自动选择）"])
+
+    _guarded(run)
 
 
 @templates_app.command("list")

@@ -38,6 +38,7 @@ class IndicatorRow:
     in_points: bool = False
     #: The metric's own key, when the unit gave one: the same indicator across units (roll-up).
     key: str = ""
+    approx: str = "exact"
 
     @property
     def change_text(self) -> str:
@@ -64,6 +65,7 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
                 metric.completion, metric.previous, metric.change, metric.met,
                 metric.owner or "", metric.evidence or "", metric.note or "", in_points=metric.in_points,
                 key=metric.key or "",
+                approx=metric.approx,
             )
         )
         for part in metric.parts:
@@ -84,8 +86,8 @@ def indicator_table(report: Report) -> Table:
     for row in indicators:
         rows.append((
             row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
-            zh.plain_number(row.target) if row.target is not None else "—",
-            zh.plain_number(row.value),
+            zh.table_number(row.target),
+            zh.table_number(row.value, row.approx),
             zh.percent(row.completion) if row.completion is not None else "—",
             row.change_text or "—",
         ))
@@ -116,19 +118,30 @@ def _by_date(activity: Activity) -> tuple[int, dt.date]:
 
 def theme_data(report: Report, theme: str) -> dict[str, Any]:
     activities = sorted((a for a in report.activities if a.theme == theme), key=_by_date)
-    bases = {m.base for m in report.metrics if m.base}
     return {
         "activities": activities,
         "mechanisms": [m for m in report.mechanisms if m.theme == theme],
-        # A metric kept only as the denominator of a share (常住人口) is not an achievement to report.
-        "metrics": [
-            m for m in report.metrics
-            if m.theme == theme and not (m.key in bases and m.target is None and m.previous is None)
-        ],
+        # A profile figure (常住人口) is not an achievement to report.
+        "metrics": [report.metrics[i] for i in reported_metrics(report, theme)],
         "leadership": report.leadership if theme == "组织领导" else None,
-        "attendance": sum(a.attendance or 0 for a in activities),
+        "attendance": attendance_by_unit(activities),
         "spend": sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
     }
+
+
+def attendance_by_unit(activities: list[Activity]) -> dict[str, int]:
+    """Attendance totals kept apart by measure word: 人次 counts visits, 人 and 名 count people, and the
+    two are never added together."""
+    totals: dict[str, int] = {}
+    for activity in activities:
+        if activity.attendance:
+            totals[activity.attendance_unit] = totals.get(activity.attendance_unit, 0) + activity.attendance
+    return {unit: totals[unit] for unit in ("人次", "人", "名") if unit in totals}
+
+
+def attendance_text(totals: dict[str, int]) -> str:
+    """``1245人次、60人``: the totals of ``attendance_by_unit`` side by side, for a table cell."""
+    return "、".join(f"{zh.plain_number(total)}{unit}" for unit, total in totals.items())
 
 
 def share(metric: Metric, report: Report) -> Decimal | None:
@@ -152,10 +165,10 @@ def context(report: Report) -> dict[str, Any]:
         "everyone": report.unit.collective,
         "period_label": period_label(report),
         "activity_count": len(activities),
-        "total_attendance": sum(a.attendance or 0 for a in activities),
+        "attendance_by_unit": attendance_by_unit(activities),
         "total_spend": sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
-        "met_count": sum(1 for m in report.metrics if m.met),
-        "target_count": sum(1 for m in report.metrics if m.target is not None),
+        "met_count": sum(1 for i in reported_metrics(report) if report.metrics[i].met),
+        "target_count": sum(1 for i in reported_metrics(report) if report.metrics[i].target is not None),
         "problem_ids": report.problem_ids(),
         "metric_by_key": report.metric_by_key(),
         "share": lambda metric: share(metric, report),
@@ -178,30 +191,25 @@ class Figure:
 KIND_NOUNS = {"会议": ("召开会议", "次"), "建设": ("实施建设项目", "个"), "检查督查": ("开展检查督查", "次")}
 #: Measure words under which quantities of different activities may be added (宣传品, 设施).
 ADDABLE = ("份", "张", "块", "面", "条", "幅", "副", "册", "本", "篇", "个", "处", "套", "盏", "座", "台", "件", "米", "平方米")
-#: Lower-bound markers: a sum over such parts is at least the sum (“27条以上”); 近/约 make it unknowable.
-_LOWER_BOUND = ("余", "多", "超过", "以上")
-
-
-def honest_sum(parts: list[tuple[Decimal, str]]) -> tuple[Decimal, str] | None:
-    """Sum (value, approx) pairs without inventing a marker: exact stays exact, lower bounds give
-    以上, and any 近/约 part makes the sum unstateable (None)."""
-    if any(approx in ("近", "约") for _, approx in parts):
-        return None
-    total = sum((value for value, _ in parts), Decimal(0))
-    return total, ("以上" if any(approx in _LOWER_BOUND for _, approx in parts) else "exact")
-
-
 def by_date(activities: list[Activity]) -> list[int]:
     """Activity indices in date order (undated last), stable for equal dates."""
     return sorted(range(len(activities)), key=lambda i: _by_date(activities[i]))
 
 
-def reported_metrics(report: Report, theme: str | None = None) -> list[int]:
-    """Indices of metrics that are results; one kept only as the denominator of a share (常住人口) is not."""
+def is_profile(metric: Metric, report: Report) -> bool:
+    """A figure about the unit (常住人口, 在岗职工, 在校学生), not a result of the work: marked ``profile``,
+    or kept only as the denominator of a share with neither target nor previous value."""
+    if metric.profile:
+        return True
     bases = {m.base for m in report.metrics if m.base}
+    return metric.key in bases and metric.target is None and metric.previous is None
+
+
+def reported_metrics(report: Report, theme: str | None = None) -> list[int]:
+    """Indices of metrics that are results of the work: never a profile figure (see ``is_profile``)."""
     return [
         i for i, m in enumerate(report.metrics)
-        if (theme is None or m.theme == theme) and not (m.key in bases and m.target is None and m.previous is None)
+        if (theme is None or m.theme == theme) and not is_profile(m, report)
     ]
 
 
@@ -264,7 +272,7 @@ def _quantity_totals(report: Report, indices: list[int]) -> list[dict[str, Any]]
         if len({i for i, _ in members}) < 2:  # one activity's own figures are already in its item
             continue
         quantities = [report.activities[i].quantities[j] for i, j in members]
-        summed = honest_sum([(q.value, q.approx) for q in quantities])
+        summed = zh.sum_quantities((q.value, q.approx) for q in quantities)
         if summed is None:
             continue
         paths = tuple(("activities", i, "quantities", j, "value") for i, j in members)

@@ -1,7 +1,8 @@
 """Output linter: runs on every build and refuses text a 文明办 reviewer would send back.
 
 Each check corresponds to a defect of copied 范文 (genre analysis §7): leaked placeholders, empty or
-gapped numbering, repeated sentences, half-width punctuation and full-width digits.
+gapped numbering, repeated sentences, half-width punctuation and full-width digits; ``grammar_lint``
+adds the slips of grammar (doubled words, an item with no verb, dangling quantities…).
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ import re
 from collections import Counter
 from typing import Iterable
 
-from . import zh
+from . import grammar_lint, zh
 from .document import Document, Heading, Paragraph
 from .model import PLACEHOLDER
 
-_HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
-_FULL_DIGIT = re.compile(r"[０-９]")
-_DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
-_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
+FULL_DIGIT = re.compile(r"[０-９]")
+DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
+SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
 
 class LintError(Exception):
@@ -58,17 +59,18 @@ def check(document: Document) -> list[str]:
     for text in texts:
         for pattern, what in (
             (PLACEHOLDER, "占位符或空值"),
-            (_HALF_PUNCT, "半角标点"),
-            (_FULL_DIGIT, "全角数字"),
-            (_DOUBLE_PUNCT, "重复标点"),
+            (HALF_PUNCT, "半角标点"),
+            (FULL_DIGIT, "全角数字"),
+            (DOUBLE_PUNCT, "重复标点"),
         ):
             found = pattern.search(text)
             if found:
                 findings.append(f"出现{what}“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}")
     sentences = Counter(
-        s.strip() for text in texts for s in _SENTENCE_END.split(text) if len(s.strip()) >= 8
+        s.strip() for text in texts for s in SENTENCE_END.split(text) if len(s.strip()) >= 8
     )
     findings.extend(f"句子重复出现 {n} 次：{s}" for s, n in sentences.items() if n > 1)
+    findings.extend(grammar_lint.check_document(document))
     return findings
 
 

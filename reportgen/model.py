@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import zh
+
 # ---------------------------------------------------------------- vocabularies
 
 UnitType = Literal[
@@ -62,7 +64,10 @@ UNIT_GROUP: dict[str, str] = {
 
 PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段"]
 CampaignLevel = Literal["全国", "全国县级", "省级", "市级", "县级"]
-CampaignKind = Literal["文明城市", "文明城区", "文明县城", "卫生城市", "文明村镇", "文明单位"]
+CampaignKind = Literal[
+    "文明城市", "文明城区", "文明县城", "文明村镇", "文明村", "文明乡镇", "文明社区", "文明单位", "文明校园",
+    "文明家庭", "卫生城市", "卫生县城", "卫生乡镇", "卫生村",
+]
 CampaignVerb = Literal["创建", "巩固", "深化创建", "争创"]
 ReportKind = Literal["总结", "汇报", "情况汇报", "进展情况汇报"]
 
@@ -269,19 +274,26 @@ class Period(Model):
 
 class Campaign(Model):
     level: CampaignLevel = Field("全国", description="全国、全国县级、省级、市级、县级")
-    kind: CampaignKind = Field("文明城市", description="文明城市、文明城区、文明县城……")
+    kind: CampaignKind = Field("文明城市", description="文明城市、文明县城、文明村、文明单位、卫生城市……")
+    region: Text | None = Field(None, description="命名地区，如“陕西省”；填写后名称写作“陕西省文明城市”，代替级别")
+    edition: Annotated[int, Field(ge=1, le=50)] | None = Field(None, description="届次，如 4 写作“第四届”")
     verb: CampaignVerb = Field("创建", description="创建、巩固、深化创建、争创")
+    also: list[Text] = Field(default_factory=list, max_length=3,
+                             description="同时创建的其他称号，如“国家卫生县城”，写在名称后用“和”连接")
     alias: Text | None = Field(None, description="本地简称，如“创城”“创文”")
     city: Text | None = Field(None, description="创建主体城市，如“铜陵市”")
 
     @property
     def full_name(self) -> str:
-        return f"{self.level}{self.kind}"
+        """“全国文明城市”, “第四届陕西省文明城市”: a named region stands for the level."""
+        edition = f"第{zh.cn_int(self.edition)}届" if self.edition else ""
+        return f"{edition}{self.region or self.level}{self.kind}"
 
     @property
     def phrase(self) -> str:
-        """“创建全国文明城市”: the campaign as it stands in titles and first mentions."""
-        return f"{self.verb}{self.full_name}"
+        """“创建全国文明城市”: the campaign as it stands in titles and first mentions, with any second
+        title the unit works for at the same time (创建全国文明县城和国家卫生县城)."""
+        return f"{self.verb}{'和'.join([self.full_name, *self.also])}"
 
 
 class LeadershipGroup(Model):
@@ -343,6 +355,10 @@ class Metric(Model):
     target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
     previous: Amount | None = Field(None, description="上期（上年同期）值")
     lower_is_better: bool = Field(False, description="数值越低越好（如投诉件数）时填 true")
+    profile: bool = Field(
+        False,
+        description="基本情况数字（如常住人口、在岗职工、在校学生）填 true：只作概况或占比的分母，不列入指标表，也不算作成效",
+    )
     parts: list[Part] = Field(default_factory=list, max_length=30, description="其中各分项，合计应等于完成值")
     base: Key | None = Field(None, description="计算占比时作为分母的指标 key")
     owner: Text | None = Field(None, description="责任人或责任科室")
@@ -413,7 +429,7 @@ class Closing(Model):
 
 class Signature(Model):
     unit: Text | None = Field(None, description="落款单位；不填则用单位全称")
-    date: dt.date | None = Field(None, description="成文日期；不填则用期末日期")
+    date: dt.date | None = Field(None, description="成文日期；不填则落款日期留空（不会自动代填）")
 
 
 class Report(Model):
@@ -444,8 +460,9 @@ class Report(Model):
         return self.signature.unit or self.unit.name
 
     @property
-    def signature_date(self) -> dt.date:
-        return self.signature.date or self.period.end_date
+    def signature_date(self) -> dt.date | None:
+        """The 成文日期 the data gives; never a stand-in such as the period's last day, which nobody chose."""
+        return self.signature.date
 
     def problem_ids(self) -> list[str]:
         """Every problem's id; unnamed ones get p1, p2… by position so plans can cite them."""

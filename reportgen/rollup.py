@@ -47,7 +47,7 @@ class UnitSummary:
     year: int
     period_type: str
     period_label: str
-    period_end: dt.date
+    period_end: dt.date | None
     #: Whether the unit filled its 落款 date (a draft without one is not rolled up).
     signed: bool
     campaign: str
@@ -110,7 +110,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
-        indicators=indicator_rows(report),
+        indicators=indicator_rows(report, reported_only=True),  # a profile figure (常住人口) is no indicator
         target_count=sum(1 for m in report.metrics if m.target is not None),
         met_count=sum(1 for m in report.metrics if m.met),
         highlights=ranked[:HIGHLIGHTS_PER_UNIT],
@@ -153,6 +153,8 @@ class IndicatorTotal:
     targeted: int = 0
     met: int = 0
     additive: bool = True
+    #: How the sum may be said (zh.sum_quantities): exact, 以上 over lower bounds, None when a part is 近/约.
+    approx: str | None = "exact"
 
     @property
     def shown_value(self) -> Decimal:
@@ -174,6 +176,7 @@ def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
     人 and 人次 are never added up.
     """
     totals: dict[tuple[str, str, str], IndicatorTotal] = {}
+    parts: dict[tuple[str, str, str], list[tuple[Decimal, str]]] = {}
     for s in summaries:
         for row in s.indicators:
             if row.depth:
@@ -184,11 +187,15 @@ def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
                 total = totals[key] = IndicatorTotal(row.theme, row.label, row.unit, additive=row.unit not in ("%", "％"))
             total.units += 1
             total.value += row.value
+            parts.setdefault(key, []).append((row.value, row.approx))
             if row.target is not None:
                 total.targeted += 1
                 total.target += row.target
             if row.met:
                 total.met += 1
+    for key, total in totals.items():
+        summed = zh.sum_quantities(parts[key])
+        total.approx = summed[1] if summed else None
     return list(totals.values())
 
 
@@ -276,7 +283,7 @@ def _split_parts(text: str) -> tuple[str, list[tuple[str, str]], str]:
 def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
     columns = (
         Column("排名"), Column("单位"), Column("活动（项）", True), Column("参与（人次）", True),
-        Column("考核指标（项）", True), Column("达标（项）", True), Column("达标率", True), Column("平均完成率", True),
+        Column("设定目标的指标（项）", True), Column("达标（项）", True), Column("达标率", True), Column("平均完成率", True),
     )
     rows = []
     for rank, s in ranked(summaries):
@@ -312,7 +319,8 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
     title_segments = [s for s in render_template(pack, "rollup_title.j2", ctx).strip().split("|") if s]
     table_title = f"{ctx['office']}{ctx['period_label']}各{ctx['kind']}创建工作完成情况排名表"
     attachments = [Attachment(1, table_title, (ranking_table(summaries, table_title),))]
-    end = max(s.period_end for s in summaries)
+    dates = [s.period_end for s in summaries if s.period_end]
+    end = max(dates) if dates else None
     document = Document(
         title="".join(title_segments),
         title_lines=break_title(title_segments),
@@ -393,7 +401,8 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
 
     office = office_name(summaries, name)
     period = _most_common([s.period_label for s in summaries])
-    end = max(s.period_end for s in summaries)
+    dates = [s.period_end for s in summaries if s.period_end]
+    end = max(dates) if dates else dt.date(2000, 1, 1)  # file metadata only, never printed
     book = W.Book(title=f"{office}{period}创建工作汇总", author=office or "reportgen",
                   created=dt.datetime(end.year, end.month, end.day))
 
@@ -419,9 +428,9 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
                  number_cell(sum((s.spend for s in summaries), Decimal(0))), (sum(s.mechanisms for s in summaries), W.INT),
                  (targets, W.INT), (met, W.INT), percent(Decimal(met) / targets * 100 if targets else None),
                  (None, W.BOLD), (sum(len(s.problems) for s in summaries), W.INT), (None, W.BOLD)])
-    widths = [6, 24, 8, 9, 11, 12, 10, 10, 8, 9, 11, 9, 24]
+    widths = [6, 24, 8, 9, 11, 12, 10, 12, 8, 9, 11, 9, 24]
     ws = _sheet(book, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）", period, office,
-                ["排名", "单位", "类型", "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）", "考核指标（项）",
+                ["排名", "单位", "类型", "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）", "设定目标的指标（项）",
                  "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"], rows, widths)
     charted = min(sum(1 for rank, _ in order if rank is not None), 30)
     if charted:
@@ -465,7 +474,7 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
     rows = []
     for t in indicator_totals(summaries):
         rows.append([text(t.theme), text(t.label), (t.unit, W.CENTER), (t.units, W.INT),
-                     number_cell(t.shown_value.quantize(Decimal("0.01"))), ("合计" if t.additive else "平均", W.CENTER),
+                     number_cell(t.shown_value.quantize(Decimal("0.01"))), (("合计" + {"exact": "", "以上": "（下限）"}.get(t.approx or "", "（含约数）")) if t.additive else "平均", W.CENTER),
                      number_cell(t.target if t.additive and t.targeted else None), percent(t.completion),
                      (t.targeted, W.INT), (t.met, W.INT)])
     _sheet(book, f"{office}{period}指标合计表", period, office,

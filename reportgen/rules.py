@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterator
 
+from . import recurrence
 from .model import Report
 from .zh import cn_date, plain_number
 
@@ -24,7 +25,11 @@ def _comparable(unit: str, base_unit: str) -> bool:
 
 
 def check(report: Report) -> list[Rule]:
-    return list(_metrics(report)) + list(_dates(report)) + list(_plans(report)) + list(_duplicates(report))
+    return (
+        list(_metrics(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
+        + list(_plans(report))
+        + list(_duplicates(report)) + list(_signature(report))
+    )
 
 
 def _metrics(report: Report) -> Iterator[Rule]:
@@ -46,6 +51,11 @@ def _metrics(report: Report) -> Iterator[Rule]:
                     f"各分项合计 {plain_number(total)}{metric.unit}，与完成值 {plain_number(metric.value)}{metric.unit}"
                     "对不上：请核对分项或完成值"
                 ), "error"
+        if metric.profile and (metric.target is not None or metric.parts):
+            yield where + ("profile",), (
+                f"“{metric.label}”标为基本情况数字（profile: true），不是工作成效，不应有目标值或分项："
+                "请删去 profile，或删去 target 和 parts"
+            ), "error"
         if metric.base:
             base = metrics.get(metric.base)
             if base is None:
@@ -82,6 +92,59 @@ def _dates(report: Report) -> Iterator[Rule]:
             yield ("activities", i, "end"), f"结束日期不在本期（{span}）内：请核对", "error"
     if report.signature.date and report.signature.date < start:
         yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
+
+
+def _counts(report: Report) -> Iterator[Rule]:
+    """A stated count must fit its dates: one day is one occurrence, a frequency allows so many slots."""
+    period = report.period
+    for i, activity in enumerate(report.activities):
+        times = activity.times
+        if not times or times < 2:
+            continue
+        where = ("activities", i, "times")
+        frequency = recurrence.parse(activity.recurrence)
+        if activity.recurrence is None and activity.date and (activity.end is None or activity.end == activity.date):
+            yield where, (
+                f"只有一个日期（{cn_date(activity.date, False)}），却写开展了{times}次：一天的活动请把次数改为1"
+                "，或删去 times；分几次开展的，请填写结束日期 end 或频次 recurrence"
+            ), "error"
+            continue
+        if frequency is None:
+            continue
+        start = activity.date or period.start_date
+        end = activity.end or period.as_of or period.end_date
+        if end < start:  # the date rules already say which date is wrong
+            continue
+        most = frequency.most(start, end)
+        if times > most:
+            yield where, (
+                f"“{activity.recurrence}”从{cn_date(start, False)}到{cn_date(end, False)}最多{most}次，"
+                f"写的是{times}次：请核对次数、频次或起止日期"
+            ), "error"
+
+
+def _one_day_totals(report: Report) -> Iterator[Rule]:
+    """A one-day activity carrying the period's own indicator (5月31日…劝阻吸烟1240人次, when 1240人次 is the
+    year's figure compared with last year) credits a whole year's work to one day."""
+    periodic = {(m.label, m.value, m.unit) for m in report.metrics if m.previous is not None or m.target is not None}
+    for i, activity in enumerate(report.activities):
+        if not activity.date or activity.recurrence or (activity.end and activity.end != activity.date):
+            continue
+        for j, q in enumerate(activity.quantities):
+            if (q.label, q.value, q.unit) in periodic:
+                yield ("activities", i, "quantities", j), (
+                    f"“{q.label}{plain_number(q.value)}{q.unit}”与全期指标相同，却记在{cn_date(activity.date, False)}"
+                    "这一天的活动上：若是全期累计，只写在指标中，把这一项从活动中删去"
+                ), "warning"
+
+
+def _signature(report: Report) -> Iterator[Rule]:
+    """No 成文日期 is made up: without one the document leaves the date line blank, and says so here."""
+    if report.signature.date is None:
+        yield ("signature", "date"), (
+            "没有填写成文日期：生成的文件中落款日期留空，请在 signature.date 填写"
+            "（格式如 2024-06-05），或打印后手写"
+        ), "warning"
 
 
 def _plans(report: Report) -> Iterator[Rule]:

@@ -115,11 +115,14 @@ unit:
 period:
   year: {year}                      # 年度
   type: 全年                        # 上半年、下半年、全年、季度、月度或阶段
-  # as_of: {year}-12-31            # 数据截至日期（可选，须在本期之内）
+  # as_of: {year}-12-20            # 数据截至日期（可选，须在本期之内）
 
 campaign:
   level: 全国                       # 全国、全国县级、省级、市级、县级
-  kind: 文明城市                    # 文明城市、文明城区、文明县城、卫生城市、文明村镇、文明单位
+  kind: 文明城市                    # 文明城市、文明县城、文明村、文明单位、文明校园、卫生城市……（见 schemas/）
+  # region: 陕西省                  # 命名地区：填写后写作“陕西省文明城市”，代替上面的级别
+  # edition: 4                      # 届次：写作“第四届”
+  # also: [国家卫生城市]            # 同时创建的其他称号，写作“创建全国文明城市和国家卫生城市”
   verb: 创建                        # 创建、巩固、深化创建、争创
   alias: 创城                       # 本地简称，可删
   city: 青枫市                      # 创建主体城市
@@ -181,9 +184,9 @@ closing:
   style: auto                       # 结尾写法：auto、总之、差距与决心、展望
   goal: {closing_goal}
 
-signature:                          # 落款：不填则用单位全称和期末日期
-  unit: {name}
-  date: {year}-12-31
+signature:                          # 落款
+  unit: {name}                      # 不填则用单位全称
+  date: {year}-12-28                # 成文日期：改为实际成文的日期；删去则落款日期留空，打印后手写
 """
 
 
@@ -316,7 +319,7 @@ def _activities(unit_type: str, group: str, y: int) -> list[str]:
                       quantities=[("清理卫生死角", 45, "处")], outcome="楼道堆物基本清零。"),
             _activity("志愿服务", "学雷锋志愿服务月", "志愿服务", d("03-05"), festival="学雷锋月",
                       participants="党员志愿者, 青年志愿者", attendance=300),
-            _activity("道德建设", "社区道德讲堂", "讲堂", d("04-18"), recurrence="每月一期", times=12,
+            _activity("道德建设", "社区道德讲堂", "讲堂", d("01-18"), recurrence="每月一期", times=12,
                       location="新时代文明实践站", attendance=600),
             _activity("网格化", "网格员入户走访", "检查督查", d("05-10"), location="各网格",
                       quantities=[("走访住户", 2800, "户")]),
@@ -345,14 +348,14 @@ def _activities(unit_type: str, group: str, y: int) -> list[str]:
             _activity("环境卫生", "城乡环境卫生集中整治", "整治", d("06-15"),
                       participants="机关干部, 村（社区）干部, 群众", attendance=3600,
                       quantities=[("清运垃圾", 820, "吨")], spend=360000),
-            _activity("道德建设", "道德讲堂和好人评选", "讲堂", d("03-28"), recurrence="每月一期", times=12,
+            _activity("道德建设", "道德讲堂和好人评选", "讲堂", d("01-26"), recurrence="每月一期", times=12,
                       location="新时代文明实践所", attendance=1200, outcome="评选身边好人8名。"),
             _activity("志愿服务", "新时代文明实践志愿服务", "志愿服务", d("03-05"), recurrence="每月两次",
-                      times=24, participants="志愿服务队", attendance=2400),
+                      times=20, participants="志愿服务队", attendance=2400),
             _activity("文明细胞", "文明家庭评选", "评选", d("11-20"), outcome="评出文明家庭300户。"),
         ],
         "机关": [
-            _activity("理论学习", "理论学习中心组专题学习", "培训", d("02-26"), recurrence="每月一次", times=12,
+            _activity("理论学习", "理论学习中心组专题学习", "培训", d("01-26"), recurrence="每月一次", times=12,
                       participants="领导班子成员, 科室负责人", attendance=180, unit="人次"),
             _activity("道德建设", "机关道德讲堂", "讲堂", d("03-22"), recurrence="每季度一期", times=4,
                       attendance=400, unit="人次"),
@@ -374,15 +377,15 @@ def _activities(unit_type: str, group: str, y: int) -> list[str]:
                       outcome="门诊患者平均排队时长缩短到12分钟。"),
             _activity("环境卫生", "院容院貌集中整治", "整治", d("03-25"), location="院区道路和后勤区域",
                       quantities=[("清理卫生死角", 38, "处")], spend=80000),
-            _activity("控烟", "无烟单位巩固行动", "整治", d("05-31"), location=SELF_REFERENCE[unit_type][1],
-                      quantities=[("更新禁烟标识", 300, "块"), ("劝阻吸烟", 800, "人次")]),
+            _activity("控烟", "世界无烟日禁烟标识更新", "整治", d("05-31"), location=SELF_REFERENCE[unit_type][1],
+                      quantities=[("更新禁烟标识", 300, "块")]),
             _activity("志愿服务", "导医导诊志愿服务", "志愿服务", d("01-08"), recurrence="工作日每天上午",
                       location=place, participants="职工志愿者", attendance=1800),
         ],
         "教育": [
             _activity("未成年人", "开学第一课文明礼仪教育", "培训", d("09-02"), location="操场",
                       attendance=900, unit="人"),
-            _activity("文明细胞", "文明班级评比", "评选", d("12-20"), recurrence="每月一次", times=10,
+            _activity("文明细胞", "文明班级评比", "评选", d("03-20"), recurrence="每月一次", times=10,
                       outcome="评出文明班级10个。"),
             _activity("志愿服务", "校门口文明交通劝导", "志愿服务", d("09-09"),
                       recurrence="上学、放学时段", participants="家长志愿者, 教师", attendance=1200),
@@ -398,7 +401,7 @@ def _activities(unit_type: str, group: str, y: int) -> list[str]:
                       quantities=[("电子屏滚动播放", 8, "块"), ("公益广告", 30, "块")], spend=24000),
             _activity("诚信建设", "诚信经营和服务承诺公示", "宣传", d("06-14"), location=place,
                       outcome="服务承诺和收费标准全部上墙公示。"),
-            _activity("理论学习", "主题教育专题学习", "培训", d("05-22"), recurrence="每月一次", times=12,
+            _activity("理论学习", "主题教育专题学习", "培训", d("01-22"), recurrence="每月一次", times=12,
                       attendance=720, unit="人次"),
             _activity("志愿服务", "爱心服务岗志愿服务", "志愿服务", d("01-15"), recurrence="每天",
                       location=place, participants="职工志愿者", attendance=1500),
@@ -425,8 +428,9 @@ def _metrics(group: str) -> list[str]:
     parts_labels = ("党员志愿者", "青年志愿者", "其他志愿者")
     items = [
         _item([("key", "base_people"), ("label", base_label), ("theme", "志愿服务"), ("value", str(base_value)),
-               ("unit", "人")],
-              {"key": "英文标识，供其他指标的 base 引用", "value": "完成值（只写数字）", "unit": "计量单位"}),
+               ("unit", "人"), ("profile", "true")],
+              {"key": "英文标识，供其他指标的 base 引用", "value": "完成值（只写数字）", "unit": "计量单位",
+               "profile": "基本情况数字：只作占比的分母，不列入指标表"}),
         _item([("key", "volunteers"), ("label", "实名注册志愿者"), ("theme", "志愿服务"), ("value", str(value)),
                ("unit", "人"), ("target", str(target)), ("target_source", "上级下达的年度任务"),
                ("previous", str(previous)), ("base", "base_people")],

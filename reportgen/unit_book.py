@@ -201,7 +201,7 @@ def _column_width(column: L.Column, values: Iterable[Any]) -> int:
         if value is None:
             continue
         if isinstance(value, dt.date):
-            text = "2024年12月31日"
+            text = "0000年00月00日"  # the widest date form
         elif isinstance(value, str):
             text = max(value.split("\n"), key=W.text_width) if "\n" in value else value
         else:
@@ -375,16 +375,12 @@ def metrics_sheet(book: W.Book, choices: Choices, report: Report) -> W.Sheet:
 
 
 def attendance_total(activities: Sequence[Activity]) -> int | str | None:
-    """参与人数 added up only within one unit of count: 人 and 人次 are different things."""
-    by_unit: dict[str, int] = {}
-    for a in activities:
-        if a.attendance:
-            by_unit[a.attendance_unit] = by_unit.get(a.attendance_unit, 0) + a.attendance
-    if not by_unit:
-        return None
+    """参与人数 added up only within one measure word (``figures.attendance_by_unit``): a number when
+    there is one, ``1245人次、60人`` text when 人 and 人次 both occur."""
+    by_unit = figures.attendance_by_unit(list(activities))
     if len(by_unit) == 1:
         return next(iter(by_unit.values()))
-    return "、".join(f"{n:,}{unit}" for unit, n in by_unit.items())
+    return figures.attendance_text(by_unit) or None
 
 
 def activities_sheet(book: W.Book, choices: Choices, report: Report) -> W.Sheet:
@@ -447,9 +443,9 @@ def info_sheet(book: W.Book, choices: Choices, values: dict[str, Any], head: tup
 # ---------------------------------------------------------------- 汇总
 
 
-def _by_category(report: Report) -> dict[str, dict[str, int]]:
+def _by_category(report: Report) -> dict[str, dict[str, Any]]:
     """Per theme: metrics, with target, met (from figures.indicator_rows), activities and attendance."""
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     rows = [r for r in figures.indicator_rows(report) if not r.depth]
     present = {r.theme for r in rows} | {a.theme for a in report.activities}
     for theme in THEMES:
@@ -460,10 +456,10 @@ def _by_category(report: Report) -> dict[str, dict[str, int]]:
         c["metrics"] += 1
         c["targeted"] += fig.met is not None
         c["met"] += bool(fig.met)
-    for activity in report.activities:
-        counts[activity.theme]["activities"] += 1
-        if activity.attendance_unit == "人次":  # 人 and 人次 are not added up
-            counts[activity.theme]["attendance"] += activity.attendance or 0
+    for theme in counts:
+        activities = [a for a in report.activities if a.theme == theme]
+        counts[theme]["activities"] = len(activities)
+        counts[theme]["attendance"] = attendance_total(activities)
     return counts
 
 
@@ -487,7 +483,6 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
     period = report.period
     met, targeted = ctx["met_count"], ctx["target_count"]
     rate = rounded_percent(Decimal(met) / targeted * 100) if targeted else None
-    attendance = attendance_total(report.activities)
     facts: list[tuple[str, Any, W.Style]] = [
         ("单位名称", report.unit.name, W.TEXT),
         ("单位类型", report.unit.type, W.TEXT),
@@ -495,7 +490,9 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
          W.TEXT),
         ("创建工作", report.campaign.phrase, W.TEXT),
         ("开展活动（项）", ctx["activity_count"], W.INT),
-        ("参与人数/人次合计", attendance, W.INT if not isinstance(attendance, str) else W.TEXT),
+        # 人次 and 人 are different measures: one row each, never one sum.
+        *((f"参与{'人次' if unit == '人次' else '人数'}合计（{unit}）", total, W.INT)
+          for unit, total in ctx["attendance_by_unit"].items()),
         ("投入经费（元）", *number_cell(ctx["total_spend"])),
         ("指标总数（项）", len(report.metrics), W.INT),
         ("设定目标的指标（项）", targeted, W.INT),
@@ -525,13 +522,13 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
         share = rounded_percent(Decimal(c["met"]) / c["targeted"] * 100) if c["targeted"] else None
         rows.append([(n, W.CENTER), (theme, W.CENTER), (c["metrics"], W.INT), (c["targeted"], W.INT),
                      (c["met"], W.INT), (c["targeted"] - c["met"], W.INT), (share, W.PERCENT),
-                     (c["activities"], W.INT), (c["attendance"], W.INT)])
+                     (c["activities"], W.INT), _attendance_cell(c["attendance"])])
     if counts:
         rows.append([(None, W.BOLD), ("合计", W.BOLD), (len(report.metrics), W.INT), (targeted, W.INT), (met, W.INT),
                      (targeted - met, W.INT), (rate, W.PERCENT), (ctx["activity_count"], W.INT),
-                     (sum(c["attendance"] for c in counts.values()), W.INT)])
+                     _attendance_cell(attendance_total(report.activities))])
     row = _table(ws, row + 1, ("序号", "类别", "指标数", "设定目标", "达标", "未达标", "达标率", "开展活动",
-                               "参与人次"), rows)
+                               "参与人数/人次"), rows)
     targeted_rows = [r for r in figures.indicator_rows(report) if not r.depth and r.completion is not None]
     if targeted_rows:
         row += 1
@@ -562,6 +559,10 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
         ws.widths[i] = width
     ws.print = W.Print((1, 1, row + 1, ncol))
     return ws
+
+
+def _attendance_cell(total: int | str | None) -> tuple[Any, W.Style]:
+    return total, W.TEXT.but(align="right") if isinstance(total, str) else W.INT
 
 
 def _pixels(widths: Sequence[float]) -> int:
@@ -630,8 +631,10 @@ def build(report: Report, document: Document | None = None) -> W.Book:
     With the composed ``document``, a 文字依据 sheet lists every sentence with its evidence.
     """
     signed = report.signature_date
+    # The file's timestamp must be reproducible, not the clock; it is metadata, never printed as 成文日期.
+    stamp = signed or report.period.end_date
     book = W.Book(title=f"{report.unit.name}{figures.period_label(report)}{report.campaign.phrase}工作汇总",
-                  created=dt.datetime(signed.year, signed.month, signed.day))
+                  created=dt.datetime(stamp.year, stamp.month, stamp.day))
     choices = Choices(book)
     summary_sheet(book, report)
     metrics_sheet(book, choices, report)

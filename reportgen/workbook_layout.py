@@ -203,6 +203,7 @@ _METRIC: _Spec = {
     "agg": ("口径", (), False),
     "target_source": ("目标来源", (), False),
     "lower_is_better": ("越低越好", ("数值越低越好",), False),
+    "profile": ("基本情况数字", ("概况数字",), False),
     "base": ("占比基数", ("分母指标",), False),
 }
 
@@ -399,6 +400,9 @@ _INFO_LABELS: dict[str, tuple[str, str]] = {
     "period.label": ("期间", "期间说法"),
     "campaign.level": ("创建活动", "创建级别"),
     "campaign.kind": ("创建活动", "创建类型"),
+    "campaign.region": ("创建活动", "命名地区"),
+    "campaign.edition": ("创建活动", "届次"),
+    "campaign.also": ("创建活动", "同时创建的称号"),
     "campaign.verb": ("创建活动", "创建说法"),
     "campaign.alias": ("创建活动", "本地简称"),
     "campaign.city": ("创建活动", "创建城市"),

@@ -2,7 +2,8 @@
 
 The forms follow how 工作总结 actually phrase facts (genre analysis §4.12): 近/约/超过 stand before the
 number, 余/多 after it and before 万 and the measure word, 以上 after the measure word; 共/累计/达 lead.
-Numbers are Arabic (GB/T 15835) except ordinals and small fixed counts.
+Numbers are Arabic (GB/T 15835) except ordinals and small fixed counts, and are written as the data
+gives them: never rescaled, never rounded unless computed. The rules with examples: docs/numbers.md.
 """
 
 from __future__ import annotations
@@ -19,24 +20,30 @@ def _decimal(value: int | float | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def plain_number(value: int | float | Decimal, places: int = 2) -> str:
-    """``1200`` → ``1200``, ``2.50`` → ``2.5``: no thousands separator, no trailing zeros."""
-    number = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+def plain_number(value: int | float | Decimal, places: int | None = None) -> str:
+    """``1200`` → ``1200``, ``2.50`` → ``2.5``: no thousands separator, no trailing zeros.
+
+    ``places`` rounds (half up) for computed figures such as rates; without it the number is written as
+    the data gives it, because a figure the unit reported must not lose or gain digits on the way.
+    """
+    number = _decimal(value)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = format(number, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def _scaled(value: Decimal, approximate: bool) -> tuple[str, str]:
-    """Split a number into (digits, 万/亿). Exact values are scaled only when it loses nothing."""
-    for size, word in ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")):
-        if value >= size:
-            scaled = value / size
-            if approximate or scaled == scaled.quantize(Decimal("0.01")):
-                return plain_number(scaled), word
-            return plain_number(value), ""
-    return plain_number(value), ""
+def table_number(value: int | float | Decimal | None, approx: str = "exact") -> str:
+    """A figure in the attachment table: as written, with its approximation marker (``约60``, ``2000余``),
+    and ``—`` when there is none, so an approximate figure never looks exact in a column of numbers."""
+    if value is None:
+        return "—"
+    digits = plain_number(value)
+    if approx in ("近", "约", "超过"):
+        return approx + digits
+    return digits + approx if approx in ("余", "多", "以上") else digits
 
 
 def qty(
@@ -46,23 +53,47 @@ def qty(
     agg: str = "none",
     label: str | None = None,
 ) -> str:
-    """``qty(2000, "份", "余", "共", "宣传单")`` → ``宣传单共2000余份``; ``qty(40000, "元", "余")`` → ``4万余元``.
+    """``qty(2000, "份", "余", "共", "宣传单")`` → ``宣传单共2000余份``; ``qty(40, "万元", "多")`` → ``40多万元``.
 
-    With a label the label comes first (“道旗120余面”), as the genre writes counted objects.
+    With a label the label comes first (“道旗120余面”), as the genre writes counted objects. A number
+    gains no decimal it did not have: 13200元 stays 13200元, a whole number of 万 is written so
+    (380000元 → 38万元), and a unit given as 万元 keeps 余/多 before 万 as people write it (40多万元).
     """
     number = _decimal(value)
     if unit in ("%", "％"):
-        unit, digits, scale = "%", plain_number(number, 1), ""
+        unit, digits = "%", plain_number(number, 1)
         approx = "以上" if approx in ("余", "多") else approx  # “95余%” is not Chinese
-    elif len(unit) > 1 and unit[0] in "万亿":  # value already given in 万元/亿元
-        digits, scale, unit = plain_number(number), unit[0], unit[1:]
+    elif unit.startswith(("万", "亿")):  # already in 万元: 40多万元, never 40万万元
+        digits = plain_number(number)
     else:
-        digits, scale = _scaled(number, approx != "exact")
+        digits = _whole_wan(number)
     before = approx if approx in ("近", "约", "超过") else ""
     after = approx if approx in ("余", "多") else ""
     tail = "以上" if approx == "以上" else ""
     lead = agg if agg in ("共", "累计", "达") else ""
-    return f"{label or ''}{lead}{before}{digits}{scale}{after}{unit}{tail}"
+    return f"{label or ''}{lead}{before}{digits}{after}{unit}{tail}"
+
+
+def _whole_wan(number: Decimal) -> str:
+    """``380000`` → ``38万``, ``13200`` → ``13200``: 万/亿 only when no decimal appears."""
+    for size, word in ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")):
+        if number >= size and number % size == 0:
+            return plain_number(number / size) + word
+    return plain_number(number)
+
+
+#: Markers meaning "at least": a sum over such parts is at least the sum (“27条以上”).
+_LOWER_BOUND = ("余", "多", "超过", "以上")
+
+
+def sum_quantities(parts: Iterable[tuple[int | float | Decimal, str]]) -> tuple[Decimal, str] | None:
+    """Add (value, approx) pairs without inventing a marker: exact parts give an exact sum, any lower
+    bound (超过15 + 12) gives ``以上`` (27条以上), and any 近/约 part makes the sum unstateable (None)."""
+    parts = list(parts)
+    if not parts or any(approx in ("近", "约") for _, approx in parts):
+        return None
+    total = sum((_decimal(value) for value, _ in parts), Decimal(0))
+    return total, ("以上" if any(approx in _LOWER_BOUND for _, approx in parts) else "exact")
 
 
 def percent(value: int | float | Decimal | None, places: int = 1) -> str:
@@ -76,7 +107,8 @@ def change(current: int | float | Decimal, previous: int | float | Decimal, unit
     """Compare with the previous period. Percentages change by 个百分点, counts by a percentage."""
     cur, prev = _decimal(current), _decimal(previous)
     if cur == prev:
-        return "与上期持平" if lead == "较上期" else "同比持平"
+        # 比上年 → 与上年持平: the comparison is named once, never “比上年……同比持平”.
+        return f"与{lead[1:]}持平" if lead[0] in "比较" and len(lead) > 1 else f"{lead}持平"
     if unit in ("%", "％"):
         diff = abs(cur - prev)
         verb = "提高" if cur > prev else "下降"
@@ -110,7 +142,10 @@ def ordinal(n: int) -> str:
     return f"{cn_int(n)}是"
 
 
-def cn_date(day: dt.date, with_year: bool = True) -> str:
+def cn_date(day: dt.date | None, with_year: bool = True) -> str:
+    """``2024年6月5日``; a missing date is empty, never a stand-in the data did not give."""
+    if day is None:
+        return ""
     return f"{day.year}年{day.month}月{day.day}日" if with_year else f"{day.month}月{day.day}日"
 
 

@@ -21,8 +21,7 @@ NAMES = ["竹园社区", "桃源社区", "杏林社区"]
 def _good(folder: Path, stem: str, name: str) -> Path:
     path = folder / f"{stem}.yaml"
     path.write_text(MINIMAL.replace("青枫市东湖区柳荫街道竹园社区", f"柳荫街道{name}")
-                    .replace("{name: 柳荫街道", "{parent: 柳荫街道办事处, name: 柳荫街道")
-                    + "signature: {date: 2024-07-05}\n", encoding="utf-8")  # a roll-up takes signed reports only
+                    .replace("{name: 柳荫街道", "{parent: 柳荫街道办事处, name: 柳荫街道"), encoding="utf-8")
     return path
 
 

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen import lint, rules
+from reportgen import lint, recurrence, rules
 from reportgen.compose import break_title, compose, load_pack
 from reportgen.document import Heading, Paragraph
 from reportgen.loaders import load_report
@@ -299,6 +299,15 @@ def periods(draw):
     return data
 
 
+def _most_times(activity: dict, start: dt.date, end: dt.date) -> int:
+    """The largest count the activity's dates and frequency allow (a valid report keeps within it)."""
+    frequency = recurrence.parse(activity.get("recurrence"))
+    if frequency is None:
+        one_day = "date" in activity and activity.get("end", activity["date"]) == activity["date"]
+        return 1 if one_day else 60
+    return max(1, min(60, frequency.most(activity.get("date", start), activity.get("end", end))))
+
+
 @st.composite
 def reports(draw):
     unit_type = draw(st.sampled_from(UNIT_TYPES))
@@ -328,7 +337,7 @@ def reports(draw):
         if draw(st.booleans()):
             a["recurrence"] = draw(st.sampled_from(["每月一次", "每周一次", "每季度一期"]))
         if draw(st.booleans()):
-            a["times"] = draw(st.integers(1, 60))
+            a["times"] = draw(st.integers(1, _most_times(a, start, end)))
         if draw(st.booleans()):
             a["festival"] = draw(st.sampled_from(FESTIVALS))
         if draw(st.booleans()):

@@ -8,6 +8,8 @@ not font compliance.
 
 from __future__ import annotations
 
+import collections
+import difflib
 import re
 import statistics
 from dataclasses import dataclass
@@ -108,6 +110,7 @@ def read_pages(path: Path) -> list[Page]:
 class Rendered:
     document: object
     pages: list[Page]
+    docx: Path
 
     def signature(self) -> tuple[Page, int]:
         """The page and line index of the 署名 (the line with the unit, followed by the date)."""
@@ -136,7 +139,7 @@ def render(tmp_path_factory, document, name: str) -> Rendered:
     folder = tmp_path_factory.mktemp("render")
     target = folder / f"{name}.docx"
     target.write_bytes(writer.render(document))
-    return Rendered(document, read_pages(pdf.convert(target)))
+    return Rendered(document, read_pages(pdf.convert(target)), target)
 
 
 def _example_document(path: Path):
@@ -216,7 +219,7 @@ def test_full_lines_hold_28_characters(docx_rendered):
             if full and plain and line.size == 16:
                 counts.append(len(line.inside()))
     if not counts:
-        pytest.skip("this example is too short to hold a full line of 汉字 only; the other examples measure it")
+        pytest.skip("every full line of this document holds a number or Latin word")
     assert set(counts) <= {27, 28}, sorted(set(counts))
     assert counts.count(28) >= 0.7 * len(counts), counts
 
@@ -256,6 +259,9 @@ def test_signature_never_alone_on_its_page(docx_rendered):
     unit_indent, date_indent = writer.signature_indents(signature.unit, signature.date)
     assert abs(unit_line.x1 / MM - (184 - unit_indent * 5.556)) < 1.5
     assert abs(date_line.x1 / MM - (184 - date_indent * 5.556)) < 1.5
+    # GB/T 9704 7.3.5.2: the date starts two 字 right of the 署名's first character
+    offset = (date_line.x0 - unit_line.x0) / MM
+    assert abs(offset - 2 * 5.556) < 1.5, f"成文日期 starts {offset:.1f} mm right of the 署名"
 
 
 def test_attachment_table_repeats_its_header_row(docx_rendered):
@@ -296,3 +302,62 @@ def test_each_level_is_drawn_in_its_font_family(docx_rendered):
 def test_no_title_line_holds_one_character(docx_rendered):
     title_lines = [line for page in docx_rendered.pages for line in page.text_lines if abs(line.size - 22) < 0.2]
     assert title_lines and all(len(line.text) > 1 for line in title_lines), [line.text for line in title_lines]
+
+
+def docx_texts(path: Path) -> tuple[list[str], list[str]]:
+    """The body paragraphs' text in order, and the table cells' text, as Word holds them."""
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return [p.text for p in document.paragraphs], cells
+
+
+def test_pdf_loses_no_character(docx_rendered):
+    """Every character of the .docx is drawn, punctuation included (LibreOffice used to drop a mark
+    that followed a full justified line): the paragraphs in order, the table cells as a multiset."""
+    paragraphs, cells = docx_texts(docx_rendered.docx)
+    drawn = "".join(line.text for page in docx_rendered.pages for line in page.text_lines)
+    drawn = re.sub(r"[\s\u200b]", "", drawn)
+    wanted = re.sub(r"\s", "", "".join(paragraphs))
+    matcher = difflib.SequenceMatcher(None, wanted, drawn, autojunk=False)
+    lost = [f"{wanted[max(0, a - 6):a]}[{wanted[a:b]}]{wanted[b:b + 6]}"
+            for op, a, b, _, _ in matcher.get_opcodes() if op in ("delete", "replace")]
+    assert not lost, lost
+    missing = collections.Counter(re.sub(r"\s", "", "".join(cells))) - collections.Counter(drawn)
+    assert not missing, missing
+
+
+def table_pages(rendered: Rendered) -> list[list[list[str]]]:
+    """Per attachment page, the rows of its table as drawn (cells' lines joined with \\n), header included."""
+    found = []
+    with pdfplumber.open(pdf_path(rendered)) as document:
+        for page in document.pages[rendered.signature_page:]:
+            for table in page.find_tables():
+                found.append([[cell or "" for cell in row] for row in table.extract()])
+    return found
+
+
+def pdf_path(rendered: Rendered) -> Path:
+    return rendered.docx.with_suffix(".pdf")
+
+
+def test_table_cells_keep_short_words_whole_and_no_line_holds_one_character(docx_rendered):
+    pages = table_pages(docx_rendered)
+    if not pages:
+        pytest.skip("this document has no table")
+    wrapped = [cell for rows in pages for row in rows for cell in row if "\n" in cell]
+    broken_words = [cell for cell in wrapped if len(cell.replace("\n", "")) <= 4]
+    lone = [cell for cell in wrapped if any(len(line.strip()) == 1 for line in cell.split("\n"))]
+    assert not broken_words and not lone, (broken_words, lone)
+
+
+def test_no_page_holds_a_single_table_row_nor_starts_with_a_sub_row(docx_rendered):
+    pages = table_pages(docx_rendered)
+    if len(pages) < 2:
+        pytest.skip("no table runs over a page")
+    for rows in pages:
+        body = rows[1:]  # the repeated header first
+        assert len(body) >= 2, rows
+    for rows in pages[1:]:
+        assert not any(cell.startswith("其中") for cell in rows[1]), rows[1]

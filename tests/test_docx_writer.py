@@ -218,8 +218,8 @@ def test_signature_follows_gbt9704_right_indents_and_is_chained_to_the_body(docx
     paragraphs = body.findall("w:p", NS)
     signature = docx_parts.paragraphs("GwSignature")
     assert [text(p) for p in signature] == ["幸福里社区居民委员会", "2024年6月30日"]
-    # 署名 10 字, 日期 6.5 字: 署名 右空二字, date starts 2 字 right of the 署名 → 3.5 字
-    assert [attr(p, "w:pPr/w:ind", "right") for p in signature] == ["630", str(round(3.5 * 315))]
+    # 署名 10 字, 日期 7.75 字 as set: 署名 右空二字, date starts 2 字 right of the 署名 → 2.25 字
+    assert [attr(p, "w:pPr/w:ind", "right") for p in signature] == ["630", str(round(2.25 * 315))]
     start = paragraphs.index(signature[0])
     note = docx_parts.paragraphs("GwAttachNote")[0]
     assert paragraphs.index(note) < start
@@ -233,9 +233,9 @@ def test_signature_follows_gbt9704_right_indents_and_is_chained_to_the_body(docx
 @pytest.mark.parametrize(
     "unit, date, expected",
     [
-        ("幸福里社区居民委员会", "2024年6月30日", (2, 3.5)),
-        ("某某局", "2024年6月30日", (2 + 6.5 - 3 + 2, 2)),
-        ("某某镇人民政府办公室", "2024年1月5日", (2, 4)),
+        ("幸福里社区居民委员会", "2024年6月30日", (2, 2.25)),
+        ("某某局", "2024年6月30日", (2 + 7.75 - 3 + 2, 2)),
+        ("某某镇人民政府办公室", "2024年1月5日", (2, 2.75)),
     ],
 )
 def test_signature_indent_rule(unit, date, expected):
@@ -485,6 +485,21 @@ def test_pdf_without_libreoffice_explains_how_to_install(tmp_path, monkeypatch):
     assert "LibreOffice" in message and "apt-get install" in message and str(target) in message
 
 
+def test_libreoffice_copy_inverts_overflow_punct_and_breaks_before_digits(docx_sample):
+    """The copy LibreOffice converts differs only where LibreOffice reads Word's markup otherwise;
+    the user's .docx keeps overflowPunct off (Word: no mark past the margin) and its text as is."""
+    closing = Paragraph((Run("办公室设在德育处。2024年开展活动12次，其中：3次，共5人。"),))
+    data = writer.render(replace(docx_sample, blocks=[*docx_sample.blocks, closing]))
+    original, copy = Parts(data), Parts(oxml.for_libreoffice(data))
+    body = original.style("GwBody").find("w:pPr/w:overflowPunct", NS).get(w("val"))
+    assert body == "0"
+    assert copy.style("GwBody").find("w:pPr/w:overflowPunct", NS).get(w("val")) == "1"
+    assert "\u200b" not in text(original.document)
+    assert text(copy.document).count("\u200b") == 2
+    assert "德育处。\u200b2024年" in text(copy.document)
+    assert text(copy.document).replace("\u200b", "") == text(original.document)
+
+
 def test_fonts_conf_is_valid_fontconfig_xml():
     conf = etree.parse(str(pdf.fonts_conf()))
     families = {f.text for f in conf.iter("family")}
@@ -509,8 +524,8 @@ def test_signature_lines_keep_the_two_character_offset(unit, date):
     unit_indent, date_indent = writer.signature_indents(unit, date)
     assert min(unit_indent, date_indent) >= 2
     # the date starts two 字 right of the 署名's first character
-    start_unit = unit_indent + writer.text_width(unit)
-    start_date = date_indent + writer.text_width(date)
+    start_unit = unit_indent + writer.set_width(unit)
+    start_date = date_indent + writer.set_width(date)
     assert start_unit - start_date == pytest.approx(2)
 
 

@@ -361,7 +361,7 @@ def test_problem_ids_fill_in_positions():
 def test_defaults_for_signature_campaign_and_closing():
     report = Report.model_validate(with_(("period",), {"year": 2024, "type": "上半年"}))
     assert report.signature_unit == "槐树里社区"
-    assert report.signature_date == dt.date(2024, 6, 30)
+    assert report.signature_date is None  # no stand-in date nobody chose
     assert report.campaign.phrase == "创建全国文明城市"
     assert report.closing.style == "auto"
     assert report.kind == "总结"
@@ -377,3 +377,33 @@ def test_metric_by_key():
     by_key = report.metric_by_key()
     assert by_key["volunteers"].label == "实名注册志愿者"
     assert set(by_key) == {"population", "volunteers", "households"}
+
+
+@pytest.mark.parametrize(("fields", "phrase"), [
+    ({}, "创建全国文明城市"),
+    ({"kind": "文明城市", "level": "省级", "region": "陕西省", "edition": 4}, "创建第四届陕西省文明城市"),
+    ({"kind": "文明县城", "verb": "巩固", "also": ["国家卫生县城"]}, "巩固全国文明县城和国家卫生县城"),
+    ({"kind": "文明村", "level": "市级"}, "创建市级文明村"),
+    ({"kind": "卫生城市", "level": "省级", "edition": 12}, "创建第十二届省级卫生城市"),
+])
+def test_campaign_name_from_level_or_region_edition_and_a_second_title(fields, phrase):
+    from reportgen.model import Campaign
+
+    assert Campaign(**fields).phrase == phrase
+
+
+def test_a_named_region_and_second_title_reach_the_title_with_their_source_lines(tmp_path):
+    from reportgen.compose import compose
+    from reportgen.loaders import load
+
+    data = (tmp_path / "cun.yaml")
+    data.write_text(
+        "unit: {name: 柳湾村民委员会, type: 村}\nperiod: {year: 2024}\n"
+        "campaign: {kind: 文明村, level: 省级, region: 陕西省, edition: 2, also: [市级卫生村]}\n"
+        "activities:\n  - {theme: 环境卫生, title: 村庄清洁行动, kind: 整治, date: 2024-03-09, attendance: 80}\n"
+        "signature: {date: 2024-12-20}\n", encoding="utf-8")
+    loaded = load(data)
+    document = compose(loaded.report, source=loaded.source)
+    assert "创建第二届陕西省文明村和市级卫生村" in document.title
+    cited = {s.path: s.location for b in document.blocks for sentence in getattr(b, "sentences", ()) for s in sentence.sources}
+    assert cited["campaign.region"].endswith("cun.yaml:3:42") and "campaign.also" in cited

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -27,7 +28,6 @@ def _unit(folder: Path, stem: str, name: str, volunteers: int, target: int = 400
     text = (MINIMAL.replace("青枫市东湖区柳荫街道竹园社区", name)
             .replace("{name: " + name, "{parent: 柳荫街道办事处, name: " + name)
             .replace("value: 420, unit: 人, target: 400", f"value: {volunteers}, unit: 人, target: {target}"))
-    text += "signature: {date: 2024-07-05}\n"
     path = folder / f"{stem}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -185,3 +185,66 @@ def test_workbook_text_goes_through_the_linter(summaries):
     with pytest.raises(LintError, match="某某"):
         workbook_book(summaries, name="某某街道办事处")  # --name is typed on the command line, not validated
     assert workbook_book(summaries, name="柳荫街道办事处").texts()
+
+
+def test_units_without_a_signature_date_roll_up(tmp_path):
+    """No unit gave a 成文日期: the roll-up is still written, and its own date line stays blank."""
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
+    for path in paths:
+        path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                                  if not line.startswith("signature:")) + "\n", encoding="utf-8")
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    assert all(s.period_end is None for s in summaries)
+    document = compose_rollup(summaries)
+    assert document.signature is None or document.signature.date == ""
+    assert workbook(summaries)
+
+
+def test_when_every_unit_meets_every_target_the_summary_says_all(tmp_path):
+    """Not “设定目标的2项指标中，2项达到”: a count of all is said as 全部."""
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    text = "\n".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+    assert "设定目标的2项指标全部达到目标" in text
+    assert "2项指标中，2项" not in text
+
+
+def test_indicator_sums_across_units_keep_an_honest_marker(tmp_path):
+    """超过 400 + 500 is “900人以上”; a 约 part leaves the sum unsaid in the text and marked in the sheet."""
+    def units(approx_a: str) -> list:
+        paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
+        text = paths[0].read_text(encoding="utf-8").replace("value: 450, unit: 人,", f"value: 450, unit: 人, approx: {approx_a},")
+        paths[0].write_text(text, encoding="utf-8")
+        return [summarise(load_report(p)[0], p) for p in paths]
+
+    def said(summaries) -> str:
+        return "\n".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+
+    lower = units("超过")
+    (volunteers,) = [t for t in indicator_totals(lower) if t.label == "注册志愿者"]
+    assert (volunteers.value, volunteers.approx) == (950, "以上")
+    assert "注册志愿者合计950人以上" in said(lower)
+    near = units("约")
+    (volunteers,) = [t for t in indicator_totals(near) if t.label == "注册志愿者"]
+    assert volunteers.approx is None
+    assert "注册志愿者合计" not in said(near)
+    sheet = load_workbook(io.BytesIO(workbook(near)))["指标合计"]
+    assert any(row and "合计（含约数）" in row for row in sheet.iter_rows(values_only=True))
+
+
+def test_a_profile_figure_is_not_summed_as_an_indicator(tmp_path):
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 500))]
+    for path in paths:
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "metrics:\n", "metrics:\n  - {label: 常住人口, theme: 志愿服务, value: 8000, unit: 人, profile: true}\n"), encoding="utf-8")
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    assert "常住人口" not in {t.label for t in indicator_totals(summaries)}
+    assert "常住人口" not in "".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+
+
+def test_a_lagging_unit_is_never_said_to_lead(tmp_path):
+    paths = [_unit(tmp_path, s, n, v) for s, n, v in (("a", "柳荫街道竹园社区", 450), ("b", "柳荫街道桃源社区", 100))]
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    text = "".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+    assert "柳荫街道竹园社区位居前列" in text
+    assert not re.search(r"桃源社区[^。]*位居前列", text)

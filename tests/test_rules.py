@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from reportgen.model import Report
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
-BASE = {"unit": {"name": "槐树里社区", "type": "社区"}, "period": {"year": 2024, "type": "全年"}}
+BASE = {
+    "unit": {"name": "槐树里社区", "type": "社区"}, "period": {"year": 2024, "type": "全年"},
+    "signature": {"date": "2024-12-28"},
+}
 HALF = "2024年1月1日至2024年6月30日"
 YEAR = "2024年1月1日至2024年12月31日"
 
@@ -301,6 +305,7 @@ def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
     Path("r.yaml").write_text(
         "unit: {name: 槐树里社区, type: 社区}\n"
         "period: {year: 2024}\n"
+        "signature: {date: 2024-12-28}\n"
         "problems:\n"
         "  - {id: a, label: 宣传不足}\n"
         "  - {id: b, label: 经费紧张}\n"
@@ -309,7 +314,7 @@ def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     report, warnings = load_report(Path("r.yaml"))
-    assert [str(w) for w in warnings] == ["r.yaml:5:5 problems[1]：提示：问题“经费紧张”没有对应的下一步措施"]
+    assert [str(w) for w in warnings] == ["r.yaml:6:5 problems[1]：提示：问题“经费紧张”没有对应的下一步措施"]
     assert len(report.problems) == 2
 
 
@@ -347,3 +352,173 @@ def test_minimal_example_stays_small():
     assert len(text.splitlines()) <= 16
     report, warnings = load_report(ROOT / "examples" / "minimal.yaml")
     assert warnings == [] and report.activities and report.metrics
+
+
+# ---------------------------------------------------------------- counts against frequency and dates
+
+
+def activity(**extra) -> dict:
+    return {"theme": "志愿服务", "title": "志愿服务进村", "kind": "志愿服务", **extra}
+
+
+@pytest.mark.parametrize(
+    ("fields", "most"),
+    [
+        # 3月5日 to the year's end spans 10 months: twice a month is at most 20, not 24.
+        ({"date": "2024-03-05", "recurrence": "每月两次", "times": 24}, "“每月两次”从3月5日到12月31日最多20次，写的是24次"),
+        # Fridays from 9月6日 to 12月31日: 17.
+        ({"date": "2024-09-06", "recurrence": "每周五下午", "times": 18}, "“每周五下午”从9月6日到12月31日最多17次，写的是18次"),
+        ({"date": "2024-02-23", "recurrence": "每月一次", "times": 12}, "“每月一次”从2月23日到12月31日最多11次，写的是12次"),
+        ({"date": "2024-10-01", "recurrence": "每季度一期", "times": 2}, "“每季度一期”从10月1日到12月31日最多1次，写的是2次"),
+        ({"date": "2024-12-30", "recurrence": "每天两次", "times": 5}, "“每天两次”从12月30日到12月31日最多4次，写的是5次"),
+        ({"date": "2024-12-23", "recurrence": "工作日每天上午", "times": 8}, "“工作日每天上午”从12月23日到12月31日最多7次，写的是8次"),
+        ({"date": "2024-12-02", "recurrence": "每周三、周五早高峰", "times": 10}, "“每周三、周五早高峰”从12月2日到12月31日最多8次，写的是10次"),
+        ({"date": "2024-12-02", "recurrence": "每周一至周五", "times": 23}, "“每周一至周五”从12月2日到12月31日最多22次，写的是23次"),
+        ({"date": "2024-06-03", "end": "2024-06-30", "recurrence": "每周一次", "times": 5}, "“每周一次”从6月3日到6月30日最多4次，写的是5次"),
+    ],
+)
+def test_a_count_its_frequency_cannot_reach_is_an_error(fields, most):
+    found = check(activities=[activity(**fields)])
+    assert found == [(("activities", 0, "times"), most + "：请核对次数、频次或起止日期", "error")]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"date": "2024-03-05", "recurrence": "每月两次", "times": 20},
+        {"date": "2024-09-06", "recurrence": "每周五下午", "times": 17},
+        {"date": "2024-01-02", "recurrence": "每月一期", "times": 12},
+        {"recurrence": "每周一次", "times": 52},  # no date: from the period's start
+        {"date": "2024-03-05", "recurrence": "每月至少两次", "times": 40},  # a lower bound has no most
+        {"date": "2024-03-05", "recurrence": "不定期", "times": 40},  # unreadable: not checked
+        {"date": "2024-05-10", "end": "2024-05-12", "times": 3},  # several days, several times
+        {"date": "2024-05-10", "times": 1},
+    ],
+)
+def test_counts_that_fit_their_dates_pass(fields):
+    assert check(activities=[activity(**fields)]) == []
+
+
+def test_a_half_year_counts_up_to_the_data_cut_off():
+    found = check(period={"year": 2024, "type": "上半年", "as_of": "2024-05-31"},
+                  signature={"date": "2024-06-05"},
+                  activities=[activity(date="2024-01-05", recurrence="每月一次", times=6)])
+    assert found == [(("activities", 0, "times"), "“每月一次”从1月5日到5月31日最多5次，写的是6次：请核对次数、频次或起止日期", "error")]
+
+
+def test_one_date_with_several_times_is_an_error():
+    found = check(activities=[activity(date="2024-10-18", times=2)])
+    assert found == [(("activities", 0, "times"), (
+        "只有一个日期（10月18日），却写开展了2次：一天的活动请把次数改为1，或删去 times；"
+        "分几次开展的，请填写结束日期 end 或频次 recurrence"
+    ), "error")]
+
+
+def test_validate_names_the_line_of_an_impossible_count(tmp_path):
+    source = tmp_path / "镇.yaml"
+    source.write_text(
+        "unit: {name: 石桥镇, type: 镇}\n"
+        "period: {year: 2024}\n"
+        "signature: {date: 2024-12-28}\n"
+        "activities:\n"
+        "  - theme: 志愿服务\n"
+        "    title: 志愿服务进村\n"
+        "    date: 2024-03-05\n"
+        "    recurrence: 每月两次\n"
+        "    times: 24\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_report(source)
+    assert [str(f) for f in caught.value.findings] == [
+        f"{source}:9:12 activities[0].times：“每月两次”从3月5日到12月31日最多20次，写的是24次：请核对次数、频次或起止日期"
+    ]
+
+
+# ---------------------------------------------------------------- 成文日期
+
+
+def test_a_missing_signature_date_is_a_warning_never_a_made_up_date(tmp_path):
+    source = tmp_path / "r.yaml"
+    source.write_text("unit: {name: 槐树里社区, type: 社区}\nperiod: {year: 2024}\n", encoding="utf-8")
+    report, warnings = load_report(source)
+    assert report.signature_date is None
+    assert [str(w) for w in warnings] == [
+        f"{source}:1:1 signature.date：提示：没有填写成文日期：生成的文件中落款日期留空，"
+        "请在 signature.date 填写（格式如 2024-06-05），或打印后手写"
+    ]
+
+
+def test_no_code_falls_back_to_the_last_day_of_the_year():
+    files = [*(ROOT / "reportgen").rglob("*.py"), *(ROOT / "templates").rglob("*.j2"), *(ROOT / "templates").rglob("*.yaml")]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    assert "12月31日" not in code and "12, 31" not in code and "-12-31" not in code
+
+
+# ---------------------------------------------------------------- profile figures
+
+
+def test_a_profile_figure_has_no_target():
+    found = check(metrics=[metric("常住人口", 8460, profile=True, target=9000)])
+    assert found == [(("metrics", 0, "profile"), (
+        "“常住人口”标为基本情况数字（profile: true），不是工作成效，不应有目标值或分项：请删去 profile，或删去 target 和 parts"
+    ), "error")]
+
+
+def test_build_without_a_signature_date_warns_and_leaves_the_date_line_blank(tmp_path):
+    from docx import Document as Docx
+
+    from reportgen.pipeline import Options, build
+
+    source = tmp_path / "r.yaml"
+    source.write_text(
+        "unit: {name: 槐树里社区, type: 社区}\nperiod: {year: 2024, type: 上半年}\n"
+        "activities:\n  - {theme: 环境卫生, title: 春季大扫除, kind: 整治, date: 2024-03-09, attendance: 80}\n",
+        encoding="utf-8",
+    )
+    result = build(source, tmp_path / "out", Options(formats=("docx", "md")))
+    assert [str(w) for w in result.warnings] == [
+        f"{source}:1:1 signature.date：提示：没有填写成文日期：生成的文件中落款日期留空，"
+        "请在 signature.date 填写（格式如 2024-06-05），或打印后手写"
+    ]
+    markdown = (tmp_path / "out" / "r.md").read_text(encoding="utf-8")
+    assert "槐树里社区<br></p>" in markdown and "年6月30日" not in markdown
+    paragraphs = [p.text for p in Docx(str(tmp_path / "out" / "r.docx")).paragraphs]
+    signed = len(paragraphs) - 1 - paragraphs[::-1].index("槐树里社区")
+    assert paragraphs[signed + 1] == ""  # the date line is there, blank, to be written by hand
+    assert not any(re.search(r"2024年(6月30日|12月31日)", p) for p in paragraphs)
+
+
+def test_an_impossible_count_in_a_workbook_names_its_cell(tmp_path):
+    from openpyxl import load_workbook as open_book
+
+    from reportgen.pipeline import Options, build
+
+    build(ROOT / "examples" / "zhen-2024-quannian.yaml", tmp_path, Options(formats=("xlsx",)))
+    path = tmp_path / "zhen-2024-quannian.xlsx"
+    book = open_book(path)
+    sheet = book["活动台账"]
+    header = next(row for row in sheet.iter_rows() if any(c.value == "开展次数" for c in row))
+    column = next(c.column for c in header if c.value == "开展次数")
+    cell = next(sheet.cell(row=r, column=column) for r in range(header[0].row + 1, sheet.max_row + 1)
+                if sheet.cell(row=r, column=column).value == 20)
+    cell.value = 24
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_report(path)
+    assert [str(f) for f in caught.value.findings] == [
+        f"{path} 活动台账!{cell.coordinate} 开展次数："
+        "“每月两次”从3月5日到12月31日最多20次，写的是24次：请核对次数、频次或起止日期"
+    ]
+
+
+def test_a_one_day_activity_carrying_the_period_indicator_is_flagged():
+    smoking = {"label": "劝阻吸烟", "value": 1240, "unit": "人次"}
+    day = {**activity(date="2024-05-31"), "theme": "控烟", "quantities": [{"label": "更新禁烟标识", "value": 650, "unit": "块"}, smoking]}
+    found = check(activities=[day], metrics=[{**smoking, "theme": "控烟", "previous": 1610}])
+    assert found == [(("activities", 0, "quantities", 1), (
+        "“劝阻吸烟1240人次”与全期指标相同，却记在5月31日这一天的活动上：若是全期累计，只写在指标中，把这一项从活动中删去"
+    ), "warning")]
+    # The same figure on a recurring activity, or an indicator with neither target nor previous value, is fine.
+    assert check(activities=[{**day, "recurrence": "每天"}], metrics=[{**smoking, "theme": "控烟", "previous": 1610}]) == []
+    assert check(activities=[day], metrics=[{**smoking, "theme": "控烟"}]) == []

@@ -70,7 +70,7 @@ part = st.builds(m.Part, label=texts(10), value=amounts)
 metric = st.builds(
     m.Metric, key=opt(keys), label=texts(), theme=lit(m.Theme), value=amounts, unit=short(8), approx=lit(m.Approx),
     agg=lit(m.Aggregation), target=opt(amounts), target_source=opt(texts(10)), previous=opt(amounts),
-    lower_is_better=st.booleans(), parts=st.lists(part, max_size=3), base=opt(keys), owner=opt(texts(8)),
+    lower_is_better=st.booleans(), profile=st.booleans(), parts=st.lists(part, max_size=3), base=opt(keys), owner=opt(texts(8)),
     evidence=opt(texts(10)), note=opt(texts(10)),
 )
 report = st.builds(

@@ -152,7 +152,8 @@ def test_summary(book) -> None:  # noqa: ANN001
     _, wb = book
     ws = wb["汇总"]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=4).value for r in range(4, 16)}
-    assert values["开展活动（项）"] == 2 and values["参与人数/人次合计"] == 1245
+    assert values["开展活动（项）"] == 2 and values["参与人次合计（人次）"] == 1245
+    assert not any("参与人数合计" in str(label) for label in values)  # no 人 in this report, and never 人+人次
     assert values["指标达标率"] == pytest.approx(0.333)
     assert ws._charts, "native chart of completion rates"
 

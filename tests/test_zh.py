@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -39,19 +40,74 @@ def test_qty_unknown_markers_are_ignored():
     [
         (40000, "元", "余", "4万余元"),
         (50000, "张", "多", "5万多张"),
-        (120000, "元", "exact", "12万元"),  # exact and scaling loses nothing
-        (12345, "元", "exact", "12345元"),  # exact yuan stay in full
+        (120000, "元", "exact", "12万元"),  # a whole number of 万: no decimal appears
+        (12345, "元", "exact", "12345元"),
         (352220, "元", "exact", "352220元"),
-        (28000, "元", "exact", "2.8万元"),
-        (286000000, "元", "exact", "2.86亿元"),
+        (13200, "元", "exact", "13200元"),  # never 1.32万元: the clerk did not write a decimal
+        (28000, "元", "exact", "28000元"),
+        (68000, "人次", "余", "68000余人次"),
+        (286000000, "元", "exact", "28600万元"),
+        (300000000, "元", "exact", "3亿元"),
         (2.86, "亿元", "exact", "2.86亿元"),  # already in 亿元
         (3.2, "万元", "exact", "3.2万元"),
+        (40, "万元", "多", "40多万元"),  # written in 万元: 多 stands before 万, as typed
+        (40, "万元", "余", "40余万元"),
+        (40, "万元", "以上", "40万元以上"),
         (9999, "元", "余", "9999余元"),
         (10000, "元", "exact", "1万元"),
     ],
 )
-def test_qty_wan_yi_scaling(value, unit, approx, expected):
+def test_qty_never_rescales_into_a_decimal(value, unit, approx, expected):
     assert zh.qty(value, unit, approx) == expected
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ([(15, "超过"), (12, "exact")], (Decimal(27), "以上")),  # 超过15条 + 12条 → 27条以上, never 27余条
+        ([(2000, "余"), (300, "exact")], (Decimal(2300), "以上")),
+        ([(40, "多"), (5, "以上")], (Decimal(45), "以上")),
+        ([(120, "exact"), (80, "exact")], (Decimal(200), "exact")),
+        ([(60, "近"), (12, "exact")], None),  # 近60 + 12 has no honest sum
+        ([(60, "约"), (12, "exact")], None),
+        ([], None),
+    ],
+)
+def test_sum_quantities_never_invents_a_marker(parts, expected):
+    assert zh.sum_quantities(parts) == expected
+
+
+def test_a_sum_over_a_lower_bound_reads_as_at_least():
+    total, approx = zh.sum_quantities([(15, "超过"), (12, "exact")])
+    assert zh.qty(total, "条", approx) == "27条以上"
+
+
+@pytest.mark.parametrize(
+    ("value", "approx", "expected"),
+    [
+        (None, "exact", "—"),
+        (Decimal("56.10"), "exact", "56.1"),
+        (1450, "余", "1450余"),
+        (60, "约", "约60"),
+        (15, "超过", "超过15"),
+        (20, "以上", "20以上"),
+        (Decimal("0.125"), "exact", "0.125"),  # as written, not rounded
+    ],
+)
+def test_table_number_keeps_the_figure_as_written(value, approx, expected):
+    assert zh.table_number(value, approx) == expected
+
+
+def test_plain_number_rounds_only_when_asked():
+    assert zh.plain_number(Decimal("3.14159")) == "3.14159"
+    assert zh.plain_number(Decimal("3.14159"), 2) == "3.14"
+    assert zh.plain_number(Decimal("2.345"), 2) == "2.35"  # half up, not banker's
+    assert zh.plain_number(Decimal("1E+3")) == "1000"
+
+
+def test_cn_date_of_nothing_is_empty():
+    assert zh.cn_date(None) == ""
+    assert zh.cn_date(None, with_year=False) == ""
 
 
 def test_qty_decimal_and_float_inputs_agree():
@@ -68,7 +124,7 @@ def test_qty_percent_forms():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(1200, "1200"), (Decimal("2.50"), "2.5"), (Decimal("3.00"), "3"), (0, "0"), (Decimal("-0.001"), "0")],
+    [(1200, "1200"), (Decimal("2.50"), "2.5"), (Decimal("3.00"), "3"), (0, "0"), (Decimal("-0.000"), "0")],
 )
 def test_plain_number(value, expected):
     assert zh.plain_number(value) == expected
@@ -99,6 +155,9 @@ def test_change(cur, prev, unit, expected):
 
 def test_change_other_lead_and_zero_base():
     assert zh.change(10, 10, lead="较上期") == "与上期持平"
+    assert zh.change(10, 10, lead="比上年") == "与上年持平"
+    assert zh.change(10, 10, lead="比上年同期") == "与上年同期持平"
+    assert zh.change(12, 10, lead="比上年") == "比上年增长20%"  # one comparison word, not 比上年……同比
     assert zh.change(12, 10, lead="较上期") == "较上期增长20%"
     assert zh.change(5, 0) == ""  # no percentage of nothing
     assert zh.change(5, 0, "%") == "同比提高5个百分点"  # points are fine from zero
@@ -189,3 +248,23 @@ def test_sentence_and_clause():
     assert zh.sentence("他说“好。”") == "他说“好。”"
     assert zh.clause("效果明显。") == "效果明显"
     assert zh.clause("效果明显；") == "效果明显"
+
+
+def test_the_number_rules_page_shows_what_qty_writes():
+    """docs/numbers.md gives one line per rule with an example; each quantity example is what qty writes."""
+    import yaml
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "numbers.md").read_text(encoding="utf-8")
+    checked = 0
+    for rule, data, shown in re.findall(r"^\| ([^|]+) \| `(\{[^`]+\})` \| ([^|]+) \|$", page, re.M):
+        fields = yaml.safe_load(data)
+        if "label" in fields and "profile" in fields or "表中" in shown:
+            continue
+        expected = shown.strip().split("（")[0]
+        written = zh.qty(fields["value"], fields["unit"], fields.get("approx", "exact"), fields.get("agg", "none"),
+                         fields.get("label"))
+        assert written == expected, rule
+        checked += 1
+    assert checked >= 7
+    assert zh.qty(13200, "元") == "13200元" and zh.qty(380000, "元") == "38万元"  # the two `spend` rows

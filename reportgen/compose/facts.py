@@ -284,7 +284,8 @@ class Record:
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
     "Metric": {"completion": ("value", "target"), "met": (), "in_points": (), "change": ("value", "previous")},
     "Unit": {"group": ("type",), "display_name": ("name", "short_name")},
-    "Campaign": {"full_name": ("level", "kind"), "phrase": ("verb", "level", "kind")},
+    "Campaign": {"full_name": ("edition", "region", "level", "kind"),
+                 "phrase": ("verb", "edition", "region", "level", "kind", "also")},
     "Period": {"start_date": ("start", "year", "type"), "end_date": ("end", "year", "type")},
 }
 #: Derived text that is a way of speaking, not a claim: 我社区, 全社区.

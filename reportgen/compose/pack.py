@@ -17,6 +17,7 @@ from typing import Any, Callable
 import jinja2
 
 from .. import zh
+from . import wording
 from .sandbox import BoundedSandbox, TemplateError, guard_filter
 
 STANDARD_PACK = "standard"
@@ -139,6 +140,7 @@ def load_pack(override: Path | None = None, name: str = STANDARD_PACK) -> Pack:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update({key: guard_filter(key, func, builtin=False, kind=kind) for key, (func, kind) in _FILTERS.items()})
+    env.filters.update({key: guard_filter(key, func, builtin=False) for key, func in wording.FILTERS.items()})
     manifest = _read_manifest(root / "manifest.yaml")
     phrases = _read_yaml(root / "phrases.yaml", "连接语文件")
     if override:

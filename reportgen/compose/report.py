@@ -82,9 +82,9 @@ class Phrases:
 
     def __call__(self, key: str, scope: dict[str, Any], fallback: str = "") -> str:
         key, fallback = facts.plain(key), facts.plain(fallback)
-        variants = self.lookup(key)
+        variants, group = self.lookup(key), key
         if not variants and fallback:
-            key, variants = fallback, self.lookup(fallback)  # cite the group the phrase is really in
+            variants, group = self.lookup(fallback), fallback  # cite the group the phrase is really in
         eligible = []
         for variant in variants:
             text, when = (variant, {}) if isinstance(variant, str) else (variant["text"], variant.get("when") or {})
@@ -101,7 +101,7 @@ class Phrases:
         filled = text
         for slot, word in self.words.items():
             filled = filled.replace(f"【{slot}】", word)
-        return self.ledger.phrase(filled, key, evidence)
+        return self.ledger.phrase(filled, group, evidence)
 
     def _evidence(self, when: dict[str, Any], scope: dict[str, Any]) -> tuple | None:
         """The sources that meet ``when`` (empty for an unconditional phrase), or None when unmet."""

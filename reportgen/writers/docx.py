@@ -32,7 +32,7 @@ from docx.styles.style import StyleFactory
 
 from ..document import Document, Heading, Paragraph, Table
 from ..errors import Finding, InputError, Location
-from . import oxml
+from . import breaks, columns, oxml
 from .style import Font, Profile, load
 
 # Style ids are ASCII (safe in every Word version); names are what users see in Word's style list.
@@ -56,8 +56,6 @@ PAGE_EVEN = ("GwPageEven", "公文页码（偶数页）")
 NOTE_PREFIX_CHARS = 3
 #: Left + right cell margins (Word's default 0.19 cm each) plus a little air, in twips.
 CELL_PADDING = 240
-#: Extra width (字, beyond the half 字 of a digit) of Latin signs that are wider in Times New Roman.
-WIDE_LATIN = {"%": 0.35, "+": 0.1, "‰": 0.55}
 #: Columns whose widest cell is at most this many 字 (序号, 单位) are centred.
 NARROW_COLUMN = 2
 
@@ -71,9 +69,11 @@ def signature_indents(unit: str, date: str) -> tuple[float, float]:
     """Right indents (字) of 署名 and 日期 when no seal is used (GB/T 9704 §7.3.5.2).
 
     署名 右空二字; the date starts two 字 right of the 署名's first character; if the date is
-    the longer line, the date 右空二字 and the 署名 moves left to keep the two-字 offset.
+    the longer line, the date 右空二字 and the 署名 moves left to keep the two-字 offset. Widths are
+    the set widths: "2024年7月5日" is 7.25 字 on the page, not 6, because the renderer spaces digits
+    from 汉字 (with 6 the date started one 字 right of the 署名 instead of two).
     """
-    n, d = text_width(unit), text_width(date)
+    n, d = set_width(unit), set_width(date)
     if n - d >= 2:
         return 2.0, n - d
     return d - n + 4, 2.0
@@ -187,51 +187,28 @@ class _Writer:
                 self.paragraph(TITLE, part)
 
     def table(self, table: Table) -> None:
-        widths = self.column_widths(table)
         narrow = [
             not c.numeric and max((text_width(row[i]) for row in table.rows), default=0) <= NARROW_COLUMN
             for i, c in enumerate(table.columns)
         ]
-        indent = round(self.profile.fonts.table.size * 20)
+        size = self.profile.fonts.table.size * 20
         rows = [[(c.name, self.styles[TABLE_HEADER], 0) for c in table.columns]]
         for index, row in enumerate(table.rows):
             cells, pending = [], index in table.indent  # a sub-row (其中) indents its first text cell
             for text, column, is_narrow in zip(row, table.columns, narrow):
                 style = TABLE_NUMBER if column.numeric else TABLE_CENTER if is_narrow else TABLE_TEXT
-                shift = indent if pending and text and style == TABLE_TEXT else 0
+                shift = round(size) if pending and text and style == TABLE_TEXT else 0
                 pending = pending and not shift
                 cells.append((text, self.styles[style], shift))
             rows.append(cells)
-        oxml.append_table(self.body, widths, rows)
-
-    @staticmethod
-    def cell_width(text: str) -> float:
-        """Width in 字 of cell text, with the wide Latin signs (%, +, capitals) counted as such."""
-        return text_width(text) + sum(WIDE_LATIN.get(ch, 0.2 if ch.isupper() else 0) for ch in text)
-
-    def column_widths(self, table: Table) -> list[int]:
-        """Twips per column: each column's widest text plus the cell margins, fitted to the 版心.
-
-        When the table is too wide, only text columns give way (they wrap, widest first), so numbers
-        stay on one line; if that is not enough, every column shrinks in proportion. Spare width is
-        shared out in proportion.
-        """
-        size = self.profile.fonts.table.size * 20
-        wanted = []
-        for i, column in enumerate(table.columns):
-            widest = max([text_width(column.name), *(self.cell_width(row[i]) for row in table.rows)])
-            wanted.append(widest * size + CELL_PADDING)
-        total = self.profile.text_width
-        fixed = sum(w for w, c in zip(wanted, table.columns) if c.numeric)
-        if sum(wanted) > total and fixed < total:
-            floor = 2 * size + CELL_PADDING  # a text column keeps at least two characters a line
-            cap = max(wanted)
-            while cap > floor and fixed + sum(min(w, cap) for w, c in zip(wanted, table.columns) if not c.numeric) > total:
-                cap -= 10
-            wanted = [w if c.numeric else min(w, cap) for w, c in zip(wanted, table.columns)]
-        widths = [math.floor(w * total / sum(wanted)) for w in wanted]
-        widths[-1] += total - sum(widths)
-        return widths
+        widths = columns.fit([c.name for c in table.columns], table.rows,
+                             [[shift / size for _, _, shift in cells] for cells in rows[1:]],
+                             self.profile.text_width, size, CELL_PADDING)
+        for cells in rows:
+            for i, (text, style, shift) in enumerate(cells):
+                capacity = (widths[i] - CELL_PADDING - shift) / size
+                cells[i] = ("\n".join(columns.lines(text, capacity)), style, shift)
+        oxml.append_table(self.body, widths, rows, breaks.keep_with_next(table))
 
     # -- the whole document ---------------------------------------------------------------------
 

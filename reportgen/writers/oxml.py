@@ -14,6 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Collection
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
@@ -217,12 +218,16 @@ def _set(parent: BaseOxmlElement, tag: str, **values: str) -> BaseOxmlElement:
 Cell = tuple[str, str, int]
 
 
-def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cell]], border: int = 4) -> BaseOxmlElement:
+def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cell]], keep: Collection[int] = (),
+                 border: int = 4) -> BaseOxmlElement:
     """Append a bordered, centred, fixed-layout ``<w:tbl>``; the first row repeats on every page.
 
     Widths (twips) go into both w:gridCol (LibreOffice) and w:tcW (Word). Every row is kept whole
     (w:cantSplit), cells are centred vertically, and borders are written into the table itself
     (``border`` in eighths of a point) so they do not depend on a table style in the template.
+    ``keep`` holds body row indexes (0 is the first row under the header) kept on the page of the
+    next row: w:keepNext on every paragraph of the row, which Word and LibreOffice read as "keep
+    this row with the next".
     """
     tbl = etree.SubElement(parent, _W + "tbl")
     pr = etree.SubElement(tbl, _W + "tblPr")
@@ -252,6 +257,8 @@ def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cel
             sub(tc_pr, tc_w, attrs)
             sub(tc_pr, v_align, centred)
             p = append_paragraph(tc, style_id, [(text, None)] if text else [])
+            if index - 1 in keep:
+                set_keep_next(p)
             if indent:
                 _set(p[0], "ind", left=str(indent))
     return tbl
@@ -424,3 +431,28 @@ def template_as_document(data: bytes) -> bytes:
                     content = content.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
                 target.writestr(info, content)
     return out.getvalue()
+
+
+_OVERFLOW_PUNCT = re.compile(rb'<w:overflowPunct w:val="(0|1|false|true|off|on)"/>')
+_MARK_BEFORE_DIGIT = re.compile("([，。、；：！？）”])(?=[0-9])")
+_FLIPPED = {b"0": b"1", b"false": b"1", b"off": b"1", b"1": b"0", b"true": b"0", b"on": b"0"}
+
+
+def for_libreoffice(data: bytes) -> bytes:
+    """The .docx as LibreOffice must read it to draw what Word draws: w:overflowPunct inverted.
+
+    LibreOffice (7.4, measured) imports w:overflowPunct="0" as 允许标点溢出边界 *on*: a closing mark
+    after a full 28-character justified line then hangs 5.7 mm into the margin or, when the line is
+    squeezed, is not drawn at all (9 marks lost across the examples). With the value inverted it
+    squeezes the mark into the line, as Word does with "0". LibreOffice also never breaks between a
+    closing mark and a following digit ("任。|2024年"), so it stretched a 25-character line where Word
+    breaks after the mark; a zero-width space there gives it that break. Only the copy handed to
+    LibreOffice is changed; the .docx the user gets keeps the text and the value Word reads correctly.
+    """
+    parts = read_zip(data)
+    for name in ("word/styles.xml", "word/document.xml"):
+        if name in parts:
+            parts[name] = _OVERFLOW_PUNCT.sub(lambda m: b'<w:overflowPunct w:val="%s"/>' % _FLIPPED[m.group(1)], parts[name])
+    text = parts["word/document.xml"].decode("utf-8")
+    parts["word/document.xml"] = _MARK_BEFORE_DIGIT.sub("\\1\u200b", text).encode("utf-8")
+    return _write_zip_slow(parts)

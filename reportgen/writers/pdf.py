@@ -3,7 +3,8 @@
 Each conversion gets its own LibreOffice profile and HOME in a temporary folder: soffice allows one
 instance per profile, and a second concurrent call would otherwise exit without writing a PDF.
 FONTCONFIG_FILE points at fonts.conf so that, on a machine without the 公文 fonts, the preview uses
-the closest free fonts instead of a sans-serif for everything.
+the closest free fonts instead of a sans-serif for everything. LibreOffice converts a copy prepared
+by oxml.for_libreoffice, so that it keeps every punctuation mark inside the 版心 as Word does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from ..atomic import write_bytes
 from ..errors import Finding, InputError, Location
+from . import oxml
 
 TIMEOUT_SECONDS = 180
 
@@ -55,9 +57,12 @@ def convert(docx: Path) -> Path:
     target = docx.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as temp:
         work = Path(temp)
+        source = work / "in" / f"{docx.stem}.docx"
+        source.parent.mkdir()
+        source.write_bytes(oxml.for_libreoffice(docx.read_bytes()))
         command = [
             program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-            "--convert-to", "pdf", "--outdir", str(work / "out"), str(docx.resolve()),
+            "--convert-to", "pdf", "--outdir", str(work / "out"), str(source),
         ]
         try:
             done = subprocess.run(command, env=render_environment(work), capture_output=True,
