@@ -396,6 +396,8 @@ class BatchResult:
     results: list[UnitResult]
     rollup_outputs: list[Path] = field(default_factory=list)
     rollup_error: str | None = None
+    #: What the roll-up could not decide itself (no 发文单位, mixed periods): shown after the run.
+    rollup_warnings: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -428,10 +430,11 @@ def build_batch(
     batch = BatchResult(build_many(paths, outdir, jobs, options, on_result, summarise=rollup))
     summaries = [r.summary for r in batch.results if r.ok and r.summary is not None]
     if rollup and summaries:
-        from .rollup import write_rollup
+        from .rollup import warnings, write_rollup
 
         try:
             batch.rollup_outputs = write_rollup(summaries, outdir, options, name=rollup_name)
+            batch.rollup_warnings = warnings(summaries, rollup_name)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 — reported beside the units' failures

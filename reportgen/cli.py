@@ -209,6 +209,8 @@ def _report_batch(batch, outdir: Path) -> None:  # noqa: ANN001 — batch.BatchR
         console.print(table)
     if batch.rollup_error:
         console.print(f"汇总未能生成：{batch.rollup_error}", markup=False)
+    for warning in batch.rollup_warnings:
+        console.print(f"注意：{warning}", markup=False)
     for path in written:
         typer.echo(f"已写出 {path}")
     good = len(results) - len(failed)

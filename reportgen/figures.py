@@ -39,6 +39,8 @@ class IndicatorRow:
     #: The metric's own key, when the unit gave one: the same indicator across units (roll-up).
     key: str = ""
     approx: str = "exact"
+    #: The metric's key (the catalogue's identity of the indicator), "" when the unit gave none.
+    key: str = ""
 
     @property
     def change_text(self) -> str:
@@ -64,8 +66,7 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
                 str(i), metric.theme, metric.label, metric.unit, metric.value, metric.target,
                 metric.completion, metric.previous, metric.change, metric.met,
                 metric.owner or "", metric.evidence or "", metric.note or "", in_points=metric.in_points,
-                key=metric.key or "",
-                approx=metric.approx,
+                approx=metric.approx, key=metric.key or "",
             )
         )
         for part in metric.parts:

@@ -37,8 +37,6 @@ class UnitSummary:
     """What the roll-up needs of one unit; plain data so it crosses process boundaries cheaply."""
 
     file: str
-    #: The input file as given (for messages); ``file`` is its stem, the unit's identity in the roll-up.
-    source: str
     name: str
     display_name: str
     type: str
@@ -48,8 +46,6 @@ class UnitSummary:
     period_type: str
     period_label: str
     period_end: dt.date | None
-    #: Whether the unit filled its 落款 date (a draft without one is not rolled up).
-    signed: bool
     campaign: str
     alias: str
     activities: int
@@ -92,7 +88,6 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
     honours = [zh.honour(h.title, h.level) for h in report.honours if not h.recipient]
     return UnitSummary(
         file=path.stem if path else report.unit.name,
-        source=str(path) if path else report.unit.name,
         name=report.unit.name,
         display_name=report.unit.display_name,
         type=report.unit.type,
@@ -102,7 +97,6 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         period_type=report.period.type,
         period_label=period_label(report),
         period_end=report.signature_date,
-        signed=report.signature.date is not None,
         campaign=report.campaign.phrase,
         alias=report.campaign.alias or "",
         activities=len(activities),
@@ -122,7 +116,20 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
 # ---------------------------------------------------------------- ranking and totals
 
 
+def period_groups(summaries: Sequence[UnitSummary]) -> list[list[UnitSummary]]:
+    """Units by 总结期 (2024年上半年, 2024年度 …), the largest group first: only like periods compare."""
+    groups: dict[str, list[UnitSummary]] = {}
+    for s in summaries:
+        groups.setdefault(s.period_label, []).append(s)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
 def ranked(summaries: Sequence[UnitSummary]) -> list[tuple[int | None, UnitSummary]]:
+    """Completion ranking within each 总结期 (a half year is not ranked against a whole year)."""
+    return [pair for group in period_groups(summaries) for pair in _ranked(group)]
+
+
+def _ranked(summaries: Sequence[UnitSummary]) -> list[tuple[int | None, UnitSummary]]:
     """Completion ranking: 达标率, then mean 完成率 (ties share a rank). Units without targets are unranked."""
 
     def key(s: UnitSummary) -> tuple:
@@ -168,23 +175,39 @@ class IndicatorTotal:
         return self.value / self.target * 100
 
 
-def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
-    """One line per indicator across all units, in first-seen order.
+def indicator_identity(summaries: Sequence[UnitSummary]) -> dict[str, str]:
+    """Indicator name → the key units gave it, so 注册志愿者 and 实名注册志愿者 (both ``volunteers``)
+    are one indicator, and a unit that wrote the same name without a key joins them."""
+    named: dict[str, str] = {}
+    for s in summaries:
+        for row in s.indicators:
+            if row.key and not row.depth:
+                named.setdefault(row.label, row.key)
+    return named
 
-    An indicator is the same across units when it has the same key (``metrics[].key``) or, without
-    a key, the same name (spaces and full-width marks aside) — and always the same unit of measure:
-    人 and 人次 are never added up.
+
+def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
+    """One line per indicator and unit of measure across all units, in first-seen order.
+
+    An indicator is its key when units gave one (or its name maps to one), else its theme and name.
+    Figures in different measure words (人 and 人次) or of different 总结期 are never added: they
+    stay separate lines (named with their period when periods differ).
     """
-    totals: dict[tuple[str, str, str], IndicatorTotal] = {}
-    parts: dict[tuple[str, str, str], list[tuple[Decimal, str]]] = {}
+    named = indicator_identity(summaries)
+    mixed = len(period_groups(summaries)) > 1
+    totals: dict[tuple[str, ...], IndicatorTotal] = {}
+    parts: dict[tuple[str, ...], list[tuple[Decimal, str]]] = {}
     for s in summaries:
         for row in s.indicators:
             if row.depth:
                 continue
-            key = ("key", row.key, row.unit) if row.key else ("label", _same_name(row.label), row.unit)
+            identity = row.key or named.get(row.label)
+            key = ("key", identity, row.unit) if identity else ("name", row.theme, row.label, row.unit)
+            key += (s.period_label,)  # figures of different periods are not added
             total = totals.get(key)
             if total is None:
-                total = totals[key] = IndicatorTotal(row.theme, row.label, row.unit, additive=row.unit not in ("%", "％"))
+                label = f"{s.period_label}{row.label}" if mixed else row.label
+                total = totals[key] = IndicatorTotal(row.theme, label, row.unit, additive=row.unit not in ("%", "％"))
             total.units += 1
             total.value += row.value
             parts.setdefault(key, []).append((row.value, row.approx))
@@ -199,10 +222,6 @@ def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
     return list(totals.values())
 
 
-def _same_name(label: str) -> str:
-    return "".join(label.split()).replace("（", "(").replace("）", ")")
-
-
 def _most_common(values: Sequence[Any], default: Any = "") -> Any:
     return Counter(values).most_common(1)[0][0] if values else default
 
@@ -213,6 +232,20 @@ def office_name(summaries: Sequence[UnitSummary], name: str | None = None) -> st
         return name
     parents = {s.parent for s in summaries}
     return parents.pop() if len(parents) == 1 and "" not in parents else ""
+
+
+def warnings(summaries: Sequence[UnitSummary], name: str | None = None) -> list[str]:
+    """What the person running the roll-up has to decide: who signs it, and periods that differ."""
+    found = []
+    if not office_name(summaries, name):
+        parents = sorted({s.parent for s in summaries if s.parent})
+        why = f"各单位的上级单位不一致（{'、'.join(parents)}）" if len(parents) > 1 else "各单位没有填写上级单位"
+        found.append(f"汇总报告没有落款，标题也不含发文单位：{why}。请用 --name 指定汇总单位（如 --name 东湖区文明办）后重新生成")
+    periods = Counter(s.period_label for s in summaries)
+    if len(periods) > 1:
+        listed = "、".join(f"{label} {count} 个" for label, count in periods.items())
+        found.append(f"参加汇总的单位总结期不同（{listed}）：排名表按总结期分组排名，合计只把同一总结期的数字相加；如需一个总结期的汇总，请只选该期的文件")
+    return found
 
 
 def context(summaries: Sequence[UnitSummary], name: str | None = None) -> dict[str, Any]:
@@ -281,14 +314,18 @@ def _split_parts(text: str) -> tuple[str, list[tuple[str, str]], str]:
 
 
 def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
+    """排名表; when periods differ a 总结期 column shows which group each rank belongs to."""
+    mixed = len(period_groups(summaries)) > 1
     columns = (
-        Column("排名"), Column("单位"), Column("活动（项）", True), Column("参与（人次）", True),
-        Column("设定目标的指标（项）", True), Column("达标（项）", True), Column("达标率", True), Column("平均完成率", True),
+        Column("排名"), Column("单位"), *((Column("总结期"),) if mixed else ()), Column("活动（项）", True),
+        Column("参与（人次）", True), Column("设定目标的指标（项）", True), Column("达标（项）", True), Column("达标率", True),
+        Column("平均完成率", True),
     )
     rows = []
     for rank, s in ranked(summaries):
         rows.append((
-            str(rank) if rank is not None else "—", s.display_name, str(s.activities), str(s.attendance),
+            str(rank) if rank is not None else "—", s.display_name, *((s.period_label,) if mixed else ()),
+            str(s.activities), str(s.attendance),
             str(s.target_count), str(s.met_count),
             zh.percent(s.met_rate) if s.met_rate is not None else "—",
             zh.percent(s.mean_completion) if s.mean_completion is not None else "—",
@@ -338,31 +375,6 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
 # ---------------------------------------------------------------- the workbook
 
 
-def check(summaries: Sequence[UnitSummary]) -> None:
-    """Refuse a roll-up that would add up things that don't belong together, naming the files.
-
-    Every unit must be signed (a 落款 date says the figures are final) and all must cover the same
-    period: a 上半年 report and a 全年 one summed would double-count half a year.
-    """
-    from .errors import Finding, InputError, Location
-
-    findings = [
-        Finding(Location(s.source), "signature.date", "没有填写成文日期（落款日期）：汇总只收已定稿的总结，请在 signature.date（工作簿“单位信息”表的“成文日期”）填写后再汇总")
-        for s in summaries if not s.signed
-    ]
-    periods: dict[str, list[str]] = {}
-    for s in summaries:
-        periods.setdefault(s.period_label, []).append(s.source)
-    if len(periods) > 1:
-        listed = "；".join(f"“{label}”：{'、'.join(Path(f).name for f in files[:5])}{'等' if len(files) > 5 else ''}（{len(files)}个）"
-                          for label, files in periods.items())
-        usual = max(periods, key=lambda label: len(periods[label]))
-        odd = next(files[0] for label, files in periods.items() if label != usual)
-        findings.append(Finding(Location(odd), "period", f"各单位的总结期间不一致（{listed}）：汇总只能合并同一期间的总结，请按期间分开汇总，或改正填错的期间"))
-    if findings:
-        raise InputError(findings)
-
-
 def _sheet(book, title: str, period: str, office: str, headers: Sequence[str], rows: list[list],  # noqa: ANN001
            widths: Sequence[float]):  # noqa: ANN202
     """One roll-up table: the unit workbook's frame (title, 汇总单位, header) and print set-up."""
@@ -400,7 +412,7 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
     from .unit_book import FIRST_ROW, number_cell, rounded_percent
 
     office = office_name(summaries, name)
-    period = _most_common([s.period_label for s in summaries])
+    period = "、".join(dict.fromkeys(s.period_label for s in sum(period_groups(summaries), [])))
     dates = [s.period_end for s in summaries if s.period_end]
     end = max(dates) if dates else dt.date(2000, 1, 1)  # file metadata only, never printed
     book = W.Book(title=f"{office}{period}创建工作汇总", author=office or "reportgen",
@@ -415,24 +427,28 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
     # 1. one row per unit, ranked, with totals and a chart of 达标率
     ws = book.add("单位汇总")
     order = ranked(summaries)
+    mixed = len(period_groups(summaries)) > 1  # ranks are per 总结期: the column says which
+    when = (lambda s: [(s.period_label, W.CENTER)]) if mixed else (lambda s: [])
     rows = []
     for rank, s in order:
-        rows.append([(rank, W.CENTER), text(s.name), (s.type, W.CENTER), (s.activities, W.INT), (s.attendance, W.INT),
+        rows.append([(rank, W.CENTER), text(s.name), (s.type, W.CENTER), *when(s), (s.activities, W.INT), (s.attendance, W.INT),
                      number_cell(s.spend), (s.mechanisms, W.INT), (s.target_count, W.INT), (s.met_count, W.INT),
                      percent(s.met_rate), percent(s.mean_completion), (len(s.problems), W.INT),
                      text("、".join(s.honours))])
     targets = sum(s.target_count for s in summaries)
     met = sum(s.met_count for s in summaries)
-    rows.append([("合计", W.BOLD), (f"{len(summaries)}个单位", W.BOLD), (None, W.BOLD),
+    rows.append([("合计", W.BOLD), (f"{len(summaries)}个单位", W.BOLD), (None, W.BOLD), *([(None, W.BOLD)] if mixed else []),
                  (sum(s.activities for s in summaries), W.INT), (sum(s.attendance for s in summaries), W.INT),
                  number_cell(sum((s.spend for s in summaries), Decimal(0))), (sum(s.mechanisms for s in summaries), W.INT),
                  (targets, W.INT), (met, W.INT), percent(Decimal(met) / targets * 100 if targets else None),
                  (None, W.BOLD), (sum(len(s.problems) for s in summaries), W.INT), (None, W.BOLD)])
-    widths = [6, 24, 8, 9, 11, 12, 10, 12, 8, 9, 11, 9, 24]
-    ws = _sheet(book, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）", period, office,
-                ["排名", "单位", "类型", "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）", "设定目标的指标（项）",
-                 "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"], rows, widths)
-    charted = min(sum(1 for rank, _ in order if rank is not None), 30)
+    headers = ["排名", "单位", "类型", *(["总结期"] if mixed else []), "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）",
+               "设定目标的指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"]
+    widths = [6, 24, 8, *([12] if mixed else []), 9, 11, 12, 10, 12, 8, 9, 11, 9, 24]
+    ws = _sheet(book, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）", period, office, headers, rows, widths)
+    # the chart shows the ranked units of the first (largest) 总结期, at most 30
+    first_period = order[0][1].period_label if order else ""
+    charted = min(sum(1 for rank, s in order if rank is not None and s.period_label == first_period), 30)
     if charted:
         from .unit_book import _pixels
 
@@ -442,9 +458,10 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
         widths = [ws.widths[i] for i in sorted(ws.widths)]
         most = max([1.0] + [float(s.mean_completion / 100) for _, s in order[:charted] if s.mean_completion])
         ws.charts.append(W.Chart(
-            "bar", f"各单位达标率与平均完成率（前{charted}名）" if charted < len(order) else "各单位达标率与平均完成率",
-            (W.Series("达标率", (2, first, last), (10, first, last)),
-             W.Series("平均完成率", (2, first, last), (11, first, last), color="ED7D31")),
+            "bar", (first_period if mixed else "") + (f"各单位达标率与平均完成率（前{charted}名）" if charted < len(order)
+                                                      else "各单位达标率与平均完成率"),
+            (W.Series("达标率", (2, first, last), (headers.index("达标率") + 1, first, last)),
+             W.Series("平均完成率", (2, first, last), (headers.index("平均完成率") + 1, first, last), color="ED7D31")),
             (top, 1), (_pixels(widths), height), "", "0%", 0, math.ceil(most * 10) / 10, reverse_categories=True))
         ws.print = W.Print((1, 1, top + height // 20 + 1, len(widths)), (3, 3))
     ws.selected = True
@@ -504,7 +521,6 @@ def render_rollup(summaries: Sequence[UnitSummary], options=None, name: str | No
 
     options = options or Options(formats=available_formats())
     formats = available_formats(tuple(options.formats) or ("docx", "md"))
-    check(summaries)
     outputs: dict[str, bytes] = {"xlsx": workbook(summaries, name)}
     if "docx" in formats or "md" in formats:
         document = compose_rollup(summaries, pack, name, options.templates)

@@ -150,12 +150,21 @@ def _example_document(path: Path):
     return build_document(report)
 
 
-@pytest.fixture(scope="module", params=["sample", *[p.stem for p in EXAMPLES]])
+def _rollup_document():
+    from reportgen.loaders import load_report
+    from reportgen.rollup import compose_rollup, summarise
+
+    return compose_rollup([summarise(load_report(p)[0], p) for p in EXAMPLES], name="东湖区文明办")
+
+
+@pytest.fixture(scope="module", params=["sample", *[p.stem for p in EXAMPLES], "rollup"])
 def docx_rendered(request, tmp_path_factory) -> Rendered:
     if request.param == "sample":
         from conftest import docx_sample_document
 
         document = docx_sample_document()
+    elif request.param == "rollup":
+        document = _rollup_document()
     else:
         document = _example_document(next(p for p in EXAMPLES if p.stem == request.param))
     return render(tmp_path_factory, document, request.param)
@@ -216,7 +225,9 @@ def test_full_lines_hold_28_characters(docx_rendered):
             full = abs(line.x0 - LEFT) < 1 * MM and line.x1 > RIGHT - 1.5 * MM
             # a line of 汉字 only; one followed by a number or Latin word may break early (words stay whole)
             plain = not re.search(r"[\x21-\x7e]", line.text + following.text[0])
-            if full and plain and line.size == 16:
+            # LibreOffice squeezes one closing mark into a full line, not two (集|体”、): it carries a character over
+            two_marks = re.match(f"^.[{CLOSING_MARKS}]{{2}}", following.text)
+            if full and plain and not two_marks and line.size == 16:
                 counts.append(len(line.inside()))
     if not counts:
         pytest.skip("every full line of this document holds a number or Latin word")
@@ -270,15 +281,16 @@ def test_attachment_table_repeats_its_header_row(docx_rendered):
     pages = docx_rendered.pages[docx_rendered.signature_page :]
     assert pages[0].text_lines[0].text.startswith("附件")
     assert pages[0].text_lines[0].x0 / MM < 29.5
+    first_column = next(b for a in docx_rendered.document.attachments for b in a.blocks if hasattr(b, "columns")).columns[0].name
     for page in pages[1:]:
-        assert page.text_lines[0].text.replace(" ", "").startswith("序号"), page.text_lines[0].text
+        assert page.text_lines[0].text.replace(" ", "").startswith(first_column), page.text_lines[0].text
 
 
 #: What each role is drawn in: the real 公文 font when installed, else the fonts.conf substitute.
 ROLE_FONTS = {
     "body": ("FangSong", "Serif"),  # 仿宋 → Noto Serif CJK
     "heading1": ("SimHei", "Sans", "Hei"),  # 黑体 → Noto Sans CJK
-    "heading2": ("KaiTi", "Kai"),  # 楷体 → AR PL UKai
+    "heading2": ("KaiTi", "Kai"),  # 楷体 → LXGW WenKai (AR PL UKai without it)
 }
 
 
@@ -361,3 +373,11 @@ def test_no_page_holds_a_single_table_row_nor_starts_with_a_sub_row(docx_rendere
         assert len(body) >= 2, rows
     for rows in pages[1:]:
         assert not any(cell.startswith("其中") for cell in rows[1]), rows[1]
+
+
+def test_no_punctuation_hangs_into_the_margin(docx_rendered):
+    """LibreOffice hung a closing mark 5.7 mm past the 版心 on about 40 lines before the copy it
+    converts had overflowPunct inverted."""
+    hanging = [line.text[-8:] for page in docx_rendered.pages for line in page.text_lines
+               if len(line.inside()) < len(line.chars)]
+    assert not hanging, hanging

@@ -302,9 +302,40 @@ def test_zip_times_and_core_properties_are_fixed(docx_parts):
     assert {i.date_time for i in infos} == {oxml.ZIP_TIME}
     assert "docProps/thumbnail.jpeg" not in docx_parts.zip.namelist()
     core = docx.Document(io.BytesIO(docx_parts.data)).core_properties
-    assert core.created.year == core.modified.year == 2024 and core.created.month == 1
+    assert (core.created.year, core.created.month, core.created.day) == (2024, 6, 30)  # the 成文日期
+    assert core.modified == core.created
     assert core.author == "幸福里社区居民委员会"
     assert core.title == "幸福里社区2024年上半年创建全国文明城市工作总结"
+
+
+def test_file_names_reportgen_as_its_program_and_no_word_version():
+    app = zipfile.ZipFile(io.BytesIO(writer.render(Document("标题", ("标题",), year=2024)))).read("docProps/app.xml")
+    assert b"<Application>reportgen</Application>" in app
+    assert b"Macintosh" not in app and b"AppVersion" not in app
+
+
+def test_without_a_date_the_file_is_dated_1_january_of_the_year():
+    core = docx.Document(io.BytesIO(writer.render(Document("标题", ("标题",), year=2023)))).core_properties
+    assert (core.created.year, core.created.month, core.created.day) == (2023, 1, 1)
+
+
+@pytest.mark.parametrize("style_id, east_asia, level", [
+    ("Heading1", "黑体", 0), ("Heading2", "楷体_GB2312", 1), ("Heading3", "仿宋_GB2312", 2), ("Heading9", "仿宋_GB2312", 8),
+])
+def test_words_built_in_headings_have_the_gongwen_look_and_outline_levels(docx_parts, style_id, east_asia, level):
+    style = docx_parts.style(style_id)
+    fonts = style.find("w:rPr/w:rFonts", NS)
+    assert fonts.get(w("eastAsia")) == east_asia and fonts.get(w("ascii")) == "Times New Roman"
+    assert not any(k.endswith("Theme") or k.endswith("theme") for k in fonts.attrib)
+    assert style.find("w:rPr/w:color", NS) is None
+    assert attr(style, "w:rPr/w:sz", "val") == "32"
+    assert attr(style, "w:pPr/w:outlineLvl", "val") == str(level)
+    assert attr(style, "w:pPr/w:spacing", "line") == "579"
+    char = docx_parts.style(style_id + "Char")
+    assert char.find("w:rPr/w:color", NS) is None and attr(char, "w:rPr/w:rFonts", "eastAsia") == east_asia
+    title = docx_parts.style("Title")
+    assert title.find("w:rPr/w:color", NS) is None and title.find("w:pPr/w:pBdr", NS) is None
+    assert attr(title, "w:rPr/w:rFonts", "eastAsia") == "方正小标宋简体"
 
 
 def test_control_characters_are_dropped(docx_sample):
@@ -504,6 +535,13 @@ def test_fonts_conf_is_valid_fontconfig_xml():
     conf = etree.parse(str(pdf.fonts_conf()))
     families = {f.text for f in conf.iter("family")}
     assert {"仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体"} <= families
+    # the README's promise: 楷体 → LXGW WenKai first, Times New Roman → the same-metric Liberation Serif
+    first = {a.findtext("family"): a.find("accept").findtext("family") for a in conf.iter("alias")}
+    assert first["楷体_GB2312"] == first["楷体"] == "LXGW WenKai"
+    assert first["Times New Roman"] == "Liberation Serif"
+    assert first["仿宋_GB2312"] == "Noto Serif CJK SC" and first["黑体"] == "Noto Sans CJK SC"
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert all(package in ci for package in ("fonts-noto-cjk", "fonts-lxgw-wenkai", "fonts-liberation"))
 
 
 # -- properties -------------------------------------------------------------------------------------

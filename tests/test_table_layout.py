@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportgen.document import Column, Table
@@ -34,6 +34,7 @@ def test_a_name_that_wraps_breaks_after_qizhong_or_evenly_never_leaving_one_char
     assert columns.lines("其中：文化站改造", 7) == ["其中：", "文化站改造"]
     assert columns.lines("交叉检查问题整改率", 8) == ["交叉检查", "问题整改率"]
     assert columns.wrap("交叉检查问题整改率", 8)[-1] == "率"  # what a greedy renderer would do
+    assert columns.lines("交叉检查\n问题整改率", 8) == ["交叉检查", "问题整改率"]  # set once, kept
 
 
 def test_numbers_stay_with_their_sign_and_measure_word():
@@ -41,6 +42,7 @@ def test_numbers_stay_with_their_sign_and_measure_word():
     assert columns.pieces("共215人次。") == ["共", "215人", "次。"]
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(st.sampled_from("志愿服务其中：0123456789.%+—"), max_size=14), min_size=8, max_size=8))
 def test_any_row_gets_widths_summing_to_the_type_area(row):
     widths = columns.fit(HEADER, [row], [[0.0] * 8], 8844, 240, 240)
@@ -51,3 +53,12 @@ def test_sub_rows_stay_with_their_parent_and_the_last_row_is_never_alone():
     rows = tuple(("x",) for _ in range(6))
     table = Table("t", (Column("名称"),), rows, indent=(2, 3))
     assert breaks.keep_with_next(table) == {1, 2, 4}
+
+
+def test_breaks_put_in_before_do_not_change_the_widths():
+    """check --fix re-typesets a built file whose cells already hold the breaks chosen here."""
+    widths = columns.fit(HEADER, ROWS, SHIFTS, 8844, 240, 240)
+    broken = [["\n".join(columns.lines(cell, (widths[c] - 240) / 240 - SHIFTS[r][c])) for c, cell in enumerate(row)]
+              for r, row in enumerate(ROWS)]
+    assert any("\n" in cell for row in broken for cell in row)
+    assert columns.fit(HEADER, broken, SHIFTS, 8844, 240, 240) == widths

@@ -28,6 +28,8 @@ _CLOSING = "，。、；：？！”’）》」%‰"
 _OPENING = "“‘（《「"
 #: Grid step for handing out spare width, in twips (a quarter of a 小四 character).
 STEP = 60
+#: Rows measured at most; a longer table is fitted to its widest rows.
+SAMPLE_ROWS = 60
 
 
 def char_width(ch: str) -> float:
@@ -37,6 +39,7 @@ def char_width(ch: str) -> float:
     return 0.5 + WIDE_LATIN.get(ch, 0.2 if ch.isupper() else 0.0)
 
 
+@functools.lru_cache(maxsize=65536)
 def width(text: str) -> float:
     """Width in 字 as set: a quarter 字 more where 汉字 meet digits or Latin letters."""
     kinds = [char_width(ch) >= 1 for ch in text]
@@ -73,33 +76,75 @@ def wrap(text: str, capacity: float) -> list[str]:
 def lines(text: str, capacity: float) -> list[str]:
     """The lines to set ``text`` in, broken where a reader expects it when it needs more than one.
 
-    LibreOffice and Word fill greedily, leaving "率" or "造" alone on the last line of a name; when a
-    cell needs two lines this breaks after "其中：" if it can, else where the lines come out even.
-    More than two lines stay greedy but never end on a single character.
+    LibreOffice and Word fill greedily, leaving "率" or "造" alone on the last line of a name. Here
+    a cell that needs n ≤ 3 lines is split into n (or n + 1) lines that each fit, with no line of one
+    character if that can be had, after "其中：" if the text has it; two lines as even as can be,
+    three each as full as can be. More lines are filled greedily.
     """
+    return list(_lines(text, capacity))
+
+
+@functools.lru_cache(maxsize=8192)
+def _lines(text: str, capacity: float) -> tuple[str, ...]:
+    if "\n" in text:  # a break already there (a document re-typeset by check --fix) stays
+        return tuple(line for part in text.split("\n") for line in _lines(part, capacity))
     greedy = wrap(text, capacity)
     if len(greedy) < 2:
-        return greedy
-    parts = pieces(text)
-    if len(greedy) == 2:
-        splits = ["".join(parts[:i]) for i in range(1, len(parts))]
-        fitting = [(a, text[len(a):]) for a in splits if width(a) <= capacity and width(text[len(a):]) <= capacity]
-        if fitting:
-            return list(min(fitting, key=lambda ab: (not ab[0].endswith("："), abs(width(ab[0]) - width(ab[1])))))
-    if len(greedy[-1]) == 1 and len(greedy[-2]) > 2:
-        greedy[-2:] = [greedy[-2][:-1], greedy[-2][-1] + greedy[-1]]
-    return greedy
+        return tuple(greedy)
+    parts = tuple(pieces(text))
+
+    @functools.cache
+    def splits(start: int, count: int) -> list[tuple[str, ...]]:
+        rest = "".join(parts[start:])
+        if count == 1:
+            return [(rest,)] if width(rest) <= capacity else []
+        found = []
+        for end in range(start + 1, len(parts) - count + 2):
+            head = "".join(parts[start:end])
+            if width(head) > capacity:
+                break
+            found += [(head, *tail) for tail in splits(end, count - 1)]
+        return found
+
+    def score(option: tuple[str, ...]) -> tuple:
+        widths = [width(line) for line in option]
+        lone = sum(len(line) == 1 for line in option)
+        # two lines as even as can be; three filled in order, as the eye expects
+        shape = (max(widths) - min(widths),) if len(option) == 2 else tuple(-w for w in widths)
+        return lone, len(option), not option[0].endswith("："), shape
+
+    if len(greedy) > 3:  # a very narrow column: fill in order, only the last line never alone
+        if len(greedy[-1]) == 1 and len(greedy[-2]) > 2:
+            greedy[-2:] = [greedy[-2][:-1], greedy[-2][-1] + greedy[-1]]
+        return tuple(greedy)
+    options = [o for n in (len(greedy), len(greedy) + 1) if n <= len(parts) for o in splits(0, n)]
+    return min(options, key=score) if options else tuple(greedy)
 
 
+@functools.lru_cache(maxsize=8192)
+def _measured(text: str) -> tuple[tuple[float, bool, bool], ...]:
+    """Each piece's width and whether it starts and ends with a full-width character."""
+    return tuple((width(p), char_width(p[0]) >= 1, char_width(p[-1]) >= 1) for p in pieces(text))
+
+
+@functools.lru_cache(maxsize=65536)
 def _cost(cell: str, capacity: float) -> float:
-    """Printed lines of a cell, plus penalties: a short word or a number broken, a lone character."""
-    lines_ = lines(cell, capacity)
-    cost = float(len(lines_))
-    if any(width(piece) > capacity for piece in pieces(cell)):
-        cost += 100  # the renderer would break inside a number or a sign
-    if len(lines_) > 1 and len(cell) <= WORD:
-        cost += 100
-    return cost + sum(len(line) == 1 for line in lines_[1:]) * 2
+    """Printed lines of a cell (greedy count), plus a penalty when a short word or a number breaks.
+
+    Only the count matters here, so it is the renderer's greedy fill measured piece by piece; where
+    the breaks then go is lines()'s business.
+    """
+    count, line, previous = 0, 0.0, None
+    for piece, first, last in _measured(cell):
+        if piece > capacity:
+            return 100.0 + len(cell)  # the renderer would break inside a number or a sign
+        step = piece + (0.25 if previous is not None and previous != first else 0.0)
+        if count and line + step <= capacity:
+            line += step
+        else:
+            count, line = count + 1, piece
+        previous = last
+    return count + (100.0 if count > 1 and len(cell) <= WORD else 0.0)
 
 
 def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence[Sequence[float]],
@@ -111,8 +156,15 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
     proportion, and when even the minimum does not fit every column shrinks in proportion.
     """
     columns = len(header)
-    table = [list(header), *[list(r) for r in rows]]
-    shifts = [[0.0] * columns, *[list(s) for s in indented]]
+    # breaks this module put into a cell earlier (a built file re-typeset by check --fix) are not
+    # content: the widths are fitted to the text as if unbroken, so they come out the same again
+    header = [cell.replace("\n", "") for cell in header]
+    rows = [[cell.replace("\n", "") for cell in row] for row in rows]
+    chosen = range(len(rows))
+    if len(rows) > SAMPLE_ROWS:  # a long roll-up: its widest rows decide, in a fraction of the time
+        chosen = sorted(sorted(chosen, key=lambda r: -sum(map(width, rows[r])))[:SAMPLE_ROWS])
+    table = [list(header), *[list(rows[r]) for r in chosen]]
+    shifts = [[0.0] * columns, *[list(indented[r]) for r in chosen]]
 
     @functools.lru_cache(maxsize=None)
     def costs(col: int, twips: int) -> tuple[float, ...]:
@@ -125,23 +177,27 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
             cell = row[col]
             if not cell:
                 continue
-            whole = len(cell) <= WORD or r == 0 and len(cell) <= WORD + 1
+            whole = len(cell) <= WORD
             need = max(need, (width(cell) if whole else max(map(width, pieces(cell)))) + shifts[r][col])
         return math.ceil(need * char + padding)
 
     widths = [minimum(c) for c in range(columns)]
     if sum(widths) > total:
         return _scale(widths, total)
+    # The printed lines are each row's tallest cell; a tenth of every cell's own lines is added so
+    # that widening one of two columns that both wrap in a row still counts as progress.
     while True:
         vectors = [costs(c, w) for c, w in enumerate(widths)]
-        cost = sum(map(max, zip(*vectors)))
+        cells = sum(map(sum, vectors))
+        cost = sum(map(max, zip(*vectors))) + cells / 10
         best = None  # (lines saved per twip, column, added twips)
         spare = total - sum(widths)
         for c in range(columns):
             others = [max(v) for v in zip(*(vectors[:c] + vectors[c + 1:]))] if columns > 1 else [0.0] * len(table)
             for added in range(STEP, spare + 1, STEP):
-                saved = cost - sum(map(max, zip(others, costs(c, widths[c] + added))))
-                if saved > 0:
+                trial = costs(c, widths[c] + added)
+                saved = cost - sum(map(max, zip(others, trial))) - (cells - sum(vectors[c]) + sum(trial)) / 10
+                if saved > 1e-6:  # not a rounding difference
                     if best is None or saved / added > best[0]:
                         best = (saved / added, c, added)
                     break

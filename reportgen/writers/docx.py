@@ -13,7 +13,7 @@ import copy
 import functools
 import hashlib
 import io
-import math
+import re
 import threading
 import zipfile
 from collections import OrderedDict
@@ -228,6 +228,10 @@ class _Writer:
         for p in chain[:-1]:
             if p is not None:
                 oxml.set_keep_next(p)
+        if chain[0] is not None and len(chain) > 1:
+            # the last body paragraph may split: two of its lines go over with the 落款 instead of
+            # the whole paragraph leaving empty lines at the foot of the page
+            oxml.set_widow_control(chain[0].get_or_add_pPr(), True)
         for attachment in document.attachments:
             label = "附件" if len(document.attachments) == 1 else f"附件{attachment.number}"
             self.paragraph(LABEL, label)
@@ -351,7 +355,40 @@ def define_styles(base, profile: Profile, pin_defaults: bool) -> StyleIds:
     ids[RUN_IN] = style.style_id
     if new:
         _font(style, profile, fonts.heading3, spacing)
+    if pin_defaults:
+        restyle_built_ins(existing, profile)
     return ids
+
+
+def restyle_built_ins(existing: dict, profile: Profile) -> None:
+    """Word's own 标题 1–9 and 标题 in the 公文 look instead of the template's blue Calibri.
+
+    The report itself uses the 公文 styles, but a clerk who adds a heading with Word's 标题 1 would
+    otherwise bring in a foreign font and colour; levels 1–3 match the report's three levels, deeper
+    ones the body, and each keeps its outline level so Word's 导航窗格 lists them.
+    """
+    fonts, pitch, spacing, indent = profile.fonts, profile.line_pitch, profile.char_spacing, profile.indent_chars
+    justify = WD_ALIGN_PARAGRAPH.JUSTIFY
+    for level in range(1, 10):
+        font = {1: fonts.heading1, 2: fonts.heading2, 3: fonts.heading3}.get(level, fonts.body)
+        for name in (f"heading {level}", f"Heading {level}"):
+            if name in existing:
+                _restyle(existing[name], profile, font, spacing)
+                _layout(existing[name], profile, align=justify, line=pitch, indent_chars=indent, keep_next=True)
+                existing[name].element.get_or_add_pPr().get_or_add_outlineLvl().val = level - 1
+            if f"{name} Char" in existing:
+                _restyle(existing[f"{name} Char"], profile, font, spacing)
+    if "Title" in existing:
+        _restyle(existing["Title"], profile, fonts.title, 0)
+        _layout(existing["Title"], profile, align=WD_ALIGN_PARAGRAPH.CENTER, line=pitch, keep_next=True, grid=False)
+        oxml.clear_borders(existing["Title"].element.get_or_add_pPr())
+    if "Title Char" in existing:
+        _restyle(existing["Title Char"], profile, fonts.title, 0)
+
+
+def _restyle(style, profile: Profile, font: Font, spacing: int) -> None:
+    oxml.clear_run_look(style.element.get_or_add_rPr())
+    _font(style, profile, font, spacing)
 
 
 # -- page -----------------------------------------------------------------------------------------
@@ -439,6 +476,11 @@ class _Base:
     styles: StyleIds
 
 
+#: Extended properties part and the name written as the program that made the file (Word shows it
+#: under 属性 → 详细信息; the template said "Microsoft Macintosh Word").
+APP_PART = "docProps/app.xml"
+GENERATOR = "reportgen"
+
 #: Prepared bases by (profile, reference file digest); a batch uses one or a few.
 _BASES: OrderedDict = OrderedDict()
 _BASES_MAX = 4
@@ -463,6 +505,8 @@ def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _B
     base.save(out)
     parts = oxml.read_zip(out.getvalue())
     del parts[document_name], parts[core_name]
+    if APP_PART in parts:
+        parts[APP_PART] = oxml.set_application(parts[APP_PART], GENERATOR)
     parts = {name: oxml.deflate(name, content) for name, content in parts.items()}
     return _Base(parts, document_name, document, core_name, core, styles)
 
@@ -481,6 +525,23 @@ def _base(profile: Profile, reference: Path | None) -> _Base:
         while len(_BASES) > _BASES_MAX:
             _BASES.popitem(last=False)
     return found
+
+
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def written_on(document: Document) -> datetime:
+    """The 成文日期 as the file's created/modified time; 1 January of the report's year without one.
+
+    A date of the document, not of the build, so the same input always gives the same bytes.
+    """
+    found = _DATE.fullmatch(document.signature.date) if document.signature else None
+    if found:
+        try:
+            return datetime(*map(int, found.groups()))
+        except ValueError:
+            pass
+    return datetime(document.year, 1, 1)
 
 
 def render(document: Document, style: Path | None = None, reference: Path | None = None) -> bytes:
@@ -510,7 +571,7 @@ def render(document: Document, style: Path | None = None, reference: Path | None
     props.author = props.last_modified_by = document.author
     props.comments = ""
     props.revision = 1
-    props.created = props.modified = datetime(document.year, 1, 1)
+    props.created = props.modified = written_on(document)
     parts = dict(prepared.parts)
     parts[prepared.document_name] = oxml.deflate(prepared.document_name, oxml.serialize(root))
     parts[prepared.core_name] = oxml.deflate(prepared.core_name, oxml.serialize(core))

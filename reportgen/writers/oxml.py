@@ -456,3 +456,26 @@ def for_libreoffice(data: bytes) -> bytes:
     text = parts["word/document.xml"].decode("utf-8")
     parts["word/document.xml"] = _MARK_BEFORE_DIGIT.sub("\\1\u200b", text).encode("utf-8")
     return _write_zip_slow(parts)
+
+
+def clear_run_look(rpr: BaseOxmlElement) -> None:
+    """Remove the colour, weight, italics, spacing and kerning a built-in style brings (blue Calibri headings)."""
+    for tag in ("w:color", "w:b", "w:bCs", "w:i", "w:iCs", "w:spacing", "w:kern", "w:u", "w:caps", "w:smallCaps", "w:szCs"):
+        for found in rpr.findall(qn(tag)):
+            rpr.remove(found)
+
+
+def clear_borders(ppr: BaseOxmlElement) -> None:
+    """Remove paragraph borders (the template's Title has a rule under it)."""
+    for found in ppr.findall(qn("w:pBdr")):
+        ppr.remove(found)
+
+
+_APPLICATION = re.compile(rb"<Application>[^<]*</Application>")
+_APP_VERSION = re.compile(rb"<AppVersion>[^<]*</AppVersion>")
+
+
+def set_application(app_xml: bytes, name: str) -> bytes:
+    """docProps/app.xml naming ``name`` as the program that wrote the file (no Word version claimed)."""
+    app_xml = _APPLICATION.sub(b"<Application>" + name.encode("utf-8") + b"</Application>", app_xml)
+    return _APP_VERSION.sub(b"", app_xml)
