@@ -1,4 +1,4 @@
-"""Command-line start-up: ``reportgen --help`` (< 0.3 s) and one ``reportgen build`` of an example (< 1 s wall).
+"""Command-line start-up: ``reportgen --help`` (< 0.3 s) and one ``reportgen build`` of the 社区 example (< 0.5 s wall).
 
 Each is run as a fresh process, as a user would, several times; medians and minimums printed.
 """
@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import largest_example, machine, verdict
+from common import ROOT, machine, verdict
 
 HELP_TARGET = 0.3
-BUILD_TARGET = 1.0
+BUILD_TARGET = 0.5  # issue 16: `reportgen build` of the 社区 example under 0.5 s
 
 
 def reportgen_command() -> list[str]:
@@ -46,7 +46,7 @@ def main() -> dict:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     cmd = reportgen_command()
-    example = largest_example()
+    example = ROOT / "examples" / "shequ-2024-shangbannian.yaml"
     out = Path(tempfile.mkdtemp(prefix="rg-cli-"))
     print(f"# CLI wall time, fresh process each run ({args.runs} runs) — {machine()}")
     helps, help_cpu = wall(cmd + ["--help"], args.runs)
@@ -54,9 +54,10 @@ def main() -> dict:
     shutil.rmtree(out, ignore_errors=True)
     h, b = statistics.median(helps), statistics.median(builds)
     print(f"reportgen --help: median {h:.3f} s (min {min(helps):.3f} s, CPU {statistics.median(help_cpu):.3f} s); "
-          f"target < {HELP_TARGET} s: {verdict(h < HELP_TARGET)}")
+          f"target < {HELP_TARGET} s (ratio to target {h / HELP_TARGET:.2f}): {verdict(h < HELP_TARGET)}")
     print(f"reportgen build {example.name} (.docx+.xlsx+.md): median {b:.3f} s (min {min(builds):.3f} s, "
-          f"CPU {statistics.median(build_cpu):.3f} s); target < {BUILD_TARGET} s: {verdict(b < BUILD_TARGET)}")
+          f"CPU {statistics.median(build_cpu):.3f} s); target < {BUILD_TARGET} s (ratio to target {b / BUILD_TARGET:.2f}): "
+          f"{verdict(b < BUILD_TARGET)}")
     return {"help": h, "build": b}
 
 

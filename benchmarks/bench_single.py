@@ -148,7 +148,7 @@ def main() -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="rg-bench-"))
     template = tmp / "docxtpl-template.docx"
     docxtpl_template(template, max((len(t["columns"]) for t in context["tables"]), default=1))
-    sheets = workbook_cells(xlsx_writer.render(report))
+    sheets = workbook_cells(xlsx_writer.render(report, document))
 
     def ours_docx() -> bytes:
         return docx_writer.render(document)
@@ -171,7 +171,7 @@ def main() -> dict:
 
     def ours_both() -> None:
         docx_writer.render(document)
-        xlsx_writer.render(report)
+        xlsx_writer.render(report, document)
 
     def tpl_both() -> None:
         tpl_docx()
@@ -181,7 +181,7 @@ def main() -> dict:
         r, _ = load_report(example)
         d = build_document(r, None, pack)
         docx_writer.render(d)
-        xlsx_writer.render(r)
+        xlsx_writer.render(r, d)
 
     def tpl_e2e() -> None:
         r, _ = load_report(example)

@@ -36,6 +36,8 @@ class IndicatorRow:
     depth: int = 0
 
     in_points: bool = False
+    #: The metric's own key, when the unit gave one: the same indicator across units (roll-up).
+    key: str = ""
     approx: str = "exact"
     #: The metric's key (the catalogue's identity of the indicator), "" when the unit gave none.
     key: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Iterable
 
 from . import grammar_lint, zh
 from .document import Document, Heading, Paragraph
@@ -88,6 +89,23 @@ def _unsupported(paragraph: Paragraph) -> list[str]:
         found.append(f"句子既不来自数据，也不是连接语文件中的说法{where}：{sentence.text}"
                      "——请把具体内容写进数据，或把这句话移到 phrases.yaml 并加上条件")
     return found
+
+
+def check_texts(texts: Iterable[str]) -> list[str]:
+    """Text written outside a Document (a workbook's cells, titles and hints): no placeholder or empty
+    value (None, nan, ○○, {{ }}) may reach a reader. The other rules are for prose; cells hold data as typed."""
+    findings = []
+    for text in texts:
+        found = PLACEHOLDER.search(text)
+        if found:
+            findings.append(f"工作簿中出现占位符或空值“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}")
+    return findings
+
+
+def ensure_clean_texts(texts: Iterable[str]) -> None:
+    findings = check_texts(texts)
+    if findings:
+        raise LintError(findings)
 
 
 def ensure_clean(document: Document) -> None:

@@ -62,7 +62,7 @@ def render_outputs(report: Report, document: Document, options: Options) -> dict
     if "xlsx" in options.formats:
         from .writers import xlsx as xlsx_writer
 
-        outputs["xlsx"] = xlsx_writer.render(report)
+        outputs["xlsx"] = xlsx_writer.render(report, document)
     return outputs
 
 

@@ -16,10 +16,8 @@ Library use::
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import io
-import re
+import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -376,178 +374,141 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
 
 # ---------------------------------------------------------------- the workbook
 
-_FORMULA_START = ("=", "+", "-", "@")
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-FIXED_TIME = dt.datetime(2000, 1, 1)
+
+def _sheet(book, title: str, period: str, office: str, headers: Sequence[str], rows: list[list],  # noqa: ANN001
+           widths: Sequence[float]):  # noqa: ANN202
+    """One roll-up table: the unit workbook's frame (title, 汇总单位, header) and print set-up."""
+    from . import workbook as W
+    from .unit_book import FIRST_ROW, HEADER_ROW, _frame, _heights
+
+    ws = book.sheets[-1]
+    widths = [max(width, min(max((W.text_width(v) + 2 for v, _ in (r[i] for r in rows[:400]) if isinstance(v, str)),
+                                 default=0), 30))
+              for i, width in enumerate(widths)]
+    _frame(ws, title, widths, office, "")
+    ws.put(2, 1, f"汇总单位：{office or '—'}    统计期间：{period}", W.META)
+    for i, header in enumerate(headers, 1):
+        ws.put(HEADER_ROW, i, header, W.HEADER)
+    ws.heights[HEADER_ROW] = 30
+    for r, cells in enumerate(rows, FIRST_ROW):
+        for c, (value, style) in enumerate(cells, 1):
+            ws.put(r, c, value, style)
+    last = FIRST_ROW + len(rows) - 1
+    for i, width in enumerate(widths, 1):
+        ws.widths[i] = width
+    _heights(ws, widths, FIRST_ROW, last, [i for i, (v, _) in enumerate(rows[0], 1) if isinstance(v, str)] if rows else [])
+    ws.freeze = (FIRST_ROW, 1)
+    ws.autofilter = (HEADER_ROW, 1, max(last, HEADER_ROW), len(headers))
+    ws.print = W.Print((1, 1, max(last, HEADER_ROW), len(headers)), (HEADER_ROW, HEADER_ROW))
+    return ws
 
 
-def _as_text(cell: Any) -> None:
-    """Text that starts like a formula (= + - @) stays text: stored as a string, with the quote
-    prefix the unit workbook sets, so Excel keeps it text even when the cell is edited. Called on
-    every text cell of the roll-up after its style is set (copying a style array would drop it)."""
-    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  # noqa: ANN201 — workbook.Book
+    """汇总.xlsx as a Book: 单位汇总 (ranking, totals, chart), 指标明细 (a row per unit per indicator), 指标合计.
 
-
-def _width(value: Any) -> int:
-    text = value if isinstance(value, str) else ("" if value is None else str(value))
-    return len(text) + len(_WIDE.findall(text))
-
-
-def _num(value: Decimal | int | None) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes:
-    """汇总.xlsx: 单位汇总 (ranking, totals, chart), 指标明细 (a row per unit per indicator), 指标合计."""
-    from openpyxl import Workbook
-    from openpyxl.chart import Reference
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    from .writers.xlsx import rate_chart
+    The same frame, styles, number formats and print set-up as a unit's workbook.
+    """
+    from . import workbook as W
+    from .unit_book import FIRST_ROW, number_cell, rounded_percent
 
     office = office_name(summaries, name)
-    period = _most_common([s.period_label for s in summaries])
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_font = Font(name="黑体", bold=True)
-    head_fill = PatternFill("solid", fgColor="DDE6F0")
-    title_font = Font(name="方正小标宋简体", size=16)
+    period = "、".join(dict.fromkeys(s.period_label for s in sum(period_groups(summaries), [])))
+    dates = [s.period_end for s in summaries if s.period_end]
+    end = max(dates) if dates else dt.date(2000, 1, 1)  # file metadata only, never printed
+    book = W.Book(title=f"{office}{period}创建工作汇总", author=office or "reportgen",
+                  created=dt.datetime(end.year, end.month, end.day))
 
-    wb = Workbook()
-    wb.properties.creator = office or "reportgen"
-    wb.properties.created = FIXED_TIME
-    wb.properties.title = f"{office}{period}创建工作汇总"
+    def text(value: str) -> tuple:
+        return (value or None, W.TEXT)
 
-    def sheet(ws, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str], total: list[Any] | None = None):  # noqa: ANN001, ANN202
-        ws.append([title])
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-        ws["A1"].font = title_font
-        ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-        ws.row_dimensions[1].height = 30
-        _as_text(ws["A1"])  # the title holds the office name, which --name or unit.parent gives
-        ws.append(headers)
-        for cell in ws[2]:
-            cell.font, cell.fill, cell.border = head_font, head_fill, border
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            _as_text(cell)
-        widths = [_width(h) for h in headers]
-        row = 2  # (not ws.max_row: openpyxl recomputes it from every cell, quadratic over a sheet)
-        # Setting a style attribute makes openpyxl hash the whole style object on every cell (~0.3 ms);
-        # style one cell per column, then copy its style array to the others.
-        protos: dict[int, Any] = {}
-        for values in rows + ([total] if total else []):
-            ws.append(values)
-            row += 1
-            for col, value in enumerate(values, 1):
-                cell = ws.cell(row, col)
-                if col in protos:
-                    cell._style = copy.copy(protos[col])
-                else:
-                    if col in formats:
-                        cell.number_format = formats[col]
-                    cell.border = border
-                    protos[col] = copy.copy(cell._style)
-                _as_text(cell)
-                widths[col - 1] = max(widths[col - 1], _width(value) + (2 if col in formats else 0))
-        if total:
-            for cell in ws[row]:
-                cell.font = Font(bold=True)
-        for col, width in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 6), 48)
-        ws.freeze_panes = "A3"
-        ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{2 + len(rows)}"
+    def percent(value: Decimal | None) -> tuple:
+        return (rounded_percent(value), W.PERCENT)
 
-    # 1. one row per unit, ranked, with totals and a chart
-    ws = wb.active
-    ws.title = "单位汇总"
+    # 1. one row per unit, ranked, with totals and a chart of 达标率
+    ws = book.add("单位汇总")
     order = ranked(summaries)
+    mixed = len(period_groups(summaries)) > 1  # ranks are per 总结期: the column says which
+    when = (lambda s: [(s.period_label, W.CENTER)]) if mixed else (lambda s: [])
     rows = []
     for rank, s in order:
-        rows.append([
-            rank, s.name, s.type, s.period_label, s.activities, s.attendance, _num(s.spend), s.mechanisms,
-            s.target_count, s.met_count,
-            float(s.met_rate / 100) if s.met_rate is not None else None,
-            float(s.mean_completion / 100) if s.mean_completion is not None else None,
-            len(s.problems), "、".join(s.honours),
-        ])
+        rows.append([(rank, W.CENTER), text(s.name), (s.type, W.CENTER), *when(s), (s.activities, W.INT), (s.attendance, W.INT),
+                     number_cell(s.spend), (s.mechanisms, W.INT), (s.target_count, W.INT), (s.met_count, W.INT),
+                     percent(s.met_rate), percent(s.mean_completion), (len(s.problems), W.INT),
+                     text("、".join(s.honours))])
     targets = sum(s.target_count for s in summaries)
     met = sum(s.met_count for s in summaries)
-    total = ["合计", f"{len(summaries)}个单位", "", "", sum(s.activities for s in summaries),
-             sum(s.attendance for s in summaries), _num(sum((s.spend for s in summaries), Decimal(0))),
-             sum(s.mechanisms for s in summaries), targets, met, (met / targets) if targets else None, None,
-             sum(len(s.problems) for s in summaries), ""]
-    sheet(ws, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）",
-          ["排名", "单位", "类型", "期间", "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）",
-           "设定目标的指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"],
-          rows, {7: "#,##0.00", 11: "0.0%", 12: "0.0%"}, total)
-    charted = sum(1 for rank, _ in order if rank is not None)
+    rows.append([("合计", W.BOLD), (f"{len(summaries)}个单位", W.BOLD), (None, W.BOLD), *([(None, W.BOLD)] if mixed else []),
+                 (sum(s.activities for s in summaries), W.INT), (sum(s.attendance for s in summaries), W.INT),
+                 number_cell(sum((s.spend for s in summaries), Decimal(0))), (sum(s.mechanisms for s in summaries), W.INT),
+                 (targets, W.INT), (met, W.INT), percent(Decimal(met) / targets * 100 if targets else None),
+                 (None, W.BOLD), (sum(len(s.problems) for s in summaries), W.INT), (None, W.BOLD)])
+    headers = ["排名", "单位", "类型", *(["总结期"] if mixed else []), "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）",
+               "设定目标的指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"]
+    widths = [6, 24, 8, *([12] if mixed else []), 9, 11, 12, 10, 12, 8, 9, 11, 9, 24]
+    ws = _sheet(book, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）", period, office, headers, rows, widths)
+    # the chart shows the ranked units of the first (largest) 总结期, at most 30
+    first_period = order[0][1].period_label if order else ""
+    charted = min(sum(1 for rank, s in order if rank is not None and s.period_label == first_period), 30)
     if charted:
-        chart = rate_chart("各单位指标达标率", "bar")
-        shown = min(charted, 30)
-        chart.add_data(Reference(ws, min_col=11, min_row=2, max_row=2 + shown), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=2 + shown))
-        chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
-        chart.height = max(7.5, 0.6 * shown)
-        chart.width = 18
-        ws.add_chart(chart, f"{get_column_letter(16)}3")
+        from .unit_book import _pixels
+
+        top = FIRST_ROW + len(rows) + 1
+        height = max(220, 90 + 36 * charted)
+        first, last = FIRST_ROW, FIRST_ROW + charted - 1
+        widths = [ws.widths[i] for i in sorted(ws.widths)]
+        most = max([1.0] + [float(s.mean_completion / 100) for _, s in order[:charted] if s.mean_completion])
+        ws.charts.append(W.Chart(
+            "bar", (first_period if mixed else "") + (f"各单位达标率与平均完成率（前{charted}名）" if charted < len(order)
+                                                      else "各单位达标率与平均完成率"),
+            (W.Series("达标率", (2, first, last), (headers.index("达标率") + 1, first, last)),
+             W.Series("平均完成率", (2, first, last), (headers.index("平均完成率") + 1, first, last), color="ED7D31")),
+            (top, 1), (_pixels(widths), height), "", "0%", 0, math.ceil(most * 10) / 10, reverse_categories=True))
+        ws.print = W.Print((1, 1, top + height // 20 + 1, len(widths)), (3, 3))
+    ws.selected = True
 
     # 2. one row per unit per indicator
-    ws = wb.create_sheet("指标明细")
+    book.add("指标明细")
     rows = []
     for s in summaries:
         for row in s.indicators:
-            rows.append([
-                s.name, row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
-                _num(row.target), _num(row.value),
-                float(row.completion / 100) if row.completion is not None else None,
-                _num(row.previous), row.change_text, row.status, row.owner,
-            ])
-    sheet(ws, f"{office}{period}各单位指标完成情况明细表",
-          ["单位", "序号", "类别", "指标名称", "计量单位", "目标值", "完成值", "完成率", "上期值", "同比", "是否达标", "责任人"],
-          rows, {8: "0.0%"})
+            points = row.in_points and row.change is not None
+            change = (float(Decimal(zh.plain_number(row.change, 1))), W.POINTS) if points else \
+                (rounded_percent(row.change), W.CHANGE)
+            rows.append([text(s.name), (int(row.number) if row.number else None, W.CENTER),
+                         text(row.theme if not row.depth else ""),
+                         (("其中：" if row.depth else "") + row.label, W.CHILD if row.depth else W.TEXT),
+                         (row.unit, W.CENTER), number_cell(row.target), number_cell(row.value),
+                         percent(row.completion), number_cell(row.previous), change, (row.status or None, W.CENTER),
+                         text(row.owner)])
+    _sheet(book, f"{office}{period}各单位指标完成情况明细表", period, office,
+           ["单位", "序号", "类别", "指标名称", "计量单位", "目标值", "完成值", "完成率", "上期值", "同比", "是否达标", "责任人"],
+           rows, [22, 6, 10, 28, 8, 10, 10, 9, 10, 12, 9, 12])
+    book.sheets[-1].highlights.append(W.Highlight((FIRST_ROW, 11, FIRST_ROW + len(rows), 11), "未达标", W.UNMET))
+    book.sheets[-1].selected = True
 
     # 3. totals per indicator across units
-    ws = wb.create_sheet("指标合计")
+    book.add("指标合计")
     rows = []
     for t in indicator_totals(summaries):
-        rows.append([
-            t.theme, t.label, t.unit, t.units, _num(t.shown_value.quantize(Decimal("0.01"))),
-            ("合计" + {"exact": "", "以上": "（下限）"}.get(t.approx or "", "（含约数）")) if t.additive else "平均",
-            _num(t.target) if t.additive and t.targeted else None,
-            float(t.completion / 100) if t.completion is not None else None, t.targeted, t.met,
-        ])
-    sheet(ws, f"{office}{period}指标合计表",
-          ["类别", "指标名称", "计量单位", "填报单位数", "完成值", "口径", "目标值合计", "完成率", "有目标单位数", "达标单位数"],
-          rows, {8: "0.0%"})
+        rows.append([text(t.theme), text(t.label), (t.unit, W.CENTER), (t.units, W.INT),
+                     number_cell(t.shown_value.quantize(Decimal("0.01"))), (("合计" + {"exact": "", "以上": "（下限）"}.get(t.approx or "", "（含约数）")) if t.additive else "平均", W.CENTER),
+                     number_cell(t.target if t.additive and t.targeted else None), percent(t.completion),
+                     (t.targeted, W.INT), (t.met, W.INT)])
+    _sheet(book, f"{office}{period}指标合计表", period, office,
+           ["类别", "指标名称", "计量单位", "填报单位数", "完成值", "口径", "目标值合计", "完成率", "有目标单位数", "达标单位数"],
+           rows, [10, 28, 8, 10, 12, 6, 12, 9, 12, 10])
+    book.sheets[-1].selected = True
+    from . import lint
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _fixed_times(buffer.getvalue())
+    lint.ensure_clean_texts(book.texts())
+    return book
 
 
-def _fixed_times(data: bytes) -> bytes:
-    """Same input, same bytes: fixed zip entry times and document dates."""
-    import zipfile
+def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes:
+    """汇总.xlsx bytes (see ``workbook_book``)."""
+    from .writers.xlsx import render_book
 
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
+    return render_book(workbook_book(summaries, name))
 
 
 # ---------------------------------------------------------------- outputs

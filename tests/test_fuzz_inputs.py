@@ -535,21 +535,22 @@ def _many_entries() -> bytes:
 
 
 XXE_SECRET = "reportgen-xxe-secret-51c2"
-_UNIT_NAME = "青枫市东湖区柳荫街道竹园社区"  # minimal.yaml's unit, as the writer stores it (character references)
-_UNIT_NAME_CELL = re.compile(
-    rb'(<c r="C6"[^>]*t="inlineStr"[^>]*><is><t[^>]*>)(' + "".join(f"&#{ord(c)};" for c in _UNIT_NAME).encode()
-    + rb"|" + _UNIT_NAME.encode() + rb")(</t>)"
-)
+_UNIT_NAME = "青枫市东湖区柳荫街道竹园社区"  # minimal.yaml's unit, in the shared strings of the workbook we write
 
 
 def _inject_dtd(doctype: bytes, reference: bytes) -> bytes:
-    """Put ``doctype`` on every worksheet and ``reference`` (an entity) in place of the unit's name."""
+    """Put ``doctype`` on every worksheet and ``reference`` (an entity) in place of the unit's name (单位信息!C6)."""
+    with zipfile.ZipFile(io.BytesIO(seed())) as archive:
+        strings = re.findall(rb"<si>(.*?)</si>", archive.read("xl/sharedStrings.xml"), re.S)
+    index = [re.sub(rb"<[^>]+>", b"", s).decode() for s in strings].index(_UNIT_NAME)
+    cell = re.compile(rb'(<c r="C6"[^>]*?) t="s"([^>]*)><v>' + str(index).encode() + rb"</v></c>")
     hits = []
 
     def change(name, data):
         if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
             body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
-            body, count = _UNIT_NAME_CELL.subn(lambda m: m.group(1) + reference + m.group(3), body, count=1)
+            body, count = cell.subn(lambda m: m.group(1) + b' t="inlineStr"' + m.group(2) + b"><is><t>" + reference
+                                    + b"</t></is></c>", body, count=1)
             hits.append(count)
             return b'<?xml version="1.0" encoding="UTF-8"?>' + doctype + body
         return data
@@ -614,7 +615,8 @@ def _formula_with_cached_value() -> bytes:
 
     def change(name, data):
         if name == "xl/worksheets/sheet2.xml":
-            changed = data.replace(b'<c r="F4" s="8" t="n"><v>420</v></c>', b'<c r="F4" s="8"><f>400+20</f><v>420</v></c>', 1)
+            changed = re.sub(rb'<c r="F4"( s="\d+")?><v>420</v></c>', rb'<c r="F4"\1><f>400+20</f><v>420</v></c>', data,
+                             count=1)
             assert changed != data, "指标完成情况表!F4 not found"
             return changed
         return data

@@ -208,3 +208,93 @@ def test_explain_lists_every_sentence_with_its_sources(path):
                           capture_output=True, text=True, encoding="utf-8", check=True).stdout
     for row in evidence.rows(document):
         assert row.sentence.text in text
+
+
+def _evidence_rows(data: bytes) -> tuple[str, list[tuple]]:
+    """The workbook's 文字依据 sheet: the note naming the input file, and the sentence rows."""
+    import io
+
+    from reportgen.unit_book import EVIDENCE_SHEET, FIRST_ROW
+
+    sheet = load_workbook(io.BytesIO(data))[EVIDENCE_SHEET]
+    rows = list(sheet.iter_rows(min_row=FIRST_ROW, values_only=True))
+    return sheet["A2"].value, rows
+
+
+def _cited(row: tuple) -> tuple[list[str], list[str]]:
+    fields = re.sub(r"^连接语（?|）$", "", row[2] or "")
+    return [f for f in fields.split("；") if f], [p for p in (row[3] or "").split("；") if p]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_workbook_lists_every_sentence_with_lines_that_hold_its_figures(path):
+    """文字依据: every sentence in order, 连接语 marked, and a cited line holds each cited figure."""
+    from reportgen.writers.xlsx import render
+
+    loaded = load(path)
+    document = compose(loaded.report, pack=PACK, source=loaded.source)
+    note, rows = _evidence_rows(render(loaded.report, document))
+    assert path.name in note
+    sentences = _sentences(document)
+    assert [r[1] for r in rows] == [s.text for s in sentences]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    checked = 0
+    for row, sentence in zip(rows, sentences):
+        assert row[2].startswith("连接语") == sentence.is_framing, row
+        fields, places = _cited(row)
+        assert fields or sentence.is_framing, row
+        for field in fields:
+            if re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1] not in NUMERIC:
+                continue
+            value = _resolve(data, field) if _present(data, field) else None
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            held = [lines[int(p.split(":")[0]) - 1] for p in places if p.split(":")[0].isdigit()]
+            assert any(form in line for line in held for form in _number_forms(value)), (field, value, places)
+            checked += 1
+    assert checked > 3
+
+
+def test_workbook_built_from_a_workbook_cites_cells_that_hold_its_figures(tmp_path):
+    import io
+
+    from reportgen.pipeline import Options, build
+
+    source = ROOT / "examples" / "zhen-2024-quannian.yaml"
+    build(source, tmp_path / "a", Options(formats=("xlsx",)))
+    workbook = tmp_path / "a" / "zhen-2024-quannian.xlsx"
+    build(workbook, tmp_path / "b", Options(formats=("xlsx",)))
+    data = (tmp_path / "b" / "zhen-2024-quannian.xlsx").read_bytes()
+    note, rows = _evidence_rows(data)
+    assert "zhen-2024-quannian.xlsx" in note
+    cells = load_workbook(workbook, data_only=True)
+    report = load(workbook).report.model_dump(mode="json")
+    checked = 0
+    for row in rows:
+        fields, places = _cited(row)
+        for field in fields:
+            if re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1] not in NUMERIC or not _present(report, field):
+                continue
+            value = _resolve(report, field)
+            if isinstance(value, bool) or not _same(value, value):
+                continue  # participants is a list of groups on an activity, a count on a meeting
+            held = [cells[p.split("!")[0]][p.split("!")[1]].value for p in places if "!" in p]
+            assert any(h is not None and str(h).replace(",", "") != "" and _same(h, value) for h in held), (field, places)
+            checked += 1
+    assert checked > 10
+
+
+def _present(data, path: str) -> bool:
+    try:
+        _resolve(data, path)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _same(held, value) -> bool:
+    try:
+        return Decimal(str(held).replace(",", "")) == Decimal(str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from reportgen import lint
 from reportgen.cli import app
 from reportgen.loaders import load_report
-from reportgen.rollup import compose_rollup, indicator_totals, ranked, summarise, workbook
+from reportgen.rollup import compose_rollup, indicator_totals, ranked, summarise, workbook, workbook_book
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -45,19 +46,36 @@ def test_workbook_rows_totals_and_chart(summaries):
     assert wb.sheetnames == ["单位汇总", "指标明细", "指标合计"]
     ws = wb["单位汇总"]
     assert ws["A1"].value.startswith("柳荫街道办事处")
-    assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["柳荫街道桃源社区", "柳荫街道杏林社区", "柳荫街道竹园社区"]
-    total = [c.value for c in ws[6]]
-    assert total[0] == "合计" and total[4] == 9 and total[5] == 3 * (85 + 60 + 70)  # numbers, not text
-    assert total[8] == 3 and total[9] == 2 and abs(total[10] - 2 / 3) < 1e-9
-    assert ws.cell(5, 11).value == 0 and ws.cell(5, 11).number_format == "0.0%"
-    assert len(ws._charts) == 1
+    assert [c.value for c in ws[3]][:3] == ["排名", "单位", "类型"]
+    assert [ws.cell(r, 2).value for r in (4, 5, 6)] == ["柳荫街道桃源社区", "柳荫街道杏林社区", "柳荫街道竹园社区"]
+    assert [ws.cell(r, 1).value for r in (4, 5, 6)] == [1, 2, 3]  # 排名 a number, not text
+    total = [c.value for c in ws[7]]
+    assert total[0] == "合计" and total[3] == 9 and total[4] == 3 * (85 + 60 + 70)  # numbers, not text
+    assert total[7] == 3 and total[8] == 2 and total[9] == pytest.approx(0.667)
+    assert ws.cell(6, 10).value == 0 and ws.cell(6, 10).number_format == "0.0%"
+    assert ws["D7"].number_format == "#,##0" and ws["D7"].alignment.horizontal == "right"
+    chart = workbook_book(summaries)["单位汇总"].charts[0]
+    assert [s.values for s in chart.series] == [(10, 4, 6), (11, 4, 6)]  # 达标率 and 平均完成率 of the three
+    with zipfile.ZipFile(io.BytesIO(workbook(summaries))) as z:
+        assert "xl/charts/chart1.xml" in z.namelist()
     detail = wb["指标明细"]
-    assert detail.max_row == 2 + 3 * 2  # one row per unit per indicator
-    volunteers = [r for r in detail.iter_rows(min_row=3, values_only=True) if r[3] == "注册志愿者"]
+    assert detail.max_row == 3 + 3 * 2  # one row per unit per indicator
+    volunteers = [r for r in detail.iter_rows(min_row=4, values_only=True) if r[3] == "注册志愿者"]
     assert sorted(r[6] for r in volunteers) == [300, 420, 500]
-    totals = {r[1]: r for r in wb["指标合计"].iter_rows(min_row=3, values_only=True)}
+    assert {r[1] for r in volunteers} == {1}  # 序号 a number
+    totals = {r[1]: r for r in wb["指标合计"].iter_rows(min_row=4, values_only=True)}
     assert totals["注册志愿者"][4] == 1220 and totals["注册志愿者"][9] == 2
     assert totals["清理卫生死角"][4] == 3 * 28
+
+
+def test_every_rollup_sheet_prints_a4_landscape_one_page_wide(summaries):
+    wb = load_workbook(io.BytesIO(workbook(summaries)))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows == "$3:$3"
+        assert ws["A3"].font.name == "宋体"
+        assert "&P" in ws.oddFooter.center.text
 
 
 def test_workbook_is_reproducible_and_keeps_formula_text_as_text(summaries):
@@ -127,6 +145,14 @@ def test_many_units_stay_readable(summaries):
     assert len([h for h in document.headings() if h.level == 2]) == 20  # the rest are in the workbook
     assert "其余25个社区的情况见汇总表" in document.plain_text()
     assert len(document.attachments[0].blocks[0].rows) == 45
+
+
+def test_workbook_text_goes_through_the_linter(summaries):
+    from reportgen.lint import LintError
+
+    with pytest.raises(LintError, match="某某"):
+        workbook_book(summaries, name="某某街道办事处")  # --name is typed on the command line, not validated
+    assert workbook_book(summaries, name="柳荫街道办事处").texts()
 
 
 def test_units_without_a_signature_date_roll_up(tmp_path):
@@ -240,3 +266,16 @@ def test_figures_in_different_measure_words_are_never_added(tmp_path):
     summaries = [summarise(load_report(p)[0], p) for p in (people, visits)]
     totals = {t.unit: t.value for t in indicator_totals(summaries) if t.label == "注册志愿者"}
     assert totals == {"人": 300, "人次": 500}
+
+
+def test_units_of_different_periods_get_a_period_column_and_a_chart_of_one_period():
+    summaries = [summarise(load_report(p)[0], p) for p in EXAMPLES]
+    book = workbook_book(summaries, "东湖区文明办")
+    sheet = book["单位汇总"]
+    headers = [sheet.value(3, c) for c in range(1, 16)]
+    assert headers[3] == "总结期"
+    chart = sheet.charts[0]
+    first = sheet.value(chart.series[0].values[1], 4)
+    assert chart.title.startswith(first)
+    assert all(sheet.value(r, 4) == first for r in range(chart.series[0].values[1], chart.series[0].values[2] + 1))
+    assert [s.values[0] for s in chart.series] == [headers.index("达标率") + 1, headers.index("平均完成率") + 1]

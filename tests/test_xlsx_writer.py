@@ -60,7 +60,7 @@ def test_deterministic_bytes() -> None:
 def test_sheets(book) -> None:  # noqa: ANN001
     _, wb = book
     assert wb.sheetnames[:4] == ["汇总", "指标完成情况表", "活动台账", "单位信息"]
-    assert wb[L.CHOICES].sheet_state == "hidden"
+    assert L.CHOICES not in wb.sheetnames  # every dropdown is short enough to be listed in its validation
 
 
 def test_indicator_sheet_agrees_with_the_word_table(book) -> None:  # noqa: ANN001
@@ -109,7 +109,7 @@ def test_office_layout(book) -> None:  # noqa: ANN001
         assert ws["A2"].value.startswith("填报单位：")
         assert ws.freeze_panes[-1] == "4"
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1 is the default
         assert ws.page_setup.fitToHeight == 0
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
         assert ws["A3"].font.name == "宋体" and ws["A3"].font.b and ws["A3"].fill.fgColor.rgb.endswith("D9D9D9")
@@ -186,3 +186,46 @@ def test_libreoffice_opens_and_prints_it(tmp_path: Path) -> None:
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "指标完成情况表" in text and "未达标" in text and "106.7%" in text
+
+
+def test_change_of_a_rate_is_in_points_as_the_document_says_it() -> None:
+    report = _report().model_copy(update={"metrics": [
+        m.Metric(label="知晓率", theme="宣传发动", value=Decimal("95.5"), unit="%", previous=Decimal("91.5")),
+        m.Metric(label="志愿者", theme="志愿服务", value=Decimal(110), unit="人", previous=Decimal(100)),
+    ]})
+    ws = load_workbook(io.BytesIO(render(report)))["指标完成情况表"]
+    headers = [c.value for c in ws[3]]
+    rate, count = ({h: c for h, c in zip(headers, ws[r])} for r in (4, 5))
+    rows = figures.indicator_rows(report)
+    assert rows[0].change_text == "+4个百分点" or rows[0].change_text == "+4.0个百分点"
+    assert rate["同比"].value == 4.0 and "个百分点" in rate["同比"].number_format
+    assert count["同比"].value == pytest.approx(0.1) and count["同比"].number_format == "+0.0%;-0.0%;0.0%"
+    for cell in (rate["完成值"], count["完成值"], rate["同比"]):
+        assert cell.alignment.horizontal == "right"
+    assert count["完成值"].number_format == "#,##0"
+
+
+def test_only_the_report_sheets_print_by_default_and_hints_stay_on_screen(book) -> None:  # noqa: ANN001
+    data, wb = book
+    selected = [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected]
+    assert selected == ["汇总", "指标完成情况表", "活动台账"]
+    info = wb["单位信息"]
+    assert info.print_area == f"'单位信息'!$A$1:$C${info.max_row}"  # 分组, 项目, 内容 — not 填写说明
+    metrics = wb["指标完成情况表"]
+    assert metrics.protection.sheet  # 完成率, 同比, 状态 are computed: protected, the rest unlocked
+    headers = [c.value for c in metrics[3]]
+    assert metrics.cell(4, headers.index("完成率") + 1).protection.locked
+    assert not metrics.cell(4, headers.index("完成值") + 1).protection.locked
+
+
+def test_a_long_dropdown_lives_on_the_hidden_choices_sheet() -> None:
+    from reportgen import unit_book
+    from reportgen import workbook as W
+
+    book = W.Book()
+    choices = unit_book.Choices(book)
+    short = choices.validation((4, 1, 9, 1), ("是", "否"))
+    long = choices.validation((4, 2, 9, 2), tuple(f"第{i}号选项" for i in range(60)))
+    choices.close()
+    assert short.choices == ("是", "否") and not short.source
+    assert long.source == f"'{L.CHOICES}'!$A$2:$A$61" and book[L.CHOICES].hidden

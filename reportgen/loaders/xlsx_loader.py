@@ -260,10 +260,20 @@ def split_list(raw: Any, keys: bool = False) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_ESCAPED = re.compile("_x(00[01][0-9A-Fa-f])_")
+
+
+def _unescape(text: str) -> str:
+    """Control characters as OOXML stores them (``_x000D_`` for a carriage return), which openpyxl leaves as is."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 def convert(kind: L.Kind, raw: Any, number_format: str = "", epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
     """A cell's value as the model field expects it; unconvertible values pass through for pydantic to report."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return _MISSING
+    if isinstance(raw, str) and "_x" in raw:
+        raw = _unescape(raw)
     name = kind.name
     if kind.is_list:
         items = split_list(raw, keys=name == "keylist")
