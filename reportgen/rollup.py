@@ -318,7 +318,7 @@ def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
     mixed = len(period_groups(summaries)) > 1
     columns = (
         Column("排名"), Column("单位"), *((Column("总结期"),) if mixed else ()), Column("活动（项）", True),
-        Column("参与（人次）", True), Column("设定目标的指标（项）", True), Column("达标（项）", True), Column("达标率", True),
+        Column("参与（人次）", True), Column("目标指标（项）", True), Column("达标（项）", True), Column("达标率", True),
         Column("平均完成率", True),
     )
     rows = []
@@ -443,7 +443,7 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
                  (targets, W.INT), (met, W.INT), percent(Decimal(met) / targets * 100 if targets else None),
                  (None, W.BOLD), (sum(len(s.problems) for s in summaries), W.INT), (None, W.BOLD)])
     headers = ["排名", "单位", "类型", *(["总结期"] if mixed else []), "活动（项）", "参与（人次）", "经费（元）", "制度机制（项）",
-               "设定目标的指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"]
+               "目标指标（项）", "达标（项）", "达标率", "平均完成率", "问题（项）", "荣誉"]
     widths = [6, 24, 8, *([12] if mixed else []), 9, 11, 12, 10, 12, 8, 9, 11, 9, 24]
     ws = _sheet(book, f"{office}{period}各单位创建工作汇总表（按指标完成情况排名）", period, office, headers, rows, widths)
     # the chart shows the ranked units of the first (largest) 总结期, at most 30

@@ -495,7 +495,7 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
           for unit, total in ctx["attendance_by_unit"].items()),
         ("投入经费（元）", *number_cell(ctx["total_spend"])),
         ("指标总数（项）", len(report.metrics), W.INT),
-        ("设定目标的指标（项）", targeted, W.INT),
+        ("目标指标（项）", targeted, W.INT),
         ("达标指标（项）", met, W.INT),
         ("未达标指标（项）", targeted - met, W.INT),
         ("指标达标率", rate, W.PERCENT),
