@@ -87,8 +87,25 @@ def _is_key(annotation: Any) -> bool:
 
 
 #: Values shown in Chinese in cells and dropdowns instead of the model's English literals.
-DISPLAY: dict[str, str] = {"exact": "精确值", "none": "无", "auto": "自动"}
+DISPLAY: dict[str, str] = {"exact": "精确值", "none": "无", "auto": "自动"}  # errors._SHOWN says the same
 UNDISPLAY: dict[str, str] = {v: k for k, v in DISPLAY.items()}
+
+#: Figure cells whose typed approximation (100多人, 40多万元) has a home in the model: field → the
+#: fields that take the approximation word, the 共/累计/达 lead and the typed measure word.
+@dataclass(frozen=True)
+class Companions:
+    approx: str
+    agg: str | None = None
+    unit: str | None = None
+    units: tuple[str, ...] = ()  # the measure words the cell may carry; () = any (a free unit column)
+
+
+APPROXIMABLE: dict[tuple[type[BaseModel], str], Companions] = {
+    (m.Activity, "attendance"): Companions("attendance_approx", None, "attendance_unit", ("人", "人次", "名")),
+    (m.Activity, "spend"): Companions("spend_approx", None, None, ("元",)),
+    (m.Quantity, "value"): Companions("approx", "agg", "unit"),
+    (m.Metric, "value"): Companions("approx", "agg", "unit"),
+}
 
 #: Common 量词/计量单位, offered (not enforced) as a dropdown for the free-text unit columns.
 MEASURE_WORDS: tuple[str, ...] = (
@@ -173,6 +190,8 @@ _ACTIVITY: _Spec = {
     "attendance_unit": ("人数单位", ("参与人数单位",), False),
     "spend": ("投入经费（元）", ("投入经费", "经费", "经费（元）", "投入资金"), False),
     "outcome": ("取得效果", ("效果", "成效", "活动成效"), False),
+    "attendance_approx": ("人数约数说法", ("参与人数约数",), False),
+    "spend_approx": ("经费约数说法", ("投入经费约数",), False),
 }
 
 _QUANTITY: _Spec = {
@@ -351,6 +370,34 @@ TABLES: tuple[TableSheet, ...] = (
     METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, HONOURS, PROBLEMS, PLANS, SUPERIORS, DOCUMENTS, MEETINGS,
     DEPUTIES, HEADINGS,
 )
+
+_EXAMPLE_YEAR = 2024
+#: The one 示例 row of each list sheet of the blank form. Rows still marked 示例 are not read; one
+#: the clerk typed over (its content differs from these) is read, with a notice.
+EXAMPLES: dict[str, list[Any]] = {
+    "活动台账": [m.Activity(
+        theme="志愿服务", title="“学雷锋”志愿服务活动", kind="志愿服务", date=dt.date(_EXAMPLE_YEAR, 3, 5),
+        location="社区广场", attendance=45, attendance_unit="人次", content="组织党员志愿者清理楼道小广告、为独居老人打扫卫生",
+        evidence="签到表1份、照片6张", partners=["区城管局", "辖区物业公司"], participants=["党员", "志愿者"],
+        festival="学雷锋月", outcome="清理小广告300余处", spend=Decimal("800"),
+    )],
+    "数量明细": [m.Quantity(label="宣传单", value=Decimal(2000), unit="份", approx="余", agg="共")],
+    "指标完成情况表": [m.Metric(
+        label="注册志愿者人数", theme="志愿服务", value=Decimal(320), unit="人",
+        target=Decimal(300), previous=Decimal(280), owner="社区办公室", evidence="志愿汇平台截图",
+        parts=[m.Part(label="党员志愿者", value=Decimal(120)), m.Part(label="群众志愿者", value=Decimal(200))],
+    )],
+    "制度机制": [m.Mechanism(name="每周例会制度", kind="例会", frequency="每周一次", theme="制度责任",
+                        detail="每周一召开创建工作例会，通报问题、部署任务")],
+    "荣誉称号": [m.Honour(title="文明单位", level="市级", awarder="市委、市政府", date=dt.date(_EXAMPLE_YEAR, 1, 20))],
+    "存在问题": [m.Problem(label="宣传阵地不足", detail="部分小区公益广告数量偏少、更新不及时")],
+    "下一步打算": [m.Plan(label="加大宣传投入", detail="在各小区出入口增设公益广告", theme="宣传发动",
+                      year=_EXAMPLE_YEAR + 1)],
+    "上级机关": [m.Superior(name="街道党工委", relation="领导")],
+    "依据文件": [m.DocRef(title="关于深入推进创建全国文明城市工作的实施方案", doc_no="区文明办〔2024〕3号", issuer="区文明办")],
+    "依据会议": [m.Meeting(name="创建全国文明城市工作推进会", participants=60)],
+    "副组长": [m.Person(role="社区主任", name="王芳")],
+}
 
 SUMMARY = "汇总"
 INFO = "单位信息"

@@ -18,6 +18,7 @@ import jinja2
 
 from .. import zh
 from . import wording
+from ..loaders import amounts
 from .sandbox import BoundedSandbox, TemplateError, guard_filter
 
 STANDARD_PACK = "standard"
@@ -123,6 +124,7 @@ _FILTERS: dict[str, tuple[Callable[..., Any], str]] = {
     "date": (zh.cn_date, "text"), "span": (zh.date_span, "text"), "series": (zh.join, "join"),
     "quoted": (zh.quoted, "text"), "book": (zh.book, "text"), "honour": (zh.honour, "text"),
     "sentence": (zh.sentence, "text"), "clause": (zh.clause, "text"), "num": (zh.plain_number, "text"),
+    "amount": (amounts.written, "text"),
 }
 
 
