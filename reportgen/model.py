@@ -252,7 +252,7 @@ class Period(Model):
     start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
     end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
     as_of: dt.date | None = Field(None, description="数据截至日期")
-    label: Text | None = Field(None, description="自定义期间说法，如“春节、元宵节期间”")
+    label: Text | None = Field(None, description="自定义期间说法，连同年份写，如“2025年春节、元宵节期间”")
 
     @property
     def start_date(self) -> dt.date:

@@ -517,26 +517,60 @@ def _validations(book: Book, ws: Worksheet, columns: Sequence[L.Column], first: 
     for i, column in enumerate(columns, 1):
         letter = get_column_letter(i)
         ref = f"{letter}{first}:{letter}{last}"
-        prompt = column.hint[:250] if column.is_field else ""
+        prompt = column.hint[:250]
         if column.required:
             prompt = ("（必填）" + prompt)[:250]
-        if column.kind.name in ("choice", "bool"):
-            dv = DataValidation(type="list", formula1=book.choice_range(column.choices), allow_blank=True,
-                                showErrorMessage=True, errorTitle="取值不在列表中",
-                                error=f"请从下拉列表中选择{column.header}")
-        elif column.suggest:
-            dv = DataValidation(type="list", formula1=book.choice_range(column.suggest), allow_blank=True,
-                                showErrorMessage=False)
-        elif prompt:
-            dv = DataValidation(allow_blank=True)
-        else:
-            continue
+        dv = _form_validation(ws.title, column, first, last)
+        if dv is None:
+            if column.kind.name in ("choice", "bool"):
+                dv = DataValidation(type="list", formula1=book.choice_range(column.choices), allow_blank=True,
+                                    showErrorMessage=True, errorTitle="取值不在列表中",
+                                    error=f"请从下拉列表中选择{column.header}")
+            elif column.suggest:
+                dv = DataValidation(type="list", formula1=book.choice_range(column.suggest), allow_blank=True,
+                                    showErrorMessage=False)
+            elif prompt:
+                dv = DataValidation(allow_blank=True)
+            else:
+                continue
         if prompt:
             dv.showInputMessage = True
             dv.promptTitle = column.header[:30]
             dv.prompt = prompt
         dv.add(ref)
         ws.add_data_validation(dv)
+
+
+# ---------------------------------------------------------------- form content (workbook_layout.LINKS, FORM_NOTE)
+
+
+def _form_validation(sheet: str, column: L.Column, first: int, last: int) -> DataValidation | None:
+    """A computed column refuses typing; a linked column offers what the other sheet holds."""
+    if column.computed:
+        return DataValidation(type="custom", formula1="FALSE", allow_blank=True, showErrorMessage=True,
+                              errorTitle="不用填写", error=column.hint)
+    target = L.LINKS.get((sheet, column.key))
+    if target is None:
+        return None
+    spec = next(t for t in L.TABLES if t.name == target[0])
+    letter = get_column_letter(next(i for i, c in enumerate(spec.columns, 1) if c.key == target[1]))
+    return DataValidation(type="list", formula1=f"'{spec.name}'!${letter}${first}:${letter}${last}", allow_blank=True,
+                          showErrorMessage=False)
+
+
+def notes_sheet(book: Book) -> Worksheet:
+    """The 填写说明 sheet of the blank form: what each sheet is for, in the order the sheets come."""
+    ws = book.sheet(L.NOTES_SHEET)
+    put(ws, 1, 1, "填写说明", "rg_title")
+    merge(ws, "A1:B1")
+    row = 3
+    for name, note in L.FORM_NOTE.items():
+        put(ws, row, 1, name or "总的要求", "rg_header")
+        put(ws, row, 2, note, "rg_text")
+        row += 1
+    _fit(ws, [16, 90], 3, row - 1, {2})
+    _print_setup(ws, 2, row - 1, header_rows="")
+    return ws
 
 
 # ---------------------------------------------------------------- list sheets
@@ -572,7 +606,7 @@ def table_sheet(book: Book, spec: L.TableSheet, rows: list[list[tuple[Any, str]]
     printed = spec.printed
     _frame(ws, title, printed, unit, date)
     for i, column in enumerate(columns, 1):
-        put(ws, HEADER_ROW, i, column.header, "rg_header")
+        put(ws, HEADER_ROW, i, column.title, "rg_header")
     ws.row_dimensions[HEADER_ROW].height = 30
     row = FIRST_ROW
     for cells in rows:
@@ -889,6 +923,7 @@ def fill_in_workbook(unit_type: str = "社区") -> bytes:
                 "campaign.kind": "文明城市", "campaign.verb": "创建", "closing.style": "auto",
                 "attach_indicators": True}
     values.update(defaults)
+    notes_sheet(book)
     info_sheet(book, values, ("单位基本信息", "", ""))
     examples = EXAMPLES
     for spec in L.TABLES:
