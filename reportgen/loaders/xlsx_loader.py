@@ -491,7 +491,7 @@ _NAME_KEYS = ("title", "label", "name", "role")
 
 
 def _row_kind(cells: list[Cell], header: Header) -> str:
-    """"total" (合计/小计 rows), "footer" (填报人… lines), "example" (序号 still 示例) or "data"."""
+    """The kind of a row: total (a 合计/小计 row), footer (填报人… lines), example (序号 still 示例) or data."""
     def texts(keys: tuple[str, ...]) -> list[str]:
         values = (header.first(key, cells)[1] for key in keys if key in header.columns)
         return [v.strip() for v in values if isinstance(v, str)]
