@@ -6,7 +6,10 @@ and 万; every message quotes what was typed and says what to type instead.
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -260,6 +263,8 @@ def test_the_form_links_and_locks_what_the_clerk_does_not_type() -> None:
         assert locked and locked[0].type == "custom" and locked[0].formula1 == "FALSE"
     quantities = wb[L.QUANTITIES.name]
     assert any("'活动台账'!$A$" in (dv.formula1 or "") for dv in quantities.data_validations.dataValidation)
+    name = metrics.cell(row=3, column=col(L.METRICS, "label")).column_letter
+    assert any(f"'指标完成情况表'!${name}$" in (dv.formula1 or "") for dv in metrics.data_validations.dataValidation)
 
 
 def test_required_columns_are_marked_in_the_header_and_every_sheet_is_explained() -> None:
@@ -319,3 +324,23 @@ def test_the_printed_blank_form_shows_every_fillable_column_on_a4_landscape(spec
 #: and codes the program makes: kept (unprinted) for the round trip of the report workbook.
 _COVERED = {(L.ACTIVITIES.model, "attendance_approx"), (L.ACTIVITIES.model, "spend_approx"),
             (L.METRICS.model, "approx"), (L.METRICS.model, "agg"), (L.METRICS.model, "key")}
+
+
+def test_validate_and_build_end_with_the_same_count(tmp_path: Path) -> None:
+    wb = blank()
+    activity(wb, spend="300元、200元", times="约5次")
+    put_row(wb, L.METRICS, FIRST, **{"theme": "志愿服务", "label": "合计", "unit": "人", "value": 3})
+    save(wb, tmp_path)
+    code = "import sys; from reportgen.cli import main; sys.argv[0] = 'reportgen'; main()"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+    def last_line(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True,
+                              encoding="utf-8", timeout=120, env=env)
+        assert done.returncode == 1
+        return done.stderr.splitlines()[-1]
+
+    expected = "共 2 处问题（另有 1 条提示），请修改后重试。"
+    assert last_line("validate", "form.xlsx") == f"form.xlsx：{expected}"
+    assert last_line("build", "form.xlsx", "-o", "out") == expected
+    assert not (tmp_path / "out").exists()
