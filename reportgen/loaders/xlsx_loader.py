@@ -101,6 +101,7 @@ class XlsxSourceMap(SourceMap):
 
     def finding(self, path: FieldPath, message: str, severity: str = "error") -> Finding:
         location, label = self._find(path)
+        message = message.replace(" true 或 false", "“是”或“否”")  # what a yes/no cell takes (see to_bool)
         shown = self.typed.get(location.cell or "")
         return Finding(location, label, f"“{shown}”，{message}" if shown is not None else message, severity)
 
