@@ -246,7 +246,7 @@ def _attendance(report: Report, indices: list[int]) -> list[dict[str, Any]]:
     for unit in ("人次", "人", "名"):
         members = [i for i in indices if report.activities[i].attendance and report.activities[i].attendance_unit == unit]
         if len(members) >= 2:
-            summed = honest_sum([(Decimal(report.activities[i].attendance or 0), report.activities[i].attendance_approx)
+            summed = zh.sum_quantities([(Decimal(report.activities[i].attendance or 0), report.activities[i].attendance_approx)
                                  for i in members])
             if summed is None:  # a 近/约 figure among them: the sum cannot be stated
                 continue
@@ -260,7 +260,7 @@ def _spend(report: Report, indices: list[int]) -> tuple[Figure, str] | None:
     members = [i for i in indices if report.activities[i].spend]
     if len(members) < 2:
         return None
-    summed = honest_sum([(report.activities[i].spend or Decimal(0), report.activities[i].spend_approx) for i in members])
+    summed = zh.sum_quantities([(report.activities[i].spend or Decimal(0), report.activities[i].spend_approx) for i in members])
     if summed is None:
         return None
     return Figure(summed[0], tuple(("activities", i, "spend") for i in members)), summed[1]
