@@ -201,7 +201,7 @@ def test_validate_prints_warnings_but_passes(tmp_path):
     assert result.stderr.splitlines() == [
         "w.yaml:5:5 problems[1]：提示：问题“经费紧张”没有对应的下一步措施",
         "w.yaml:1:1 signature.date：提示：没有填写成文日期：生成的文件中落款日期留空，"
-        "请在 signature.date 填写（格式如 2024-06-05），或打印后手写",
+        "请补填成文日期（格式如 2024-06-05），或打印后手写",
     ]
     assert result.stdout.splitlines() == ["w.yaml：检查通过"]
 

@@ -109,13 +109,25 @@ def test_a_sheet_nobody_recognises_is_reported_not_dropped(tmp_path: Path) -> No
     assert "工作表“我的草稿”没有读取" in notices(warnings)
 
 
+def test_an_info_item_nobody_recognises_is_reported(tmp_path: Path) -> None:
+    wb = blank()
+    info = wb[L.INFO]
+    row = info.max_row + 1
+    info.cell(row=row, column=2, value="党员人数")
+    info.cell(row=row, column=3, value=86)
+    _, warnings = load_report(save(wb, tmp_path))
+    assert f"单位信息!B{row}：提示：“党员人数”这一项认不出，没有读取" in notices(warnings)
+
+
 # ---------------------------------------------------------------- 示例 and 合计 rows
 
 
 def test_untouched_example_rows_are_not_read_and_not_reported(tmp_path: Path) -> None:
-    report, warnings = load_report(save(blank(), tmp_path))
+    path = save(blank(), tmp_path)
+    report, warnings = load_report(path)
     assert report.activities == [] and report.metrics == [] and report.problems == []
     assert "示例" not in notices(warnings)
+    assert not re.findall(r"[A-Za-z]{2,}", notices(warnings).replace(str(path), ""))  # 成文日期, not signature.date
 
 
 def test_a_real_activity_typed_over_the_example_row_is_read_and_said(tmp_path: Path) -> None:

@@ -820,6 +820,10 @@ class Reader:
             label = cells[label_col].value if label_col < len(cells) else None
             info = by_label.get(L.normalize_header(label)) if isinstance(label, str) else None
             if info is None:
+                filled = _cell_value(cells, value_col)
+                if not _blank(filled) and not _blank(label):
+                    self.notice(sheet, index, label_col, f"“{str(label).strip()}”这一项认不出，没有读取：请把内容填到已有项目的"
+                                                         "“内容”一栏，或写进相应的表中")
                 continue
             if info.dotted in seen:
                 self.problem(sheet, index, label_col, f"“{info.label}”重复出现：请只保留一行")
