@@ -541,8 +541,8 @@ class Reader:
     def cell(self, sheet: str, row: int, col: int) -> Location:
         return _at(self.name, sheet, row, col)
 
-    def problem(self, sheet: str, row: int, col: int, message: str, label: str = "") -> None:
-        self.findings.append(Finding(self.cell(sheet, row, col), label, message))
+    def problem(self, sheet: str, row: int, col: int, message: str) -> None:
+        self.findings.append(Finding(self.cell(sheet, row, col), "", message))
 
     def notice(self, sheet: str, row: int, col: int, message: str) -> None:
         """Something the reader leaves out on purpose, said as a warning so nothing goes unmentioned."""
