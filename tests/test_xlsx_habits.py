@@ -212,6 +212,28 @@ def test_every_numeric_column_takes_an_approximate_figure_or_says_where_it_goes(
     assert "应填写整数" not in found and "应填写数字" not in found
 
 
+def _numeric_items():  # noqa: ANN202
+    return [r for r in L.INFO_ROWS if r.kind.name in ("int", "decimal")]
+
+
+@pytest.mark.parametrize("info", _numeric_items(), ids=lambda r: r.label)
+def test_every_numeric_info_item_says_where_an_approximate_figure_goes(tmp_path: Path, info) -> None:  # noqa: ANN001
+    wb = blank()
+    sheet = wb[L.INFO]
+    row = next(r for r in sheet.iter_rows(min_row=4) if r[1].value == info.label)
+    row[2].value = "100多"
+    found = "\n".join(problems(save(wb, tmp_path)))
+    assert f"单位信息!C{row[2].row} {info.label}：“100多”是约数，这一栏只能填确切的数（如 100）" in found
+
+
+def test_a_typed_completion_rate_without_its_target_is_reported(tmp_path: Path) -> None:
+    wb = blank()
+    put_row(wb, L.METRICS, FIRST, **{L.SEQ: 1, "theme": "志愿服务", "label": "志愿者", "unit": "人", "value": 90,
+                                     L.COMPLETION: "90%"})
+    _, warnings = load_report(save(wb, tmp_path))
+    assert "“完成率”由程序计算，填的数没有读取：请填写“目标值”" in notices(warnings)
+
+
 def test_two_figures_in_one_cell_say_use_two_rows(tmp_path: Path) -> None:
     wb = blank()
     activity(wb, spend="300元、200元")

@@ -753,6 +753,11 @@ class Reader:
                 continue
             i = len(metrics)
             self.record(sheet, spec, ("metrics", i), index, where)
+            for computed, needs in ((L.COMPLETION, "target"), (L.CHANGE, "previous")):
+                col = cols.get(computed)
+                if col is not None and not _blank(_cell_value(cells, col)) and needs not in item:
+                    self.notice(sheet, index, col, f"“{spec.column(computed).header}”由程序计算，填的数没有读取："
+                                                   f"请填写“{spec.column(needs).header}”，程序会算出{spec.column(computed).header}")
             if cols.get("value") is not None:
                 self.source.locations[("metrics", i, "parts")] = self.cell(sheet, index, cols["value"])
                 self.source.labels[("metrics", i, "parts")] = "其中各分项"
