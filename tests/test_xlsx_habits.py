@@ -83,7 +83,7 @@ def test_renamed_quantity_sheet_is_read_by_its_header_and_said(tmp_path: Path, n
     report, warnings = load_report(save(wb, tmp_path))
     quantity = report.activities[0].quantities[0]
     assert (quantity.label, quantity.value, quantity.approx) == ("宣传单", 2000, "余")
-    assert f"工作表“{new_name}”按表头当作“数量明细”读取" in notices(warnings)
+    assert f"工作表“{new_name}”按内容当作“数量明细”读取" in notices(warnings)
 
 
 @pytest.mark.parametrize(("spec", "values", "path"), [
@@ -98,6 +98,14 @@ def test_renamed_basis_sheets_are_read_too(tmp_path: Path, spec, values, path) -
     items = getattr(getattr(report, path[0]), path[1])
     assert len(items) == 1
     assert f"当作“{spec.name}”读取" in notices(warnings)
+
+
+def test_a_renamed_info_sheet_is_read_by_its_items(tmp_path: Path) -> None:
+    wb = blank()
+    wb[L.INFO].title = "基本情况表"
+    report, warnings = load_report(save(wb, tmp_path))
+    assert report.unit.name == "槐树里社区"
+    assert "工作表“基本情况表”按内容当作“单位信息”读取" in notices(warnings)
 
 
 def test_a_sheet_nobody_recognises_is_reported_not_dropped(tmp_path: Path) -> None:

@@ -937,6 +937,19 @@ def _sheet_spec(title: str) -> L.TableSheet | str | None:
 _SHEET_NAMES = "、".join([L.INFO, *(t.name for t in L.TABLES)])
 
 
+_INFO_LABELS = {L.normalize_header(r.label) for r in L.INFO_ROWS}
+
+
+def _looks_like_info(rows: list) -> bool:
+    """A renamed 单位信息: at least three of its item names (单位全称, 年度…) in one column."""
+    for col in range(3):
+        found = {L.normalize_header(cells[col].value) for _, cells in rows[:200]
+                 if col < len(cells) and isinstance(cells[col].value, str)}
+        if len(found & _INFO_LABELS) >= 3:
+            return True
+    return False
+
+
 def _guess(rows: list) -> L.TableSheet | None:
     """A sheet with an unknown name: the list sheet whose columns its header names best (≥ 2, one required)."""
     best, score = None, 1
@@ -965,14 +978,15 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
             rows, formulas = read_rows(ws, name, ws.title)
             reader.formulas[ws.title] = formulas
             if kind is None and rows:
-                kind = _guess(rows)
+                kind = "info" if _looks_like_info(rows) else _guess(rows)
                 first = rows[0][0]
                 hidden = "隐藏的" if getattr(ws, "sheet_state", "visible") != "visible" else ""
                 if kind is None:
                     reader.notice(ws.title, first, 0, f"{hidden}工作表“{ws.title}”没有读取：表名和表头都对不上要填的表。"
                                   f"如果其中有要写进总结的内容，请把表名改回原来的名称（{_SHEET_NAMES}）")
                     continue
-                reader.notice(ws.title, first, 0, f"{hidden}工作表“{ws.title}”按表头当作“{kind.name}”读取："
+                shown = L.INFO if kind == "info" else kind.name
+                reader.notice(ws.title, first, 0, f"{hidden}工作表“{ws.title}”按内容当作“{shown}”读取："
                               f"如果不对，请把表名改回原来的名称")
             if kind is None:
                 continue
