@@ -428,6 +428,11 @@ LINKS: dict[tuple[str, str], tuple[str, str]] = {
 
 NOTES_SHEET = "填写说明"
 
+#: Empty ruled rows under the 示例 row of the blank form, tall enough to write in by hand: clerks often
+#: fill a printout first and type it in later.
+BLANK_ROWS = 20
+BLANK_ROW_HEIGHT = 30
+
 #: What each sheet is for, said once on the 填写说明 sheet of the blank form (pop-up hints only show
 #: one cell at a time, and a clerk filling a printout sees none of them).
 FORM_NOTE: dict[str, str] = {

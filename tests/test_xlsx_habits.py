@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -373,6 +374,21 @@ def test_the_printed_blank_form_shows_every_fillable_column_on_a4_landscape(spec
     fillable = {c.header for c in spec.columns if c.is_field and (spec.model, c.key) not in _COVERED}
     assert fillable <= printed, fillable - printed
     assert ws.cell(row=3, column=spec.printed).column_letter == last
+    bottom = int(re.match(r"A\d+:[A-Z]+(\d+)", area).group(1))
+    assert bottom >= 4 + L.BLANK_ROWS  # ruled rows to write in by hand
+    assert ws.cell(row=bottom, column=2).border.left.style == "thin"
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"), reason="LibreOffice not installed")
+def test_the_blank_form_prints_every_fillable_column(tmp_path: Path) -> None:
+    (tmp_path / "form.xlsx").write_bytes(fill_in_workbook())
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "form.xlsx")],
+                   check=True, capture_output=True, timeout=180)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(tmp_path / "form.pdf"), "-"], capture_output=True,
+                                             text=True, check=True).stdout)
+    for spec in (L.ACTIVITIES, L.METRICS):
+        for column in spec.columns[: spec.printed]:
+            assert column.title in text, (spec.name, column.title)
 
 
 #: Columns a clerk need not fill because the figure cell next to them takes the same fact ("100多人"),

@@ -937,9 +937,13 @@ def fill_in_workbook(unit_type: str = "社区") -> bytes:
                     for cells in rows[1:]:
                         cells[0] = ("示例", "rg_center")
         title = ("创建文明城市" if spec in (L.METRICS, L.ACTIVITIES) else "") + spec.title
+        shown = len(rows)
+        rows += [[(None, "rg_text")] * len(spec.columns) for _ in range(L.BLANK_ROWS)]  # ruled rows for a printout
         ws = table_sheet(book, spec, rows, (title, "", ""), spare=1000)
-        for r in range(FIRST_ROW, FIRST_ROW + len(rows)):
+        for r in range(FIRST_ROW, FIRST_ROW + shown):
             for c in range(1, len(spec.columns) + 1):
                 cell = ws.cell(row=r, column=c)
                 cell.font = Font(name=FONT, size=11, italic=True, color="808080")
+        for r in range(FIRST_ROW + shown, FIRST_ROW + len(rows)):
+            ws.row_dimensions[r].height = L.BLANK_ROW_HEIGHT
     return book.save()
