@@ -30,7 +30,7 @@ MAX_WIDTH = 40
 WIDTH_SAMPLE = 400  # rows looked at when sizing columns
 LINE_HEIGHT = 15.5
 SEPARATORS = "、，,；;\n"
-EVIDENCE_SHEET = "文字依据"
+EVIDENCE_SHEET = L.EVIDENCE
 #: The report sheets: selected when the book opens, so printing the workbook prints these.
 REPORT_SHEETS = (L.SUMMARY, L.METRICS.name, L.ACTIVITIES.name)
 

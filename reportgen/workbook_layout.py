@@ -469,6 +469,7 @@ INFO_HINTS: dict[str, str] = {
 SUMMARY = "汇总"
 INFO = "单位信息"
 CHOICES = "选项"  # hidden sheet holding dropdown lists
+EVIDENCE = "文字依据"  # the unit workbook's sentence-by-sentence sources: written, never read
 INFO_ALIASES = ("基本信息", "单位基本信息", "单位情况")
 
 # ---------------------------------------------------------------- the 单位信息 key–value sheet

@@ -929,7 +929,7 @@ def _cell_value(cells: list[Cell], col: int | None) -> Any:
 
 def _sheet_spec(title: str) -> L.TableSheet | str | None:
     key = L.normalize_header(title)
-    if key in (L.normalize_header(L.SUMMARY), L.normalize_header(L.CHOICES), "汇总表", "填写说明", "说明"):
+    if key in (*(L.normalize_header(n) for n in (L.SUMMARY, L.CHOICES, L.EVIDENCE, L.NOTES_SHEET)), "汇总表", "说明"):
         return "skip"
     if key in (L.normalize_header(n) for n in (L.INFO, *L.INFO_ALIASES)):
         return "info"
