@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 
 INTERRUPTED = "已中断：已写出的文件都是完整的，未完成的文件没有写出。"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz_helpers import print_tally, EXAMPLES, SOAK, assert_contract, cli_build_ready, files_in, run_cli, valid_output
+from fuzz_helpers import print_tally, EXAMPLES, SOAK, assert_contract, cli_build_ready, run_cli, valid_output
 
 pytestmark = pytest.mark.skipif(not cli_build_ready(), reason="reportgen build needs the docx, xlsx and md writers")
 

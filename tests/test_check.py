@@ -23,6 +23,7 @@ from reportgen.errors import InputError
 from reportgen.loaders import load, load_report
 from reportgen.rollup import compose_rollup, summarise
 from reportgen.writers import docx as writer
+from reportgen.writers import reference
 
 import check_corpus
 from test_compose import reports
@@ -235,14 +236,14 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
 def test_zip_bomb_is_refused_before_inflating(tmp_path):
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"\0" * (writer.MAX_REFERENCE_UNCOMPRESSED + 1))
+        archive.writestr("word/document.xml", b"\0" * (reference.MAX_UNCOMPRESSED + 1))
     _refused(bomb, "解压后过大")
 
 
 def test_too_many_entries_are_refused(tmp_path):
     many = tmp_path / "many.docx"
     with zipfile.ZipFile(many, "w") as archive:
-        for i in range(writer.MAX_REFERENCE_ENTRIES + 1):
+        for i in range(reference.MAX_ENTRIES + 1):
             archive.writestr(f"x/{i}", b"")
     _refused(many, "内部文件过多")
 
@@ -250,7 +251,7 @@ def test_too_many_entries_are_refused(tmp_path):
 def test_huge_file_is_refused_by_size(tmp_path):
     huge = tmp_path / "huge.docx"
     with open(huge, "wb") as handle:
-        handle.truncate(writer.MAX_REFERENCE_BYTES + 1)
+        handle.truncate(reference.MAX_BYTES + 1)
     _refused(huge, "文件太大")
 
 

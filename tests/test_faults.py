@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz_helpers import print_tally, EXAMPLES, SOAK, assert_contract, cli_build_ready, files_in, output_text, run_cli, valid_output
+from fuzz_helpers import print_tally, EXAMPLES, SOAK, cli_build_ready, files_in, output_text, run_cli, valid_output
 
 pytestmark = pytest.mark.skipif(not cli_build_ready(), reason="reportgen build needs the docx, xlsx and md writers")
 

@@ -11,7 +11,6 @@ complete files and no process left behind; kill -9 of the batch takes all its pr
 from __future__ import annotations
 
 import io
-import os
 import signal
 import subprocess
 import sys

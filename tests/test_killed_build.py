@@ -10,7 +10,6 @@ one build's complete set, never a mix; an output name at the 255-byte limit stil
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys

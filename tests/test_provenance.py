@@ -257,8 +257,6 @@ def test_workbook_lists_every_sentence_with_lines_that_hold_its_figures(path):
 
 
 def test_workbook_built_from_a_workbook_cites_cells_that_hold_its_figures(tmp_path):
-    import io
-
     from reportgen.pipeline import Options, build
 
     source = ROOT / "examples" / "zhen-2024-quannian.yaml"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Finding, InputError, Location
-from ..writers.docx import MAX_REFERENCE_BYTES, MAX_REFERENCE_ENTRIES, MAX_REFERENCE_UNCOMPRESSED
+from ..writers.reference import MAX_BYTES, MAX_ENTRIES, MAX_UNCOMPRESSED  # any .docx is bounded alike
 from ..writers import pdf
 from .. import zh
 
@@ -148,8 +148,8 @@ def read_bytes(path: Path) -> bytes:
         raise _fail(path, f"无法读取文件：{exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
         raise _fail(path, "不是普通文件（可能是文件夹或设备）：请指定一个 .docx 文件")
-    if info.st_size > MAX_REFERENCE_BYTES:
-        raise _fail(path, f"文件太大：不能超过 {MAX_REFERENCE_BYTES // 1024 // 1024} MB，请删除其中的大图片后再检查")
+    if info.st_size > MAX_BYTES:
+        raise _fail(path, f"文件太大：不能超过 {MAX_BYTES // 1024 // 1024} MB，请删除其中的大图片后再检查")
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -185,7 +185,7 @@ def open_docx(path: Path):  # noqa: ANN201 — a python-docx Document
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _fail(path, "不是有效的 .docx 文件（文件可能已损坏，或只是改了扩展名）：请在 Word/WPS 中另存为 .docx 后再检查") from None
-    if len(entries) > MAX_REFERENCE_ENTRIES or sum(e.file_size for e in entries) > MAX_REFERENCE_UNCOMPRESSED:
+    if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
         raise _fail(path, "文件解压后过大或内部文件过多：可能是异常文件，请在 Word 中另存一份精简的 .docx 后再检查")
     import docx
     from docx.opc.exceptions import PackageNotFoundError

@@ -35,9 +35,6 @@ from ..errors import Finding, InputError, Location
 from lxml import etree
 
 from . import breaks, columns, oxml
-from .reference import MAX_BYTES as MAX_REFERENCE_BYTES  # noqa: F401 — check/ bounds any .docx the same way
-from .reference import MAX_ENTRIES as MAX_REFERENCE_ENTRIES  # noqa: F401
-from .reference import MAX_UNCOMPRESSED as MAX_REFERENCE_UNCOMPRESSED  # noqa: F401
 from .reference import load as load_reference
 from .style import Font, Profile, load
 
