@@ -55,7 +55,9 @@ def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
     try:
         return action()
     except InputError as exc:
-        _fail([str(f) for f in exc.findings] + [f"共 {len(exc.findings)} 处问题，请修改后重试。"])
+        from .errors import summary
+
+        _fail([str(f) for f in exc.findings] + [summary(exc.findings)])
     except TemplateError as exc:
         _fail([str(exc)])
     except LintError as exc:
@@ -111,7 +113,7 @@ def validate(files: List[Path] = typer.Argument(..., help="一个或多个 .yaml
     """检查数据文件，一次列出全部问题（文件:行:列 字段：说明）。"""
 
     def run() -> None:
-        from .errors import InputError
+        from .errors import InputError, summary
         from .loaders import load_report
 
         failed = 0
@@ -122,12 +124,15 @@ def validate(files: List[Path] = typer.Argument(..., help="一个或多个 .yaml
                 failed += 1
                 for finding in exc.findings:
                     typer.echo(str(finding), err=True)
+                typer.echo(f"{path}：{summary(exc.findings)}", err=True)  # the same count ``build`` gives
                 continue
             for warning in warnings:
                 typer.echo(str(warning), err=True)
             typer.echo(f"{path}：检查通过")
-        if failed:
+        if failed > 1:
             _fail([f"{failed} 个文件有问题，请修改后重试。"])
+        if failed:
+            raise typer.Exit(1)
 
     _guarded(run)
 

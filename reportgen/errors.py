@@ -60,6 +60,10 @@ class SourceMap:
 
     file: str
     locations: dict[Path, Location] = field(default_factory=dict)
+    #: What the reader itself found while reading: cells it could not read (errors, listed together
+    #: with the validation errors) and what it left out on purpose (warnings: a sheet it did not
+    #: recognise, a 合计 row), so nothing is left out in silence.
+    found: list[Finding] = field(default_factory=list)
 
     def locate(self, path: Path) -> Location:
         """The location of ``path``, or of its nearest recorded ancestor (a missing field has none)."""
@@ -114,6 +118,20 @@ _EXPECTED = {
 }
 
 
+#: The model's few English vocabulary words as every message shows them (the workbook's dropdowns
+#: show the same words, see ``workbook_layout.DISPLAY``).
+_SHOWN = {"exact": "精确值", "none": "无", "auto": "自动"}
+
+
+def summary(findings: Iterable[Finding]) -> str:
+    """The closing line every command prints after a list of findings: errors counted, notices apart."""
+    findings = list(findings)
+    errors = sum(1 for f in findings if f.severity == "error")
+    notes = len(findings) - errors
+    extra = f"（另有 {notes} 条提示）" if notes else ""
+    return f"共 {errors} 处问题{extra}，请修改后重试。"
+
+
 def _bound(value: Any) -> str:
     """A limit as users write numbers: 1000000000000, not 1E+12."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -129,13 +147,14 @@ def _message(error: dict[str, Any]) -> str:
         return error["msg"]
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
-        return f"取值应为以下之一：{expected}"
+        shown = "、".join(_SHOWN.get(word, word) for word in expected.split("、"))
+        return f"取值应为以下之一：{shown}"
     if kind == "string_too_short":
         return "不能为空：请填写内容，或删除这一项"
     if kind == "string_too_long":
         return f"太长了：最多 {ctx.get('max_length')} 个字"
     if kind == "string_pattern_mismatch":
-        return "标识只能用英文字母开头，由字母、数字、下划线组成（如 p1、volunteers）"
+        return "代号只能以字母开头，由字母、数字、下划线组成（如 p1）；表格中可以不填，程序会自动编号"
     if kind == "too_long":
         if isinstance(error.get("input"), str):  # a second length limit on text (e.g. a unit of measure)
             return f"太长了：最多 {ctx.get('max_length')} 个字"

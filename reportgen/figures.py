@@ -248,17 +248,24 @@ def _attendance(report: Report, indices: list[int]) -> list[dict[str, Any]]:
     for unit in ("人次", "人", "名"):
         members = [i for i in indices if report.activities[i].attendance and report.activities[i].attendance_unit == unit]
         if len(members) >= 2:
-            total = sum(report.activities[i].attendance or 0 for i in members)
-            result.append({"unit": unit, "total": Figure(total, tuple(("activities", i, "attendance") for i in members))})
+            summed = zh.sum_quantities([(Decimal(report.activities[i].attendance or 0), report.activities[i].attendance_approx)
+                                 for i in members])
+            if summed is None:  # a 近/约 figure among them: the sum cannot be stated
+                continue
+            result.append({"unit": unit, "approx": summed[1],
+                           "total": Figure(int(summed[0]), tuple(("activities", i, "attendance") for i in members))})
     return result
 
 
-def _spend(report: Report, indices: list[int]) -> Figure | None:
+def _spend(report: Report, indices: list[int]) -> tuple[Figure, str] | None:
+    """Money spent over two or more activities, with the marker an honest sum of typed 约数 carries."""
     members = [i for i in indices if report.activities[i].spend]
     if len(members) < 2:
         return None
-    return Figure(sum((report.activities[i].spend or Decimal(0) for i in members), Decimal(0)),
-                  tuple(("activities", i, "spend") for i in members))
+    summed = zh.sum_quantities([(report.activities[i].spend or Decimal(0), report.activities[i].spend_approx) for i in members])
+    if summed is None:
+        return None
+    return Figure(summed[0], tuple(("activities", i, "spend") for i in members)), summed[1]
 
 
 def _quantity_totals(report: Report, indices: list[int]) -> list[dict[str, Any]]:
@@ -287,11 +294,13 @@ def _quantity_totals(report: Report, indices: list[int]) -> list[dict[str, Any]]
 
 def tally(report: Report, indices: list[int]) -> dict[str, Any]:
     """What a group of activities adds up to, for a closing sentence: counts, attendance, money, quantities."""
+    spend = _spend(report, indices) or (None, "exact")
     return {
         "count": Figure(len(indices), tuple(("activities", i, "title") for i in indices)),
         "kinds": _count_by_kind(report, indices),
         "attendance": _attendance(report, indices),
-        "spend": _spend(report, indices),
+        "spend": spend[0],
+        "spend_approx": spend[1],
         "quantities": _quantity_totals(report, indices),
     }
 

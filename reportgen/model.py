@@ -165,8 +165,8 @@ class Quantity(Model):
     label: Text | None = Field(None, description="计量对象，如“道旗”“宣传单”")
     value: Amount = Field(description="数值（阿拉伯数字）")
     unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位，如 人、人次、面、份、万元")
-    approx: Approx = Field("exact", description="近似写法：余、多、近、约、超过、以上；精确值填 exact")
-    agg: Aggregation = Field("none", description="口径：共、累计、达；无则填 none")
+    approx: Approx = Field("exact", description="约数说法：余、多、近、约、超过、以上；确切的数不用填")
+    agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
 
 
 class Person(Model):
@@ -248,12 +248,12 @@ class Unit(Model):
 class Period(Model):
     year: Year = Field(description="年度，如 2024")
     type: PeriodType = Field("全年", description="上半年、下半年、全年、季度、月度或阶段")
-    quarter: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="季度（type 为季度时填 1–4）")
-    month: Annotated[int, Field(ge=1, le=12)] | None = Field(None, description="月份（type 为月度时填）")
+    quarter: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
+    month: Annotated[int, Field(ge=1, le=12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
     start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
     end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
     as_of: dt.date | None = Field(None, description="数据截至日期")
-    label: Text | None = Field(None, description="自定义期间说法，如“春节、元宵节期间”")
+    label: Text | None = Field(None, description="自定义期间说法，连同年份写，如“2025年春节、元宵节期间”")
 
     @property
     def start_date(self) -> dt.date:
@@ -330,10 +330,12 @@ class Activity(Model):
     organizer: Text | None = Field(None, description="组织者（本单位以外时填写）")
     partners: list[Text] = Field(default_factory=list, max_length=20, description="协办或共建单位")
     participants: list[Text] = Field(default_factory=list, max_length=20, description="参与群体，如“党员”“志愿者”")
-    attendance: Count | None = Field(None, description="参与人数或人次")
+    attendance: Count | None = Field(None, description="参与人数或人次；可写约数，如“100多人”“近百名”")
+    attendance_approx: Approx = Field("exact", description="参与人数的约数说法：多、余、近、约、超过、以上；确切的数不用填")
     attendance_unit: Literal["人", "人次", "名"] = Field("人次", description="参与人数的单位")
     quantities: list[Quantity] = Field(default_factory=list, max_length=20, description="其他数量")
-    spend: Amount | None = Field(None, description="投入经费（元）")
+    spend: Amount | None = Field(None, description="投入经费（元）；可写约数，如“40多万元”“近60万元”")
+    spend_approx: Approx = Field("exact", description="投入经费的约数说法：多、余、近、约、超过、以上；确切的数不用填")
     content: LongText | None = Field(None, description="主要内容")
     outcome: LongText | None = Field(None, description="取得的效果（一句话）")
     evidence: Text | None = Field(None, description="佐证材料")
@@ -345,23 +347,23 @@ class Part(Model):
 
 
 class Metric(Model):
-    key: Key | None = Field(None, description="英文标识（被其他指标引用作占比基数时必填）")
+    key: Key | None = Field(None, description="指标代号，供其他指标引用作占比基数；表格中可不填，程序自动编号")
     label: Text = Field(description="指标名称，如“注册志愿者人数”")
     theme: Theme = Field(description="所属工作方面")
     value: Amount = Field(description="完成值")
     unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位")
-    approx: Approx = Field("exact", description="近似写法：余、多、近、约、超过、以上；精确值填 exact")
-    agg: Aggregation = Field("none", description="口径：共、累计、达；无则填 none")
+    approx: Approx = Field("exact", description="约数说法：余、多、近、约、超过、以上；确切的数不用填")
+    agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
     target: Amount | None = Field(None, description="目标值")
     target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
     previous: Amount | None = Field(None, description="上期（上年同期）值")
-    lower_is_better: bool = Field(False, description="数值越低越好（如投诉件数）时填 true")
+    lower_is_better: bool = Field(False, description="数值越低越好（如投诉件数）时选“是”")
     profile: bool = Field(
         False,
-        description="基本情况数字（如常住人口、在岗职工、在校学生）填 true：只作概况或占比的分母，不列入指标表，也不算作成效",
+        description="基本情况数字（如常住人口、在岗职工、在校学生）选“是”：只作概况或占比的分母，不列入指标表，也不算作成效",
     )
     parts: list[Part] = Field(default_factory=list, max_length=30, description="其中各分项，合计应等于完成值")
-    base: Key | None = Field(None, description="计算占比时作为分母的指标 key")
+    base: Key | None = Field(None, description="计算占比时作分母的指标：从下拉列表中选指标名称")
     owner: Text | None = Field(None, description="责任人或责任科室")
     evidence: Text | None = Field(None, description="佐证材料")
     note: Text | None = Field(None, description="备注")
@@ -410,7 +412,7 @@ class Honour(Model):
 
 
 class Problem(Model):
-    id: Key | None = Field(None, description="英文标识，供“下一步打算”引用")
+    id: Key | None = Field(None, description="问题代号，供“下一步打算”引用；表格中可不填，程序按序号自动编号")
     label: Text = Field(description="问题概括（4–12字），如“宣传阵地不足”")
     detail: LongText | None = Field(None, description="具体表现")
 
@@ -418,13 +420,13 @@ class Problem(Model):
 class Plan(Model):
     label: Text = Field(description="措施概括，如“加大宣传投入”")
     detail: LongText | None = Field(None, description="具体做法")
-    addresses: list[Key] = Field(default_factory=list, max_length=10, description="针对的问题 id")
+    addresses: list[Key] = Field(default_factory=list, max_length=10, description="针对哪个问题：从下拉列表中选问题概括，或填问题的序号")
     theme: Theme | None = Field(None, description="所属工作方面")
     year: Year | None = Field(None, description="计划年度（全年总结应为下一年）")
 
 
 class Closing(Model):
-    style: ClosingStyle = Field("auto", description="结尾写法：auto、总之、差距与决心、展望")
+    style: ClosingStyle = Field("auto", description="结尾写法：自动、总之、差距与决心、展望")
     goal: Text | None = Field(None, description="结尾要表达的目标，如“确保顺利通过年度测评”")
 
 

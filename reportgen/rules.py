@@ -142,7 +142,7 @@ def _signature(report: Report) -> Iterator[Rule]:
     """No 成文日期 is made up: without one the document leaves the date line blank, and says so here."""
     if report.signature.date is None:
         yield ("signature", "date"), (
-            "没有填写成文日期：生成的文件中落款日期留空，请在 signature.date 填写"
+            "没有填写成文日期：生成的文件中落款日期留空，请补填成文日期"
             "（格式如 2024-06-05），或打印后手写"
         ), "warning"
 

@@ -22,10 +22,7 @@ from . import evidence, figures, lint, zh
 from . import workbook as W
 from . import workbook_layout as L
 from .document import Document
-from .model import (
-    THEMES, Activity, DocRef, Honour, Meeting, Mechanism, Metric, Part, Person, Plan, Problem, Quantity, Report,
-    Superior,
-)
+from .model import THEMES, Activity, Metric, Part, Report
 
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
@@ -33,7 +30,7 @@ MAX_WIDTH = 40
 WIDTH_SAMPLE = 400  # rows looked at when sizing columns
 LINE_HEIGHT = 15.5
 SEPARATORS = "、，,；;\n"
-EVIDENCE_SHEET = "文字依据"
+EVIDENCE_SHEET = L.EVIDENCE
 #: The report sheets: selected when the book opens, so printing the workbook prints these.
 REPORT_SHEETS = (L.SUMMARY, L.METRICS.name, L.ACTIVITIES.name)
 
@@ -214,20 +211,27 @@ def _column_width(column: L.Column, values: Iterable[Any]) -> int:
 
 def computed(column: L.Column) -> bool:
     """A column the workbook fills from figures (完成率, 同比, 状态): written, never read, protected."""
-    return column.key in (L.COMPLETION, L.CHANGE, L.STATUS)
+    return column.computed
 
 
 def _validations(choices: Choices, ws: W.Sheet, columns: Sequence[L.Column], first: int, last: int) -> None:
-    """A dropdown for every enumerated column, and the field's description as an input hint."""
+    """A dropdown for every enumerated or linked column, and every column's hint as an input hint.
+
+    A computed column only gets its hint (the sheet's protection already refuses typing there).
+    """
     for i, column in enumerate(columns, 1):
-        if computed(column):
-            continue
         ref = (first, i, last, i)
-        prompt = column.hint[:250] if column.is_field else ""
+        prompt = column.hint[:250]
         if column.required:
             prompt = ("（必填）" + prompt)[:250]
         title = column.header[:30] if prompt else ""
-        if column.kind.name in ("choice", "bool"):
+        link = _link(column, ws.name, first, last)
+        if computed(column):
+            if prompt:
+                ws.validations.append(W.Validation(ref, prompt_title=title, prompt=prompt))
+        elif link:
+            ws.validations.append(W.Validation(ref, source=link, show_error=False, prompt_title=title, prompt=prompt))
+        elif column.kind.name in ("choice", "bool"):
             ws.validations.append(choices.validation(ref, column.choices, error_title="取值不在列表中",
                                                      error=f"请从下拉列表中选择{column.header}", prompt_title=title,
                                                      prompt=prompt))
@@ -236,6 +240,19 @@ def _validations(choices: Choices, ws: W.Sheet, columns: Sequence[L.Column], fir
                                                      prompt=prompt))
         elif prompt:
             ws.validations.append(W.Validation(ref, prompt_title=title, prompt=prompt))
+
+
+def _link(column: L.Column, sheet: str, first: int, last: int) -> str:
+    """The range a linked column (``workbook_layout.LINKS``) offers: what the other sheet holds in the same rows.
+
+    The letter comes from ``ordered``, the order the sheets are written in, not the layout's order.
+    """
+    target = L.LINKS.get((sheet, column.key))
+    if target is None:
+        return ""
+    spec = next(t for t in L.TABLES if t.name == target[0])
+    letter = W.col_letter(next(i for i, c in enumerate(ordered(spec), 1) if c.key == target[1]))
+    return f"'{spec.name}'!${letter}${first}:${letter}${last}"
 
 
 # ---------------------------------------------------------------- list sheets
@@ -248,7 +265,19 @@ def ordered(spec: L.TableSheet) -> tuple[L.Column, ...]:
     return tuple(c for c in spec.columns if c.printed) + tuple(c for c in spec.columns if not c.printed)
 
 
-def _row_cells(columns: Sequence[L.Column], item: Any, seq: Any, parent: Any = None) -> Cells:
+def linked_words(codes: Sequence[str | None], labels: Sequence[str]) -> dict[str, str]:
+    """Code → the words a linked column (``workbook_layout.LINKS``) shows for it instead: the 问题概括 or
+    指标名称 its dropdown offers, so no English code prints. Only words the reader turns back into the
+    same code: a label no other item shares, that is no item's code and not a bare 序号.
+    """
+    taken = set(codes)
+    return {code: label for code, label in zip(codes, labels)
+            if code and labels.count(label) == 1 and label not in taken and not label.isdigit()}
+
+
+def _row_cells(columns: Sequence[L.Column], item: Any, seq: Any, parent: Any = None,
+               words: dict[str, dict[str, str]] | None = None) -> Cells:
+    """One item's cells; ``words`` (column key → ``linked_words``) replaces codes in linked columns."""
     cells: Cells = []
     for column in columns:
         if column.key == L.SEQ:
@@ -256,7 +285,11 @@ def _row_cells(columns: Sequence[L.Column], item: Any, seq: Any, parent: Any = N
         elif column.key == L.PARENT:
             cells.append((parent, W.CENTER))
         elif column.is_field:
-            value = cell_value(column.kind, getattr(item, column.key))
+            raw = getattr(item, column.key)
+            shown = (words or {}).get(column.key)
+            if shown and raw is not None:
+                raw = [shown.get(c, c) for c in raw] if isinstance(raw, list) else shown.get(raw, raw)
+            value = cell_value(column.kind, raw)
             if isinstance(value, int) and "年" in column.header:
                 style = W.CENTER  # a year is not a count: 2025, not 2,025
             elif isinstance(value, (int, float)) and column.kind.name in ("decimal", "int"):
@@ -290,7 +323,7 @@ def table_sheet(book: W.Book, choices: Choices, spec: L.TableSheet, rows: list[C
     widths = [_column_width(c, (cells[i][0] for cells in rows[:WIDTH_SAMPLE])) for i, c in enumerate(columns)]
     _frame(ws, title, widths[:printed], unit, date)
     for i, column in enumerate(columns, 1):
-        ws.put(HEADER_ROW, i, column.header, W.HEADER)
+        ws.put(HEADER_ROW, i, column.title, W.HEADER)
     ws.heights[HEADER_ROW] = 30
     editable = {i for i, c in enumerate(columns, 1) if protect and not computed(c)}
     row = FIRST_ROW
@@ -330,10 +363,11 @@ def metric_rows(report: Report) -> list[Cells]:
     """指标完成情况表 rows; 同比 of a rate indicator in 个百分点, as the document says it."""
     columns = ordered(L.METRICS)
     figures_rows = iter(figures.indicator_rows(report))
+    words = {"base": linked_words([m.key for m in report.metrics], [m.label for m in report.metrics])}
     rows: list[Cells] = []
     for i, metric in enumerate(report.metrics, 1):
         fig = next(figures_rows)
-        cells = _row_cells(columns, metric, i)
+        cells = _row_cells(columns, metric, i, words=words)
         for j, column in enumerate(columns):
             if column.key == L.COMPLETION:
                 cells[j] = (rounded_percent(fig.completion), W.PERCENT)
@@ -652,7 +686,8 @@ def build(report: Report, document: Document | None = None) -> W.Book:
         if spec is L.HEADINGS:
             items = [L._HeadingRow(theme=k, title=v) for k, v in items.items()]
         columns = ordered(spec)
-        rows = [_row_cells(columns, item, i) for i, item in enumerate(items, 1)]
+        words = {"addresses": linked_words(report.problem_ids(), [p.label for p in report.problems])}
+        rows = [_row_cells(columns, item, i, words=words) for i, item in enumerate(items, 1)]
         table_sheet(book, choices, spec, rows, _head(report, spec))
     if document is not None:
         evidence_sheet(book, document)
@@ -663,40 +698,37 @@ def build(report: Report, document: Document | None = None) -> W.Book:
     return book
 
 
-_EXAMPLE_YEAR = 2024
-EXAMPLES: dict[str, list[Any]] = {
-    "活动台账": [Activity(
-        theme="志愿服务", title="“学雷锋”志愿服务活动", kind="志愿服务", date=dt.date(_EXAMPLE_YEAR, 3, 5),
-        location="社区广场", attendance=45, attendance_unit="人次", content="组织党员志愿者清理楼道小广告、为独居老人打扫卫生",
-        evidence="签到表1份、照片6张", partners=["区城管局", "辖区物业公司"], participants=["党员", "志愿者"],
-        festival="学雷锋月", outcome="清理小广告300余处", spend=Decimal("800"),
-    )],
-    "数量明细": [Quantity(label="宣传单", value=Decimal(2000), unit="份", approx="余", agg="共")],
-    "指标完成情况表": [Metric(
-        key="volunteers", label="注册志愿者人数", theme="志愿服务", value=Decimal(320), unit="人",
-        target=Decimal(300), previous=Decimal(280), owner="社区办公室", evidence="志愿汇平台截图",
-        parts=[Part(label="党员志愿者", value=Decimal(120)), Part(label="群众志愿者", value=Decimal(200))],
-    )],
-    "制度机制": [Mechanism(name="每周例会制度", kind="例会", frequency="每周一次", theme="制度责任",
-                        detail="每周一召开创建工作例会，通报问题、部署任务")],
-    "荣誉称号": [Honour(title="文明单位", level="市级", awarder="市委、市政府", date=dt.date(_EXAMPLE_YEAR, 1, 20))],
-    "存在问题": [Problem(id="p1", label="宣传阵地不足", detail="部分小区公益广告数量偏少、更新不及时")],
-    "下一步打算": [Plan(label="加大宣传投入", detail="在各小区出入口增设公益广告", addresses=["p1"], theme="宣传发动",
-                      year=_EXAMPLE_YEAR + 1)],
-    "上级机关": [Superior(name="街道党工委", relation="领导")],
-    "依据文件": [DocRef(title="关于深入推进创建全国文明城市工作的实施方案", doc_no="区文明办〔2024〕3号", issuer="区文明办")],
-    "依据会议": [Meeting(name="创建全国文明城市工作推进会", participants=60)],
-    "副组长": [Person(role="社区主任", name="王芳")],
-}
+def notes_sheet(book: W.Book) -> W.Sheet:
+    """The 填写说明 sheet of the blank form: what each sheet is for, in the order the sheets come.
+
+    Pop-up hints show one cell at a time, and a clerk filling a printout sees none of them.
+    """
+    ws = book.add(L.NOTES_SHEET)
+    widths = [16, 90]
+    ws.put(1, 1, "填写说明", W.TITLE)
+    ws.merge(1, 1, 1, len(widths))
+    ws.heights[1] = 32
+    row = HEADER_ROW
+    for name, note in L.FORM_NOTE.items():
+        ws.put(row, 1, name or "总的要求", W.HEADER)
+        ws.put(row, 2, note, W.TEXT)
+        row += 1
+    for i, width in enumerate(widths, 1):
+        ws.widths[i] = width
+    _heights(ws, widths, HEADER_ROW, row - 1, (2,))
+    ws.print = W.Print((1, 1, row - 1, len(widths)))
+    return ws
 
 
 def form(unit_type: str = "社区") -> W.Book:
     """The blank workbook of ``reportgen init --xlsx``: every input sheet, dropdowns, hints, one example row.
 
-    Example rows are marked 示例 in 序号 (grey italics) and are skipped when the workbook is read.
+    Example rows are marked 示例 in 序号 (grey italics) and are skipped when the workbook is read; under
+    them, empty ruled rows to write in by hand. The 填写说明 sheet comes first.
     """
     book = W.Book(title="创建工作填报表")
     choices = Choices(book)
+    notes_sheet(book)
     values: dict[str, Any] = {row.dotted: None for row in L.INFO_ROWS}
     values.update({"kind": "总结", "unit.type": unit_type, "period.type": "全年", "campaign.level": "全国",
                    "campaign.kind": "文明城市", "campaign.verb": "创建", "closing.style": "auto",
@@ -704,7 +736,7 @@ def form(unit_type: str = "社区") -> W.Book:
     info_sheet(book, choices, values, ("单位基本信息", "", ""))
     for spec in L.TABLES:
         columns = ordered(spec)
-        examples = [] if spec is L.HEADINGS else EXAMPLES.get(spec.name, [])
+        examples = [] if spec is L.HEADINGS else L.EXAMPLES.get(spec.name, [])
         rows = [_row_cells(columns, item, "示例", "示例") for item in examples]
         if spec is L.METRICS:
             for item in examples:
@@ -712,8 +744,12 @@ def form(unit_type: str = "社区") -> W.Book:
             for cells in rows[1:]:
                 cells[0] = ("示例", W.CENTER)
         rows = [[(value, style.but(italic=True, color="808080")) for value, style in cells] for cells in rows]
+        shown = len(rows)
+        rows += [[(None, W.TEXT)] * len(columns) for _ in range(L.BLANK_ROWS)]  # ruled rows for a printout
         title = ("创建文明城市" if spec in (L.METRICS, L.ACTIVITIES) else "") + spec.title
-        table_sheet(book, choices, spec, rows, (title, "", ""), spare=1000)
+        ws = table_sheet(book, choices, spec, rows, (title, "", ""), spare=1000)
+        for r in range(FIRST_ROW + shown, FIRST_ROW + len(rows)):
+            ws.heights[r] = L.BLANK_ROW_HEIGHT
     book.sheets[0].selected = True
     choices.close()
     lint.ensure_clean_texts(book.texts())

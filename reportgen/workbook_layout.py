@@ -87,8 +87,25 @@ def _is_key(annotation: Any) -> bool:
 
 
 #: Values shown in Chinese in cells and dropdowns instead of the model's English literals.
-DISPLAY: dict[str, str] = {"exact": "精确值", "none": "无", "auto": "自动"}
+DISPLAY: dict[str, str] = {"exact": "精确值", "none": "无", "auto": "自动"}  # errors._SHOWN says the same
 UNDISPLAY: dict[str, str] = {v: k for k, v in DISPLAY.items()}
+
+#: Figure cells whose typed approximation (100多人, 40多万元) has a home in the model: field → the
+#: fields that take the approximation word, the 共/累计/达 lead and the typed measure word.
+@dataclass(frozen=True)
+class Companions:
+    approx: str
+    agg: str | None = None
+    unit: str | None = None
+    units: tuple[str, ...] = ()  # the measure words the cell may carry; () = any (a free unit column)
+
+
+APPROXIMABLE: dict[tuple[type[BaseModel], str], Companions] = {
+    (m.Activity, "attendance"): Companions("attendance_approx", None, "attendance_unit", ("人", "人次", "名")),
+    (m.Activity, "spend"): Companions("spend_approx", None, None, ("元",)),
+    (m.Quantity, "value"): Companions("approx", "agg", "unit"),
+    (m.Metric, "value"): Companions("approx", "agg", "unit"),
+}
 
 #: Common 量词/计量单位, offered (not enforced) as a dropdown for the free-text unit columns.
 MEASURE_WORDS: tuple[str, ...] = (
@@ -119,6 +136,16 @@ class Column:
     @property
     def choices(self) -> tuple[str, ...]:
         return tuple(DISPLAY.get(c, c) for c in self.kind.choices)
+
+    @property
+    def computed(self) -> bool:
+        """完成率, 同比, 状态: written by the program, never read; the form says so and refuses typing."""
+        return self.key in (COMPLETION, CHANGE, STATUS)
+
+    @property
+    def title(self) -> str:
+        """The header as the sheet shows it: a required column is marked with *, as Chinese forms do."""
+        return f"*{self.header}" if self.required else self.header
 
 
 @dataclass(frozen=True)
@@ -162,17 +189,19 @@ _ACTIVITY: _Spec = {
     "attendance": ("参与人数/人次", ("参与人数", "参与人次", "人数", "人次", "参加人数", "参加人次", "参与人数（人次）"), True),
     "content": ("主要内容", ("活动内容", "内容", "活动内容摘要", "活动情况", "活动详情", "内容摘要"), True),
     "evidence": ("佐证材料", ("佐证", "佐证资料", "见证材料", "佐证材料（签到表/照片张数/文件名）", "图片资料"), True),
-    "kind": ("活动形式", ("活动类型", "活动类别", "形式"), False),
-    "end": ("结束日期", ("截止日期", "日期（结束）"), False),
-    "recurrence": ("频次", ("开展频次",), False),
-    "times": ("开展次数", ("次数", "期数", "场次"), False),
-    "festival": ("结合节日", ("节日",), False),
-    "organizer": ("组织单位", ("组织者", "主办单位", "组织单位（负责人）", "负责单位"), False),
-    "partners": ("协办单位", ("共建单位", "协办或共建单位", "参与单位"), False),
-    "participants": ("参与群体", ("参与对象", "服务对象"), False),
-    "attendance_unit": ("人数单位", ("参与人数单位",), False),
-    "spend": ("投入经费（元）", ("投入经费", "经费", "经费（元）", "投入资金"), False),
-    "outcome": ("取得效果", ("效果", "成效", "活动成效"), False),
+    "kind": ("活动形式", ("活动类型", "活动类别", "形式"), True),
+    "end": ("结束日期", ("截止日期", "日期（结束）"), True),
+    "recurrence": ("频次", ("开展频次",), True),
+    "times": ("开展次数", ("次数", "期数", "场次"), True),
+    "festival": ("结合节日", ("节日",), True),
+    "organizer": ("组织单位", ("组织者", "主办单位", "组织单位（负责人）", "负责单位"), True),
+    "partners": ("协办单位", ("共建单位", "协办或共建单位", "参与单位"), True),
+    "participants": ("参与群体", ("参与对象", "服务对象"), True),
+    "attendance_unit": ("人数单位", ("参与人数单位",), True),
+    "spend": ("投入经费（元）", ("投入经费", "经费", "经费（元）", "投入资金"), True),
+    "outcome": ("取得效果", ("效果", "成效", "活动成效"), True),
+    "attendance_approx": ("人数约数说法", ("参与人数约数",), False),
+    "spend_approx": ("经费约数说法", ("投入经费约数",), False),
 }
 
 _QUANTITY: _Spec = {
@@ -198,13 +227,13 @@ _METRIC: _Spec = {
     "owner": ("责任人", ("责任科室", "责任单位", "负责部门", "责任科室（责任人）"), True),
     "evidence": ("佐证材料", ("佐证", "佐证资料", "见证材料"), True),
     "note": ("备注", ("说明",), True),
-    "key": ("标识", ("key", "指标标识"), False),
-    "approx": ("近似写法", ("近似",), False),
+    "target_source": ("目标来源", (), True),
+    "lower_is_better": ("越低越好", ("数值越低越好",), True),
+    "base": ("占比基数", ("分母指标",), True),
+    "profile": ("基本情况数字", ("概况数字",), True),
+    "approx": ("近似写法", ("近似", "约数说法"), False),
     "agg": ("口径", (), False),
-    "target_source": ("目标来源", (), False),
-    "lower_is_better": ("越低越好", ("数值越低越好",), False),
-    "profile": ("基本情况数字", ("概况数字",), False),
-    "base": ("占比基数", ("分母指标",), False),
+    "key": ("指标代号", ("标识", "key", "指标标识"), False),
 }
 
 _MECHANISM: _Spec = {
@@ -230,7 +259,7 @@ _PROBLEM: _Spec = {
     SEQ: ("序号", _SEQ_ALIASES, True),
     "label": ("问题概括", ("问题", "存在问题"), True),
     "detail": ("具体表现", ("表现", "问题描述"), True),
-    "id": ("标识", ("问题标识", "id"), True),
+    "id": ("问题代号", ("标识", "问题标识", "id"), False),
 }
 
 _PLAN: _Spec = {
@@ -238,7 +267,7 @@ _PLAN: _Spec = {
     "label": ("措施概括", ("措施", "打算"), True),
     "detail": ("具体做法", ("做法", "内容"), True),
     "theme": ("所属方面", ("类别", "工作方面"), True),
-    "addresses": ("针对问题", ("针对问题标识",), True),
+    "addresses": ("针对问题", ("针对问题标识", "针对问题代号"), True),
     "year": ("计划年度", ("年度",), True),
 }
 
@@ -282,6 +311,15 @@ class _HeadingRow(BaseModel):
     title: m.Text
 
 
+#: Hints of the columns that are not model fields.
+_OWN_HINTS = {
+    SEQ: "填 1、2、3……（“数量明细”表按这个序号找到所属活动）",
+    PARENT: "这项数量属于哪项活动：从下拉列表中选该活动在“活动台账”中的序号",
+    COMPLETION: "由程序按完成值和目标值计算，不用填写",
+    CHANGE: "由程序按完成值和上期值计算，不用填写",
+    STATUS: "由程序判断是否达标，不用填写",
+}
+
 #: Fields a sheet does not hold as a column, and where they go instead.
 _ELSEWHERE = {(m.Activity, "quantities"): "数量明细", (m.Metric, "parts"): "其中行"}
 
@@ -311,7 +349,7 @@ def _columns(model: type[BaseModel], spec: _Spec, measure: tuple[str, ...] = ())
     for key, (header, aliases, printed) in spec.items():
         if key.startswith("@"):
             kind = Kind("int") if key in (SEQ, PARENT) else Kind("text") if key == STATUS else Kind("decimal")
-            columns.append(Column(key, header, aliases, kind, printed=printed))
+            columns.append(Column(key, header, aliases, kind, _OWN_HINTS[key], printed=printed))
             continue
         info = fields[key]
         try:
@@ -352,9 +390,86 @@ TABLES: tuple[TableSheet, ...] = (
     DEPUTIES, HEADINGS,
 )
 
+_EXAMPLE_YEAR = 2024
+#: The one 示例 row of each list sheet of the blank form. Rows still marked 示例 are not read; one
+#: the clerk typed over (its content differs from these) is read, with a notice.
+EXAMPLES: dict[str, list[Any]] = {
+    "活动台账": [m.Activity(
+        theme="志愿服务", title="“学雷锋”志愿服务活动", kind="志愿服务", date=dt.date(_EXAMPLE_YEAR, 3, 5),
+        location="社区广场", attendance=45, attendance_unit="人次", content="组织党员志愿者清理楼道小广告、为独居老人打扫卫生",
+        evidence="签到表1份、照片6张", partners=["区城管局", "辖区物业公司"], participants=["党员", "志愿者"],
+        festival="学雷锋月", outcome="清理小广告300余处", spend=Decimal("800"),
+    )],
+    "数量明细": [m.Quantity(label="宣传单", value=Decimal(2000), unit="份", approx="余", agg="共")],
+    "指标完成情况表": [m.Metric(
+        label="注册志愿者人数", theme="志愿服务", value=Decimal(320), unit="人",
+        target=Decimal(300), previous=Decimal(280), owner="社区办公室", evidence="志愿汇平台截图",
+        parts=[m.Part(label="党员志愿者", value=Decimal(120)), m.Part(label="群众志愿者", value=Decimal(200))],
+    )],
+    "制度机制": [m.Mechanism(name="每周例会制度", kind="例会", frequency="每周一次", theme="制度责任",
+                        detail="每周一召开创建工作例会，通报问题、部署任务")],
+    "荣誉称号": [m.Honour(title="文明单位", level="市级", awarder="市委、市政府", date=dt.date(_EXAMPLE_YEAR, 1, 20))],
+    "存在问题": [m.Problem(label="宣传阵地不足", detail="部分小区公益广告数量偏少、更新不及时")],
+    "下一步打算": [m.Plan(label="加大宣传投入", detail="在各小区出入口增设公益广告", theme="宣传发动",
+                      year=_EXAMPLE_YEAR + 1)],
+    "上级机关": [m.Superior(name="街道党工委", relation="领导")],
+    "依据文件": [m.DocRef(title="关于深入推进创建全国文明城市工作的实施方案", doc_no="区文明办〔2024〕3号", issuer="区文明办")],
+    "依据会议": [m.Meeting(name="创建全国文明城市工作推进会", participants=60)],
+    "副组长": [m.Person(role="社区主任", name="王芳")],
+}
+
+#: Columns whose dropdown lists what another sheet holds: (sheet, column) → (sheet, column). The clerk
+#: picks a 问题概括 or 指标名称 and the reader turns it into the code the model links by.
+LINKS: dict[tuple[str, str], tuple[str, str]] = {
+    (QUANTITIES.name, PARENT): (ACTIVITIES.name, SEQ),
+    (PLANS.name, "addresses"): (PROBLEMS.name, "label"),
+    (METRICS.name, "base"): (METRICS.name, "label"),
+}
+
+NOTES_SHEET = "填写说明"
+
+#: Empty ruled rows under the 示例 row of the blank form, tall enough to write in by hand: clerks often
+#: fill a printout first and type it in later.
+BLANK_ROWS = 20
+BLANK_ROW_HEIGHT = 30
+
+#: What each sheet is for, said once on the 填写说明 sheet of the blank form (pop-up hints only show
+#: one cell at a time, and a clerk filling a printout sees none of them).
+FORM_NOTE: dict[str, str] = {
+    "": "每张表第3行是列名，从第4行起每行填一条；列名前带“*”的必须填写，其余有就填、没有就空着。"
+        "序号写着“示例”的行是填写样例，不会被读取，可以照着改（改写后请把序号改成数字）或删除。"
+        "合计行不用填，程序会自动计算。数字可以照平时的写法填，如“1,200”“100多人”“近百名”“40多万元”；"
+        "一格只填一个数，两个数请分成两行。表名请不要改动。",
+    "单位信息": "本单位的基本情况、总结的期间、创建活动、领导小组和结尾落款，每项填在“内容”一栏。",
+    METRICS.name: "每行一项工作指标。分项数请在指标下一行填写，指标名称写成“其中：党员志愿者”，序号空着。"
+                  "完成率、同比和状态由程序计算，不用填写。",
+    ACTIVITIES.name: "每行一项活动或工作。参与人数可直接写“100多人”“近百名”；投入经费可写“40多万元”。"
+                     "一项活动的其他数量（发放宣传单、悬挂道旗等）填在“数量明细”表。",
+    QUANTITIES.name: "活动中的其他数量，每个数量一行；“活动序号”填该活动在“活动台账”中的序号。",
+    MECHANISMS.name: "建立或落实的制度、例会、巡查、考核、责任书等，每项一行。",
+    HONOURS.name: "本期获得的荣誉称号，每项一行；本单位获得的，“获得者”空着。",
+    PROBLEMS.name: "存在的问题，每个问题一行。",
+    PLANS.name: "下一步的打算，每条一行；“针对问题”从下拉列表中选“存在问题”表里的问题概括。",
+    SUPERIORS.name: "开头“在……的领导和指导下”要写的上级机关，每个一行（本单位的隶属关系填在“单位信息”的“上级单位”）。",
+    DOCUMENTS.name: "开头“按照……的要求”要写的上级文件，每份一行。",
+    MEETINGS.name: "开头“贯彻落实……精神”要写的上级会议，每个一行；本单位自己召开的会议请填在“活动台账”，活动形式选“会议”。",
+    DEPUTIES.name: "领导小组的副组长，每人一行（组长填在“单位信息”）。",
+    HEADINGS.name: "想自己拟定某一部分的小标题时填写，不填则由程序拟定。",
+}
+
+#: Extra words for 单位信息 items that have a near twin elsewhere, so one fact has one home.
+INFO_HINTS: dict[str, str] = {
+    "unit.parent": "（只用于介绍本单位；开头“在……领导下”的上级机关请填“上级机关”表）",
+    "unit.city": "（本单位所在的城市；创建的是哪个城市请填“创建城市”）",
+    "campaign.city": "（创建的是哪个城市；不填则用“所在城市”）",
+    "period.type": "（节日、专项活动等的总结请选“阶段”，并填起始日期、截止日期和期间说法）",
+    "period.year": "（写四位数，如 2025）",
+}
+
 SUMMARY = "汇总"
 INFO = "单位信息"
 CHOICES = "选项"  # hidden sheet holding dropdown lists
+EVIDENCE = "文字依据"  # the unit workbook's sentence-by-sentence sources: written, never read
 INFO_ALIASES = ("基本信息", "单位基本信息", "单位情况")
 
 # ---------------------------------------------------------------- the 单位信息 key–value sheet
@@ -465,7 +580,8 @@ def _info_rows(model: type[BaseModel], prefix: tuple[str, ...], required: bool) 
         except TypeError as exc:
             PROBLEMS_FOUND.append(f"{dotted}: {exc}")
             continue
-        rows.append(InfoRow(path, group, label, kind, info.description or "", required and info.is_required()))
+        hint = (info.description or "") + INFO_HINTS.get(dotted, "")
+        rows.append(InfoRow(path, group, label, kind, hint, required and info.is_required()))
     return rows
 
 

@@ -219,11 +219,16 @@ def fullwidth(text: str) -> str:
 
 
 def sentence(text: str) -> str:
-    """Make ``text`` a complete sentence: strip trailing 、，；, end with 。 unless it ends with ！？。."""
+    """Make ``text`` a complete sentence: strip trailing 、，；, end with 。 unless it ends with ！？。.
+
+    A closing quote ends the sentence only when the quotation itself ends with 。！？ (他说“好。”);
+    a quoted name at the end (继续实行“门前五保”) still needs its 。.
+    """
     text = text.strip().rstrip("，、；,;：:")
     if not text:
         return ""
-    return text if text[-1] in "。！？”" and not text.endswith("：”") else text + "。"
+    ended = text[-1] in "。！？" or (text[-1] == "”" and text[-2:-1] in ("。", "！", "？"))
+    return text if ended else text + "。"
 
 
 def clause(text: str) -> str:

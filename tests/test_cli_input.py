@@ -170,7 +170,7 @@ def test_validate_reports_every_error_and_exits_1(tmp_path):
     assert result.stderr.splitlines() == [
         "bad.yaml:1:14 unit.name：含有占位符“某某”：请填写真实内容，或删除这一项",
         "bad.yaml:4:37 activities[0].date：日期应写成 2024-06-05",
-        "1 个文件有问题，请修改后重试。",
+        "bad.yaml：共 2 处问题，请修改后重试。",
     ]
     assert result.stdout == ""
 
@@ -182,7 +182,9 @@ def test_validate_good_and_bad_together(tmp_path):
     assert result.stdout.splitlines() == [f"{EXAMPLES[0]}：检查通过"]
     assert result.stderr.splitlines() == [
         "empty.yaml：文件是空的：请先用 reportgen init 生成示例再修改",
+        "empty.yaml：共 1 处问题，请修改后重试。",
         "missing.yaml：数据文件不存在：请检查路径和文件名",
+        "missing.yaml：共 1 处问题，请修改后重试。",
         "2 个文件有问题，请修改后重试。",
     ]
 
@@ -199,7 +201,7 @@ def test_validate_prints_warnings_but_passes(tmp_path):
     assert result.stderr.splitlines() == [
         "w.yaml:5:5 problems[1]：提示：问题“经费紧张”没有对应的下一步措施",
         "w.yaml:1:1 signature.date：提示：没有填写成文日期：生成的文件中落款日期留空，"
-        "请在 signature.date 填写（格式如 2024-06-05），或打印后手写",
+        "请补填成文日期（格式如 2024-06-05），或打印后手写",
     ]
     assert result.stdout.splitlines() == ["w.yaml：检查通过"]
 

@@ -236,7 +236,7 @@ def test_valid_keys(key):
 @pytest.mark.parametrize("key", ["1abc", "志愿者", "a b", "", "a" * 41, "_x"])
 def test_invalid_keys(key):
     data = with_(("metrics",), [{"key": key, "label": "志愿者", "theme": "志愿服务", "value": 1, "unit": "人"}])
-    assert messages(data) == ["metrics[0].key：标识只能用英文字母开头，由字母、数字、下划线组成（如 p1、volunteers）"]
+    assert messages(data) == ["metrics[0].key：代号只能以字母开头，由字母、数字、下划线组成（如 p1）；表格中可以不填，程序会自动编号"]
 
 
 # ---------------------------------------------------------------- unknown keys, types and ranges

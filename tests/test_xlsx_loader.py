@@ -138,9 +138,9 @@ def test_errors_point_at_sheet_and_cell(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_report(path)
     text = _messages(exc)
-    assert "活动台账!B2 日期：日期应写成 2024-06-05" in text
-    assert "活动台账!C3 类别：取值应为以下之一" in text
-    assert "活动台账!E3 参与人数/人次：应填写整数" in text
+    assert "活动台账!B2 日期：“2024年13月5日”，日期应写成 2024-06-05" in text
+    assert "活动台账!C3 类别：“不存在的类别”，取值应为以下之一" in text
+    assert "活动台账!E3 参与人数/人次：“很多”，应填写一个数，可带约数说法，如 1200、1,200、100多人、近百名" in text
     assert "activities[" not in text
 
 

@@ -184,6 +184,8 @@ def test_building_from_the_built_workbook_gives_the_same_document(tmp_path: Path
     except Exception as exc:  # noqa: BLE001 — an example or template being edited by someone else
         pytest.skip(f"example does not build: {exc}")
     workbook = tmp_path / "a" / f"{example.stem}.xlsx"
+    _, warnings = load_report(workbook)
+    assert not [w for w in warnings if EVIDENCE_SHEET in str(w)]  # a sheet the program wrote is not "unread"
     build(workbook, tmp_path / "b", options, pack)
     first = (tmp_path / "a" / f"{example.stem}.md").read_bytes()
     assert (tmp_path / "b" / f"{example.stem}.md").read_bytes() == first

@@ -66,7 +66,7 @@ def test_sheets(book) -> None:  # noqa: ANN001
 def test_indicator_sheet_agrees_with_the_word_table(book) -> None:  # noqa: ANN001
     _, wb = book
     ws = wb["指标完成情况表"]
-    headers = [c.value for c in ws[3]]
+    headers = [c.value.lstrip("*") for c in ws[3]]  # required columns are marked *完成值
     assert headers[:13] == ["序号", "类别", "指标名称", "计量单位", "目标值", "完成值", "完成率", "上期值", "同比", "状态",
                             "责任人", "佐证材料", "备注"]
     rows = figures.indicator_rows(_report())
@@ -194,7 +194,7 @@ def test_change_of_a_rate_is_in_points_as_the_document_says_it() -> None:
         m.Metric(label="志愿者", theme="志愿服务", value=Decimal(110), unit="人", previous=Decimal(100)),
     ]})
     ws = load_workbook(io.BytesIO(render(report)))["指标完成情况表"]
-    headers = [c.value for c in ws[3]]
+    headers = [c.value.lstrip("*") for c in ws[3]]  # required columns are marked *
     rate, count = ({h: c for h, c in zip(headers, ws[r])} for r in (4, 5))
     rows = figures.indicator_rows(report)
     assert rows[0].change_text == "+4个百分点" or rows[0].change_text == "+4.0个百分点"
@@ -213,7 +213,7 @@ def test_only_the_report_sheets_print_by_default_and_hints_stay_on_screen(book) 
     assert info.print_area == f"'单位信息'!$A$1:$C${info.max_row}"  # 分组, 项目, 内容 — not 填写说明
     metrics = wb["指标完成情况表"]
     assert metrics.protection.sheet  # 完成率, 同比, 状态 are computed: protected, the rest unlocked
-    headers = [c.value for c in metrics[3]]
+    headers = [c.value.lstrip("*") for c in metrics[3]]
     assert metrics.cell(4, headers.index("完成率") + 1).protection.locked
     assert not metrics.cell(4, headers.index("完成值") + 1).protection.locked
 

@@ -246,6 +246,7 @@ def test_sentence_and_clause():
     assert zh.sentence("真好！") == "真好！"
     assert zh.sentence("  ") == ""
     assert zh.sentence("他说“好。”") == "他说“好。”"
+    assert zh.sentence("继续实行“门前五保”") == "继续实行“门前五保”。"  # a quoted name does not end a sentence
     assert zh.clause("效果明显。") == "效果明显"
     assert zh.clause("效果明显；") == "效果明显"
 

@@ -20,6 +20,7 @@ from .. import zh
 from ..errors import InputError
 from ..inputfile import read_bytes
 from . import wording
+from ..loaders import amounts
 from .sandbox import BoundedSandbox, TemplateError, guard_filter
 
 STANDARD_PACK = "standard"
@@ -148,6 +149,7 @@ _FILTERS: dict[str, tuple[Callable[..., Any], str]] = {
     "date": (zh.cn_date, "text"), "span": (zh.date_span, "text"), "series": (zh.join, "join"),
     "quoted": (zh.quoted, "text"), "book": (zh.book, "text"), "honour": (zh.honour, "text"),
     "sentence": (zh.sentence, "text"), "clause": (zh.clause, "text"), "num": (zh.plain_number, "text"),
+    "amount": (amounts.written, "text"),
 }
 
 

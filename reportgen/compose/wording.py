@@ -76,9 +76,11 @@ def partners(a: Any, unit_type: Any = "社区") -> str:
 def participants(a: Any, unit_type: Any = "社区") -> str:
     """“邀请…参加，…等参与，共120人次”: bodies above the unit are invited, never organised."""
     attendance = _get(a, "attendance")
-    count = zh.qty(facts.plain(attendance), _text(_get(a, "attendance_unit", "人次"))) if attendance is not None else None
+    approx = _get(a, "attendance_approx", "exact")  # “100多人” as the clerk typed it
+    count = zh.qty(facts.plain(attendance), _text(_get(a, "attendance_unit", "人次")), _text(approx)) \
+        if attendance is not None else None
     pieces = grammar.participants_clause([_text(p) for p in _get(a, "participants", ())], _text(unit_type), count)
-    return _marked(pieces, a, {"attendance": [attendance, _get(a, "attendance_unit")]})
+    return _marked(pieces, a, {"attendance": [attendance, _get(a, "attendance_unit"), approx]})
 
 
 def mechanism(m: Any) -> str:

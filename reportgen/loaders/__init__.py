@@ -34,15 +34,21 @@ def read_data(path: Path) -> tuple[dict, SourceMap]:
 
 def validate_data(data: dict, source: SourceMap) -> tuple[Report, list[Finding]]:
     """Data → Report. Raises InputError with all errors; returns warnings alongside the report."""
+    read_errors = [f for f in source.found if f.severity == "error"]
+    notices = [f for f in source.found if f.severity != "error"]
     try:
         report = Report.model_validate(data)
     except ValidationError as exc:
-        raise InputError(findings_from_validation(exc, source)) from None
+        seen = {f.location for f in read_errors}  # a cell the reader already explained is not reported twice
+        found = [f for f in findings_from_validation(exc, source) if f.location not in seen]
+        raise InputError(read_errors + found + notices) from None
+    if read_errors:
+        raise InputError(read_errors + notices)
     found = [source.finding(path, message, severity) for path, message, severity in rules.check(report)]
     errors = [f for f in found if f.severity == "error"]
     if errors:
-        raise InputError(errors)
-    return report, found
+        raise InputError(errors + notices)
+    return report, notices + found
 
 
 class Loaded(NamedTuple):

@@ -29,6 +29,7 @@ from typing import Any, Iterator
 from openpyxl.utils import get_column_letter
 
 from .. import workbook_layout as L
+from . import amounts
 from ..errors import Finding, InputError, Location, Path as FieldPath, SourceMap
 from ..inputfile import read_bytes
 
@@ -41,8 +42,10 @@ MAX_DATA_ROWS = 20_000
 HEADER_SCAN = 12
 
 _MISSING = object()
-_SKIP_SEQ = {"示例", "例", "例如", "样例", "合计", "总计", "小计"}
-_SKIP_LEAD = re.compile(r"^(合计|总计|小计|单位负责人|审核人|填报人|制表人|填表人|注[:：]|说明[:：])")
+_EXAMPLE_SEQ = {"示例", "例", "例如", "样例"}
+_TOTAL = re.compile(r"^(合计|总计|小计|共计)\s*([:：（(].*)?$")
+_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")  # model.Key
+_FOOTER = re.compile(r"^(单位负责人|审核人|填报人|制表人|填表人|联系电话|注[:：]|说明[:：])")
 _PART = re.compile(r"^[\s\u3000]*其中[:：]\s*")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
 _COUNT_SUFFIX = re.compile(r"(人次|人|名|次|个|场|期|户|份|篇|支|处|项|家|件|条|张|天|小时|年度|年|月份|月)$")
@@ -63,6 +66,9 @@ class XlsxSourceMap(SourceMap):
 
     labels: dict[FieldPath, str] = field(default_factory=dict)
     rows: dict[FieldPath, tuple[str, int, dict[str, int], L.TableSheet]] = field(default_factory=dict)
+    #: 表名!单元格 → what the clerk typed, for cells the reader could not turn into a number, date or
+    #: choice: a message quotes it, because the typed text is what the clerk looks for in the sheet.
+    typed: dict[str, str] = field(default_factory=dict)
 
     def states(self, path: FieldPath) -> bool:
         """A list row's field is stated when its column is in the sheet (rows are recorded compactly); an
@@ -96,7 +102,9 @@ class XlsxSourceMap(SourceMap):
 
     def finding(self, path: FieldPath, message: str, severity: str = "error") -> Finding:
         location, label = self._find(path)
-        return Finding(location, label, message, severity)
+        message = message.replace(" true 或 false", "“是”或“否”")  # what a yes/no cell takes (see to_bool)
+        shown = self.typed.get(location.cell or "")
+        return Finding(location, label, f"“{shown}”，{message}" if shown is not None else message, severity)
 
 
 def _at(file: str, sheet: str, row: int, col: int) -> Location:
@@ -483,13 +491,44 @@ def find_header(rows: list[tuple[int, list[Cell]]], columns: tuple[L.Column, ...
     return Header(head[last][0], found), last + 1
 
 
-def _skip(cells: list[Cell], header: Header) -> bool:
-    for key in (L.SEQ, L.PARENT):
-        seq = header.first(key, cells)[1] if key in header.columns else None
-        if isinstance(seq, str) and seq.strip() in _SKIP_SEQ:
-            return True
+#: The column that names a row (活动名称, 指标名称…): a 合计 written there marks a total row even
+#: when the row has its 类别 filled in.
+_NAME_KEYS = ("title", "label", "name", "role")
+
+
+def _row_kind(cells: list[Cell], header: Header) -> str:
+    """The kind of a row: total (a 合计/小计 row), footer (填报人… lines), example (序号 still 示例) or data."""
+    def texts(keys: tuple[str, ...]) -> list[str]:
+        values = (header.first(key, cells)[1] for key in keys if key in header.columns)
+        return [v.strip() for v in values if isinstance(v, str)]
+
+    seqs = texts((L.SEQ, L.PARENT))
     first = next((c.value for c in cells if not _blank(c.value)), None)
-    return isinstance(first, str) and bool(_SKIP_LEAD.match(first.strip()))
+    lead = [first.strip()] if isinstance(first, str) else []
+    if any(_TOTAL.match(t) for t in seqs + texts(_NAME_KEYS) + lead):
+        return "total"
+    if lead and _FOOTER.match(lead[0]):
+        return "footer"
+    if any(t in _EXAMPLE_SEQ for t in seqs):
+        return "example"
+    return "data"
+
+
+def _same(read: Any, example: Any) -> bool:
+    if read == example:
+        return True
+    return isinstance(example, (str, int, Decimal)) and str(read) == str(example)
+
+
+def untouched_example(spec: L.TableSheet, item: dict[str, Any]) -> bool:
+    """Whether a 示例 row still holds the form's own example (and so is not the clerk's data)."""
+    label = item.get("label")
+    if spec is L.METRICS and isinstance(label, str) and _PART.match(label):
+        return any(_PART.sub("", label, count=1) == part.label for ex in L.EXAMPLES.get(spec.name, []) for part in ex.parts)
+    for example in L.EXAMPLES.get(spec.name, []):
+        if all(_same(value, getattr(example, key, None)) for key, value in item.items()):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- sheets → data
@@ -510,6 +549,68 @@ class Reader:
     def problem(self, sheet: str, row: int, col: int, message: str) -> None:
         self.findings.append(Finding(self.cell(sheet, row, col), "", message))
 
+    def notice(self, sheet: str, row: int, col: int, message: str) -> None:
+        """Something the reader leaves out on purpose, said as a warning so nothing goes unmentioned."""
+        self.source.found.append(Finding(self.cell(sheet, row, col), "", message, "warning"))
+
+    def bad_cell(self, sheet: str, row: int, col: int, message: str, label: str) -> None:
+        """A cell that cannot be read: reported with the validation errors, so all come in one list."""
+        self.source.found.append(Finding(self.cell(sheet, row, col), label, message))
+
+    def keep_typed(self, sheet: str, row: int, col: int, raw: Any) -> None:
+        self.source.typed[f"{sheet}!{get_column_letter(col + 1)}{row}"] = amounts.typed(raw)
+
+    def value(self, kind: L.Kind, raw: Any, fmt: str, where: tuple[str, int, int], label: str) -> Any:
+        """A cell converted for its field; a figure that is not a bare number goes through ``amounts``.
+
+        Returns the value, or an ``amounts.Amount`` when the clerk typed a 约数 or a measure word (the
+        caller decides where those go), or _MISSING after recording why the cell cannot be read.
+        """
+        value = convert(kind, raw, fmt, self.epoch)
+        if kind.name in ("int", "decimal") and isinstance(value, str):
+            try:
+                return amounts.parse(raw)
+            except amounts.AmountError as exc:
+                sheet, row, col = where
+                self.bad_cell(sheet, row, col, f"“{amounts.typed(raw)}”，{exc}", label)
+                return _MISSING
+        if value is not _MISSING and isinstance(value, str) and kind.name not in ("text", "list", "keylist") \
+                and not (kind.name == "choice" and value in kind.choices):
+            self.keep_typed(*where, raw)
+        return value
+
+    def figure(self, amount: amounts.Amount, shown: str, kind: L.Kind, item: dict[str, Any],
+               companions: L.Companions | None, where: tuple[str, int, int], label: str) -> Any:
+        """Place a typed figure: the number in its field, 多/近/约… and the measure word in their companions."""
+        sheet, row, col = where
+        number = int(amount.value) if kind.name == "int" and amount.value == amount.value.to_integral_value() else amount.value
+        if companions is None:
+            if not amount.is_exact:
+                exact = amounts.written(amount.value, "")
+                self.bad_cell(sheet, row, col, f"“{shown}”是约数，这一栏只能填确切的数（如 {exact}）", label)
+                return _MISSING
+            return number
+        if not amount.is_exact:
+            already = item.get(companions.approx)
+            if already not in (None, "exact", amount.approx):
+                self.bad_cell(sheet, row, col, f"“{shown}”写的是“{amount.approx}”，与约数说法一栏的“{already}”不一致：请只保留一种", label)
+                return _MISSING
+            item[companions.approx] = amount.approx
+        if amount.agg and companions.agg and item.get(companions.agg) in (None, "none"):
+            item[companions.agg] = amount.agg
+        if amount.unit:
+            if companions.units and amount.unit not in companions.units:
+                allowed = "、".join(companions.units)
+                self.bad_cell(sheet, row, col, f"“{shown}”的单位“{amount.unit}”不对：这一栏的单位只能是{allowed}", label)
+                return _MISSING
+            if companions.unit:
+                stated = item.get(companions.unit)
+                if stated not in (None, amount.unit) and companions.units == ():
+                    self.bad_cell(sheet, row, col, f"“{shown}”的单位“{amount.unit}”与计量单位一栏的“{stated}”不一致：请只在一处写单位", label)
+                    return _MISSING
+                item[companions.unit] = amount.unit
+        return number
+
     # -- list sheets
 
     def table(self, sheet: str, spec: L.TableSheet, rows: list[tuple[int, list[Cell]]]) -> list[tuple[int, dict, list, list[Cell]]]:
@@ -523,28 +624,69 @@ class Reader:
             if column.required and column.key not in header.columns and len(rows) > start:
                 alias = "、".join((column.header,) + column.aliases[:3])
                 self.problem(sheet, header.row, 0, f"缺少“{column.header}”列：请加上这一列（列名可写 {alias}）")
+        known = {i for indices in header.columns.values() for i in indices}
+        self.unread_columns(sheet, header, rows[start:], rows[start - 1][1])
         out = []
         for index, cells in rows[start:]:
-            if _skip(cells, header):
+            kind = _row_kind(cells, header)
+            if kind == "footer":
                 continue
-            item: dict[str, Any] = {}
-            where: list[tuple[str, int | None, Any]] = []
-            for column in spec.columns:
-                if column.key not in header.columns:
-                    continue
-                col, raw, fmt = header.first(column.key, cells)
-                where.append((column.key, col, raw))
-                if raw is None and col is not None and f"{get_column_letter(col + 1)}{index}" in self.formulas.get(sheet, ()):
-                    self.problem(sheet, index, col, f"“{column.header}”是公式，但文件里没有保存计算结果：请在 Excel 或 WPS 中打开后保存一次，或把公式改为数值")
-                if not column.is_field:
-                    continue
-                value = convert(column.kind, raw, fmt, self.epoch)
-                if value is not _MISSING:
-                    item[column.key] = value
+            if kind == "total":
+                self.notice(sheet, index, 0, "这是合计行，没有读取：合计由程序按各行自动计算，不用填写")
+                continue
+            item, where = self.row(sheet, spec, header, index, cells)
             if not any(raw is not None and not _blank(raw) for key, _, raw in where if key != L.SEQ):
+                if any(not _blank(c.value) for i, c in enumerate(cells) if i not in known):
+                    self.notice(sheet, index, 0, "这一行的内容都在没有列名（或列名认不出）的列里，没有读取：请把内容填到表头对应的列中")
                 continue
+            if kind == "example":
+                if untouched_example(spec, item):
+                    continue
+                seq_col = next((c for k, c, _ in where if k in (L.SEQ, L.PARENT) and c is not None), 0)
+                self.notice(sheet, index, seq_col, "序号仍是“示例”，但这一行已改填了内容，已作为真实记录读取：请把序号改为数字（如 1）")
             out.append((index, item, [(k, c) for k, c, _ in where], cells))
         return out
+
+    def row(self, sheet: str, spec: L.TableSheet, header: Header, index: int, cells: list[Cell]) -> tuple[dict, list]:
+        """One list row → (item data, [(key, column, raw)]); typed figures are spread to their companions."""
+        item: dict[str, Any] = {}
+        where: list[tuple[str, int | None, Any]] = []
+        figures: list[tuple[L.Column, amounts.Amount, Any, int]] = []
+        for column in spec.columns:
+            if column.key not in header.columns:
+                continue
+            col, raw, fmt = header.first(column.key, cells)
+            where.append((column.key, col, raw))
+            if raw is None and col is not None and f"{get_column_letter(col + 1)}{index}" in self.formulas.get(sheet, ()):
+                self.problem(sheet, index, col, f"“{column.header}”是公式，但文件里没有保存计算结果：请在 Excel 或 WPS 中打开后保存一次，或把公式改为数值")
+            if not column.is_field or col is None:
+                continue
+            value = self.value(column.kind, raw, fmt, (sheet, index, col), column.header)
+            if isinstance(value, amounts.Amount):
+                figures.append((column, value, raw, col))
+            elif value is not _MISSING:
+                item[column.key] = value
+        for column, amount, raw, col in figures:  # after the row, so a typed 多 meets its 约数说法 column
+            value = self.figure(amount, amounts.typed(raw), column.kind, item,
+                                L.APPROXIMABLE.get((spec.model, column.key)), (sheet, index, col), column.header)
+            if value is not _MISSING:
+                item[column.key] = value
+        return item, where
+
+    def unread_columns(self, sheet: str, header: Header, rows: list, titles: list[Cell]) -> None:
+        """Name, once per sheet, the columns that hold data under a header the reader does not know."""
+        known = {i for indices in header.columns.values() for i in indices}
+        unread: set[int] = set()
+        for _, cells in rows:
+            unread.update(i for i, cell in enumerate(cells) if i not in known and not _blank(cell.value))
+        if not unread:
+            return
+        names = []
+        for i in sorted(unread):
+            title = titles[i].value if i < len(titles) else None
+            names.append(f"{get_column_letter(i + 1)}列" + (f"“{str(title).strip()}”" if not _blank(title) else ""))
+        self.notice(sheet, header.row, min(unread), f"{'、'.join(names)}有内容，但列名认不出，没有读取："
+                                                    "如果是要写进总结的内容，请把列名改成表中已有的列名")
 
     def record(self, sheet: str, spec: L.TableSheet, path: FieldPath, index: int, where: list) -> None:
         self.source.rows[path] = (sheet, index, {k: c for k, c in where if c is not None}, spec)
@@ -593,7 +735,8 @@ class Reader:
             cols = dict(where)
             label = item.get("label")
             seq_col = cols.get(L.SEQ)
-            seq_blank = seq_col is None or _blank(_cell_value(cells, seq_col))
+            seq = _cell_value(cells, seq_col)
+            seq_blank = seq_col is None or _blank(seq) or (isinstance(seq, str) and seq.strip() in _EXAMPLE_SEQ)
             if seq_blank and isinstance(label, str) and _PART.match(label):
                 if not metrics:
                     self.problem(sheet, index, cols.get("label") or 0, "“其中”分项行前面没有指标：请把它放在所属指标的下一行")
@@ -615,6 +758,11 @@ class Reader:
                 continue
             i = len(metrics)
             self.record(sheet, spec, ("metrics", i), index, where)
+            for computed, needs in ((L.COMPLETION, "target"), (L.CHANGE, "previous")):
+                col = cols.get(computed)
+                if col is not None and not _blank(_cell_value(cells, col)) and needs not in item:
+                    self.notice(sheet, index, col, f"“{spec.column(computed).header}”由程序计算，填的数没有读取："
+                                                   f"请填写“{spec.column(needs).header}”，程序会算出{spec.column(computed).header}")
             if cols.get("value") is not None:
                 self.source.locations[("metrics", i, "parts")] = self.cell(sheet, index, cols["value"])
                 self.source.labels[("metrics", i, "parts")] = "其中各分项"
@@ -682,6 +830,10 @@ class Reader:
             label = cells[label_col].value if label_col < len(cells) else None
             info = by_label.get(L.normalize_header(label)) if isinstance(label, str) else None
             if info is None:
+                filled = _cell_value(cells, value_col)
+                if not _blank(filled) and not _blank(label):
+                    self.notice(sheet, index, label_col, f"“{str(label).strip()}”这一项认不出，没有读取：请把内容填到已有项目的"
+                                                         "“内容”一栏，或写进相应的表中")
                 continue
             if info.dotted in seen:
                 self.problem(sheet, index, label_col, f"“{info.label}”重复出现：请只保留一行")
@@ -694,7 +846,10 @@ class Reader:
                 self.source.labels.setdefault(info.path[:end], info.group if end < len(info.path) else info.label)
             self.source.labels[info.path] = info.label
             self.source.locations[info.path] = location
-            value = convert(info.kind, None if cell is None else cell.value, _format(cell), self.epoch)
+            raw = None if cell is None else cell.value
+            value = self.value(info.kind, raw, _format(cell), (sheet, index, value_col), info.label)
+            if isinstance(value, amounts.Amount):
+                value = self.figure(value, amounts.typed(raw), info.kind, {}, None, (sheet, index, value_col), info.label)
             if value is not _MISSING:
                 self.put(info.path, value)
         anchor = rows[start - 1][0] if start else (rows[0][0] if rows else 1)
@@ -704,6 +859,52 @@ class Reader:
                 target = self.data
                 for name in info.path[:-1]:
                     target = target.setdefault(name, {})
+
+    def link(self) -> None:
+        """Turn the Chinese a clerk picks in linked columns into the model's codes.
+
+        针对问题 takes a problem's 问题概括 (the dropdown) or its 序号; 占比基数 takes a 指标名称. A
+        metric named as a base gets a generated code (m1, m2…) when it has none, so no clerk types one.
+        """
+        problems = self.data.get("problems") or []
+        ids = [p.get("id") if isinstance(p.get("id"), str) else f"p{i}" for i, p in enumerate(problems, 1)]
+        by_label = {p.get("label"): ids[i] for i, p in enumerate(problems) if isinstance(p.get("label"), str)}
+        for i, plan in enumerate(self.data.get("plans") or []):
+            targets = plan.get("addresses")
+            if not isinstance(targets, list):
+                continue
+            linked = []
+            for target in targets:
+                if target in by_label and target not in ids:
+                    linked.append(by_label[target])
+                elif target.isdigit() and 1 <= int(target) <= len(ids):
+                    linked.append(ids[int(target) - 1])
+                elif _CODE.match(target):  # a code (p1) as written by YAML users and our own workbook
+                    linked.append(target)
+                else:
+                    self.source.found.append(self.source.finding(("plans", i, "addresses"), f"“{target}”在“存在问题”表中找不到："
+                                                             "请从下拉列表中选择问题概括，或填写问题的序号"))
+            plan["addresses"] = linked
+        metrics = self.data.get("metrics") or []
+        keys = {mt["key"] for mt in metrics if isinstance(mt.get("key"), str)}
+        for i, metric in enumerate(metrics):
+            base = metric.get("base")
+            if not isinstance(base, str) or base in keys:
+                continue
+            named = [mt for mt in metrics if mt.get("label") == base]
+            if not named and _CODE.match(base):
+                continue  # a code naming no metric: the report rules say so
+            if not named:
+                self.source.found.append(self.source.finding(("metrics", i, "base"), f"“{base}”在指标完成情况表中找不到："
+                                                         "请从下拉列表中选择作分母的指标名称"))
+                continue
+            if not isinstance(named[0].get("key"), str):
+                n = 1
+                while f"m{n}" in keys:
+                    n += 1
+                named[0]["key"] = f"m{n}"
+                keys.add(f"m{n}")
+            metric["base"] = named[0]["key"]
 
     def finish(self) -> dict[str, Any]:
         return self.data
@@ -728,7 +929,7 @@ def _cell_value(cells: list[Cell], col: int | None) -> Any:
 
 def _sheet_spec(title: str) -> L.TableSheet | str | None:
     key = L.normalize_header(title)
-    if key in (L.normalize_header(L.SUMMARY), L.normalize_header(L.CHOICES), "汇总表", "填写说明", "说明"):
+    if key in (*(L.normalize_header(n) for n in (L.SUMMARY, L.CHOICES, L.EVIDENCE, L.NOTES_SHEET)), "汇总表", "说明"):
         return "skip"
     if key in (L.normalize_header(n) for n in (L.INFO, *L.INFO_ALIASES)):
         return "info"
@@ -738,10 +939,26 @@ def _sheet_spec(title: str) -> L.TableSheet | str | None:
     return None
 
 
+_SHEET_NAMES = "、".join([L.INFO, *(t.name for t in L.TABLES)])
+
+
+_INFO_LABELS = {L.normalize_header(r.label) for r in L.INFO_ROWS}
+
+
+def _looks_like_info(rows: list) -> bool:
+    """A renamed 单位信息: at least three of its item names (单位全称, 年度…) in one column."""
+    for col in range(3):
+        found = {L.normalize_header(cells[col].value) for _, cells in rows[:200]
+                 if col < len(cells) and isinstance(cells[col].value, str)}
+        if len(found & _INFO_LABELS) >= 3:
+            return True
+    return False
+
+
 def _guess(rows: list) -> L.TableSheet | None:
     """A sheet with an unknown name: the list sheet whose columns its header names best (≥ 2, one required)."""
     best, score = None, 1
-    for spec in (L.ACTIVITIES, L.METRICS, L.PROBLEMS, L.PLANS, L.HONOURS, L.MECHANISMS):
+    for spec in L.TABLES:
         header, _ = find_header(rows, spec.columns)
         if header is None:
             continue
@@ -763,16 +980,23 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
             kind = _sheet_spec(ws.title)
             if kind == "skip":
                 continue
-            if getattr(ws, "sheet_state", "visible") != "visible" and kind is None:
-                continue
             with warnings.catch_warnings():  # openpyxl warns (naming its own file) about e.g. an absurd date serial
                 warnings.simplefilter("ignore")
                 rows, formulas = read_rows(ws, name, ws.title)
             reader.formulas[ws.title] = formulas
-            if kind is None:
-                kind = _guess(rows)
+            if kind is None and rows:
+                kind = "info" if _looks_like_info(rows) else _guess(rows)
+                first = rows[0][0]
+                hidden = "隐藏的" if getattr(ws, "sheet_state", "visible") != "visible" else ""
                 if kind is None:
+                    reader.notice(ws.title, first, 0, f"{hidden}工作表“{ws.title}”没有读取：表名和表头都对不上要填的表。"
+                                  f"如果其中有要写进总结的内容，请把表名改回原来的名称（{_SHEET_NAMES}）")
                     continue
+                shown = L.INFO if kind == "info" else kind.name
+                reader.notice(ws.title, first, 0, f"{hidden}工作表“{ws.title}”按内容当作“{shown}”读取："
+                              f"如果不对，请把表名改回原来的名称")
+            if kind is None:
+                continue
             sheets.append((ws.title, kind, rows))
         if not sheets:
             raise _fail(name, "工作簿中没有可读取的工作表：请使用 reportgen init --xlsx 生成的模板，或把表头改为“日期、类别、活动名称……”")
@@ -795,6 +1019,7 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
                 reader.plain_table(title, kind, rows)
         for title, rows in later:
             reader.quantities(title, rows, by_seq)
+        reader.link()
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 — damaged sheet XML surfaces lazily in read-only mode
