@@ -113,21 +113,33 @@ def validate(files: List[Path] = typer.Argument(..., help="一个或多个 .yaml
     """检查数据文件，一次列出全部问题（文件:行:列 字段：说明）。"""
 
     def run() -> None:
+        from . import lint
+        from .compose import compose, load_pack
         from .errors import InputError, summary
-        from .loaders import load_report
+        from .loaders import load
 
         failed = 0
+        pack = load_pack(None)
         for path in files:
             try:
-                _, warnings = load_report(path)
+                loaded = load(path)
             except InputError as exc:
                 failed += 1
                 for finding in exc.findings:
                     typer.echo(str(finding), err=True)
                 typer.echo(f"{path}：{summary(exc.findings)}", err=True)  # the same count ``build`` gives
                 continue
-            for warning in warnings:
+            for warning in loaded.warnings:
                 typer.echo(str(warning), err=True)
+            # The text build would write must pass the same checks, so 检查通过 means build will succeed.
+            findings = lint.check(compose(loaded.report, pack=pack, source=loaded.source))
+            if findings:
+                failed += 1
+                typer.echo("生成的文字未通过检查：", err=True)
+                for finding in findings:
+                    typer.echo(f"  {finding}", err=True)
+                typer.echo(f"{path}：共 {len(findings)} 处问题，请修改后重试。", err=True)
+                continue
             typer.echo(f"{path}：检查通过")
         if failed > 1:
             _fail([f"{failed} 个文件有问题，请修改后重试。"])

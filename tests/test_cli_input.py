@@ -274,3 +274,17 @@ def test_schema_command_prints_the_schema_as_json(tmp_path):
     schema = json.loads(result.stdout)
     assert schema["title"] == "Report"
     assert "unit" in schema["properties"] and "Activity" in schema["$defs"]
+
+
+def test_validate_refuses_what_build_would_refuse_and_says_where_it_was_typed(tmp_path):
+    """检查通过 means build will write the files: text the linter refuses fails validate too, located."""
+    data = tmp_path / "g.yaml"
+    data.write_text("unit: {name: 柳湾社区, type: 社区}\nperiod: {year: 2024}\nactivities:\n"
+                    "  - {theme: 环境卫生, title: 大扫除, kind: 整治, date: 2024-03-09, content: 活动活动很好}\n"
+                    "signature: {date: 2024-12-20}\n", encoding="utf-8")
+    checked = CliRunner().invoke(app, ["validate", str(data)])
+    built = CliRunner().invoke(app, ["build", str(data), "-o", str(tmp_path / "out")])
+    assert checked.exit_code == built.exit_code == 1
+    for result in (checked, built):
+        assert "活动活动" in result.output and f"{data}:4:" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
