@@ -10,7 +10,7 @@ Library use::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["build", "build_document", "compose", "load_report", "__version__"]
 

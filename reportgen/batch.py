@@ -18,7 +18,6 @@ only complete files.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -36,10 +35,9 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import Finding, InputError, Location
 from .inputfile import check
+from .rollup import ROLLUP_STEM
 
 INPUT_SUFFIXES = (".yaml", ".yml", ".xlsx")
-#: Names of the roll-up outputs; an input with this stem would be overwritten by them.
-ROLLUP_STEM = "汇总"
 
 
 @dataclass
@@ -127,12 +125,6 @@ def check_stems(paths: Sequence[Path], rollup: bool = False) -> None:
         raise InputError(problems)
 
 
-def available_formats(wanted: Sequence[str] = ("docx", "xlsx", "md")) -> tuple[str, ...]:
-    """The requested formats whose writer module is present in this installation."""
-    here = {"md": "markdown", "docx": "docx", "xlsx": "xlsx"}
-    return tuple(f for f in wanted if importlib.util.find_spec(f"reportgen.writers.{here.get(f, f)}") is not None)
-
-
 # ---------------------------------------------------------------- one unit (in-process, never raises)
 
 
@@ -160,58 +152,29 @@ def build_one(path: Path, outdir: Path, options=None, pack=None, summarise: bool
     With ``options.formats`` empty nothing is written: the file is only loaded and summarised
     (what ``reportgen rollup`` needs).
     """
-    from .loaders import load_report
-    from .pipeline import Options, build_document, check_targets, output_paths, reference_warnings, render_outputs
+    from .loaders import load
+    from .pipeline import Options, build
 
-    options = options or Options(formats=available_formats())
+    options = options or Options()
     started = time.perf_counter()
     result = UnitResult(path)
     try:
-        report, warnings = load_report(path)
-        result.warnings = [str(w) for w in warnings]
+        loaded = load(path)
+        result.warnings = [str(w) for w in loaded[1]]
         if summarise:
             from .rollup import summarise as make_summary
 
-            result.summary = make_summary(report, path)
+            result.summary = make_summary(loaded[0], path)
         if options.formats:
-            targets = output_paths(path, outdir, options.formats)
-            check_targets(path, targets.values())
-            if options.pdf:  # LibreOffice missing: say so before any file is written
-                from .writers import pdf
-
-                pdf.require(path)
-            if pack is None:
-                from .compose import load_pack
-
-                pack = load_pack(options.templates)
-            document = build_document(report, options.templates, pack)
-            rendered = render_outputs(report, document, options)
-            result.warnings += [str(w) for w in reference_warnings(options)]
-            write_outputs(path, outdir, {targets[suffix]: data for suffix, data in rendered.items()})
-            result.outputs.extend(targets[suffix] for suffix in rendered)
-            if options.pdf and "docx" in rendered:
-                result.outputs.append(pdf.convert(targets["docx"]))
+            built = build(path, outdir, options, pack, loaded)
+            result.warnings = [str(w) for w in built.warnings]
+            result.outputs = built.outputs
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 — a worker reports, it never raises across processes
         result.error = error_text(exc)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def write_outputs(source: Path, outdir: Path, files: dict[Path, bytes]) -> None:
-    """All of one unit's files in one atomic step, with pipeline.build's messages."""
-    from . import pipeline
-    from .atomic import write_all
-
-    reason = pipeline.os_reason
-    pipeline.make_outdir(outdir)
-    try:
-        write_all(files)
-    except OSError as exc:
-        where = exc.filename if isinstance(exc.filename, str) and not Path(exc.filename).name.startswith(".") else str(outdir)
-        raise InputError([Finding(Location(where), "", f"无法写入：{reason(exc)}"
-                                  "（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
 
 
 # ---------------------------------------------------------------- worker processes
@@ -364,7 +327,7 @@ def build_many(
     """
     from .pipeline import Options
 
-    options = options or Options(formats=available_formats())
+    options = options or Options()
     jobs = jobs or default_jobs()
     paths = list(paths)
     results: dict[int, UnitResult] = {}

@@ -40,7 +40,7 @@ def _fail(lines: list[str], code: int = 1) -> None:
 
 def _interrupted() -> None:
     """Ctrl-C: say so and exit 130 (once, wherever the interrupt landed)."""
-    from .launch import INTERRUPTED
+    from .interrupted import MESSAGE as INTERRUPTED
 
     _state["interrupted"] = True
     _fail([INTERRUPTED], 130)
@@ -90,7 +90,7 @@ def init(
         if unit_type not in SELF_REFERENCE:
             _fail([f"不认识的单位类型“{unit_type}”：可选 {'、'.join(SELF_REFERENCE)}"], 2)
         target = output or Path("reportgen.xlsx" if xlsx else "reportgen.yaml")
-        from .writers.xlsx import fill_in_workbook
+        from .pipeline import fill_in_workbook
 
         data = fill_in_workbook(unit_type) if xlsx else starter.yaml_text(unit_type).encode("utf-8")
         try:  # exists() itself raises for a name that is too long
@@ -161,11 +161,11 @@ def build(
     """生成工作总结：输出 <文件名>.docx、<文件名>.xlsx 和 <文件名>.md 预览。"""
 
     def run() -> None:
-        from .pipeline import Options, build as build_one
+        from . import pipeline
 
         if templates is not None and not templates.is_dir():
             _fail([f"{templates}：模板文件夹不存在"])
-        result = build_one(source, outdir, Options(templates=templates, reference_docx=reference_docx, style=style, pdf=pdf))
+        result = pipeline.build(source, outdir, pipeline.Options(templates=templates, reference_docx=reference_docx, style=style, pdf=pdf))
         for warning in result.warnings:
             typer.echo(str(warning), err=True)
         for path in result.outputs:
@@ -300,12 +300,11 @@ def batch(
     """
 
     def run() -> None:
-        from .batch import available_formats
         from .pipeline import Options
 
         if templates is not None and not templates.is_dir():
             _fail([f"{templates}：模板文件夹不存在"])
-        options = Options(templates=templates, reference_docx=reference_docx, style=style, formats=available_formats())
+        options = Options(templates=templates, reference_docx=reference_docx, style=style)
         _run_many(inputs, outdir, jobs, options, rollup, name, "生成中")
 
     _guarded(run)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 
-INTERRUPTED = "已中断：已写出的文件都是完整的，未完成的文件没有写出。"
+from .interrupted import MESSAGE as INTERRUPTED
 
 
 def _interrupted_while_loading(signum: int, frame: object) -> None:

@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import zh
+from .xmlchars import INVISIBLE
 
 # ---------------------------------------------------------------- vocabularies
 
@@ -102,10 +103,6 @@ PLACEHOLDER = re.compile(
     r"20[xX×*＊_＿?？]{2}|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])|[×Ｘ]{2,}|[*＊]{2,}|某某|[_＿]{2,}|○○|\{\{|\}\}|\{%|%\}"
     r"|(?<![A-Za-z])(?:None|nan|NaN|null|undefined|Undefined)(?![A-Za-z])"  # what the linter refuses in output
 )
-#: C0/C1 controls and bidi overrides: invisible, and bidi marks can make a number read backwards.
-#: Zero-width characters (U+200B…, U+2060…) and the soft hyphen ride along when text is pasted from web pages.
-#: U+FFFE/U+FFFF and lone surrogates are not characters at all (XML cannot hold them).
-INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def _checked_text(value: str) -> str:

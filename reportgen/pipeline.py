@@ -56,14 +56,29 @@ def render_outputs(report: Report, document: Document, options: Options) -> dict
 
         outputs["md"] = markdown.render(document).encode("utf-8")
     if "docx" in options.formats:
+        from .loaders.style_loader import load as load_style
         from .writers import docx as docx_writer
 
-        outputs["docx"] = docx_writer.render(document, style=options.style, reference=options.reference_docx)
+        outputs["docx"] = docx_writer.render(document, style=load_style(options.style), reference=options.reference_docx)
     if "xlsx" in options.formats:
-        from .writers import xlsx as xlsx_writer
-
-        outputs["xlsx"] = xlsx_writer.render(report, document)
+        outputs["xlsx"] = render_workbook(report, document)
     return outputs
+
+
+def render_workbook(report: Report, document: Document | None = None) -> bytes:
+    """The unit workbook (with the 文字依据 sheet when the composed document is given)."""
+    from .unit_book import build as describe
+    from .writers.xlsx import render_book
+
+    return render_book(describe(report, document))
+
+
+def fill_in_workbook(unit_type: str = "社区") -> bytes:
+    """The blank form of ``reportgen init --xlsx``."""
+    from .unit_book import form
+    from .writers.xlsx import render_book
+
+    return render_book(form(unit_type))
 
 
 def reference_warnings(options: Options) -> list[Finding]:
@@ -113,10 +128,25 @@ def output_paths(source: Path, outdir: Path, formats: tuple[str, ...]) -> dict[s
     return {suffix: outdir / f"{source.stem}.{suffix}" for suffix in formats}
 
 
-def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack | None = None) -> Result:
-    """Build one input file into ``outdir``; raises InputError, TemplateError or LintError."""
+def write_outputs(outdir: Path, files: dict[Path, bytes]) -> None:
+    """Create ``outdir`` and write all ``files`` in one atomic step; a located message when that fails."""
+    make_outdir(outdir)
+    try:
+        write_all(files)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) and not Path(exc.filename).name.startswith(".") else str(outdir)
+        raise InputError([Finding(Location(where), "", f"无法写入：{os_reason(exc)}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
+
+
+def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack | None = None,
+          loaded: tuple[Report, list[Finding], SourceMap] | None = None) -> Result:
+    """Build one input file into ``outdir``; raises InputError, TemplateError or LintError.
+
+    The one way to build a file: the CLI, batch and the web page all call it. ``loaded`` is
+    ``loaders.load(source)`` when the caller has already loaded it (batch summarises the unit first).
+    """
     options = options or Options()
-    report, warnings, source_map = load(source)
+    report, warnings, source_map = loaded or load(source)
     targets = output_paths(source, outdir, options.formats)
     check_targets(source, targets.values())
     if options.pdf:  # say LibreOffice is missing before any file is written, not after
@@ -125,13 +155,8 @@ def build(source: Path, outdir: Path, options: Options | None = None, pack: Pack
         pdf.require(source)
     document = build_document(report, options.templates, pack or load_pack(options.templates), source_map)
     rendered = render_outputs(report, document, options)
-    make_outdir(outdir)
     result = Result(warnings=warnings + reference_warnings(options))
-    try:
-        write_all({targets[suffix]: data for suffix, data in rendered.items()})
-    except OSError as exc:
-        where = exc.filename if isinstance(exc.filename, str) and not Path(exc.filename).name.startswith(".") else str(outdir)
-        raise InputError([Finding(Location(where), "", f"无法写入：{os_reason(exc)}（请检查文件夹权限、磁盘空间，或关闭正在打开它的 Word/Excel）")]) from None
+    write_outputs(outdir, {targets[suffix]: data for suffix, data in rendered.items()})
     result.outputs.extend(targets[suffix] for suffix in rendered)
     if options.pdf and "docx" in rendered:
         result.outputs.append(pdf.convert(targets["docx"]))

@@ -27,6 +27,8 @@ from typing import Any, Sequence
 from . import zh
 from .document import Attachment, Column, Document, Paragraph, Run, Signature, Table
 
+#: Names of the roll-up outputs; an input with this stem would be overwritten by them.
+ROLLUP_STEM = "汇总"
 #: Units shown one by one in the summary's 各单位工作亮点; the rest are in the workbook.
 MAX_UNITS_IN_TEXT = 20
 HIGHLIGHTS_PER_UNIT = 3
@@ -516,18 +518,18 @@ def workbook(summaries: Sequence[UnitSummary], name: str | None = None) -> bytes
 
 def render_rollup(summaries: Sequence[UnitSummary], options=None, name: str | None = None, pack=None) -> dict[str, bytes]:  # noqa: ANN001
     """Every roll-up output as bytes, keyed by suffix (xlsx always; docx/md as the options ask)."""
-    from .batch import available_formats
     from .pipeline import Options
 
-    options = options or Options(formats=available_formats())
-    formats = available_formats(tuple(options.formats) or ("docx", "md"))
+    options = options or Options()
+    formats = tuple(options.formats) or ("docx", "md")
     outputs: dict[str, bytes] = {"xlsx": workbook(summaries, name)}
     if "docx" in formats or "md" in formats:
         document = compose_rollup(summaries, pack, name, options.templates)
         if "docx" in formats:
+            from .loaders.style_loader import load as load_style
             from .writers import docx as docx_writer
 
-            outputs["docx"] = docx_writer.render(document, style=options.style, reference=options.reference_docx)
+            outputs["docx"] = docx_writer.render(document, style=load_style(options.style), reference=options.reference_docx)
         if "md" in formats:
             from .writers import markdown
 
@@ -537,9 +539,9 @@ def render_rollup(summaries: Sequence[UnitSummary], options=None, name: str | No
 
 def write_rollup(summaries: Sequence[UnitSummary], outdir: Path, options=None, name: str | None = None, pack=None) -> list[Path]:  # noqa: ANN001
     """Render everything first, then write all files in one atomic step: OUTDIR/汇总.docx, 汇总.xlsx, 汇总.md."""
-    from .batch import ROLLUP_STEM, write_outputs
+    from .pipeline import write_outputs
 
     rendered = render_rollup(summaries, options, name, pack)
     files = {outdir / f"{ROLLUP_STEM}.{suffix}": rendered[suffix] for suffix in ("docx", "xlsx", "md") if suffix in rendered}
-    write_outputs(outdir / ROLLUP_STEM, outdir, files)
+    write_outputs(outdir, files)
     return list(files)

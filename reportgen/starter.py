@@ -11,9 +11,9 @@ Example names are fictional (青枫市 and its districts do not exist).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
+from . import textwidth
 from .model import SELF_REFERENCE, UNIT_GROUP
 
 
@@ -539,11 +539,6 @@ def yaml_text(unit_type: str, year: int | None = None) -> str:
     return _align_comments(header + body)
 
 
-def _width(text: str) -> int:
-    """Display width in a monospaced editor: CJK and full-width characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _align_comments(text: str, column: int = 44) -> str:
     """Line up end-of-line comments at ``column`` (or one space after long lines)."""
     out = []
@@ -553,5 +548,5 @@ def _align_comments(text: str, column: int = 44) -> str:
             out.append(line)
             continue
         code = code.rstrip()
-        out.append(code + " " * max(column - _width(code), 2) + "# " + comment.strip())
+        out.append(code + " " * max(column - textwidth.columns(code), 2) + "# " + comment.strip())
     return "\n".join(out) + "\n"

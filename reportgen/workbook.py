@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Union
 
+from . import textwidth
+
 FONT = "宋体"
 #: 'yyyy"年"m"月"d"日"' — dates as offices write them.
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
@@ -204,15 +206,8 @@ BOLD = BODY.but(bold=True, align="center")
 PLAIN = Style()
 UNMET = Style(bold=True, color="C00000", fill="F2F2F2")
 
-_NARROW = re.compile("[\x00-\u2e80]")
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel character units: a CJK/full-width character (above U+2E80) counts as two.
-
-    Counted by the narrow characters, which are few in Chinese text (the regex collects less).
-    """
-    return 2 * len(text) - len(_NARROW.findall(text))
+#: Display width in Excel character units (a CJK/full-width character counts as two).
+text_width = textwidth.columns
 
 
 def col_letter(col: int) -> str:

@@ -338,13 +338,13 @@ def test_full_disk_for_real(tiny_disk, tmp_path, versions):
 def test_output_equal_to_input_is_refused(tmp_path, versions):
     """A workbook input built into its own folder would be overwritten by its .xlsx output."""
     from reportgen.loaders import load_report
-    from reportgen.writers import xlsx as xlsx_writer
+    from reportgen.pipeline import render_workbook
 
     report, _ = load_report(EXAMPLES / "minimal.yaml")
     folder = tmp_path / "ledgers"
     folder.mkdir()
     ledger = folder / "unit.xlsx"
-    ledger.write_bytes(xlsx_writer.render(report))
+    ledger.write_bytes(render_workbook(report))
     before = ledger.read_bytes()
     for outdir in (folder, tmp_path / "ledgers" / ".." / "ledgers", Path(os.path.relpath(folder))):
         result = run_cli("build", ledger, "-o", outdir)
@@ -356,13 +356,13 @@ def test_output_equal_to_input_is_refused(tmp_path, versions):
 
 def test_output_equal_to_input_through_a_symlinked_folder(tmp_path):
     from reportgen.loaders import load_report
-    from reportgen.writers import xlsx as xlsx_writer
+    from reportgen.pipeline import render_workbook
 
     report, _ = load_report(EXAMPLES / "minimal.yaml")
     folder = tmp_path / "ledgers"
     folder.mkdir()
     ledger = folder / "unit.xlsx"
-    ledger.write_bytes(xlsx_writer.render(report))
+    ledger.write_bytes(render_workbook(report))
     before = ledger.read_bytes()
     link = tmp_path / "link"
     link.symlink_to(folder)

@@ -126,3 +126,17 @@ def test_outputs_of_an_earlier_run_are_not_inputs(tmp_path: Path):
     (folder / "out").mkdir()
     (folder / "out" / "a.xlsx").write_bytes(b"earlier output")
     assert [p.name for p in collect_inputs([folder], outdir=folder / "out")] == ["a.yaml"]
+
+
+def test_a_batch_unit_is_built_exactly_as_build_builds_it(tmp_path: Path) -> None:
+    """One build function: a unit built in a batch gives the same bytes as ``reportgen build`` (the
+    workbook's 文字依据 sheet included, which names the input lines)."""
+    from reportgen.batch import build_one
+    from reportgen.pipeline import build
+
+    source = _good(tmp_path, "竹园", NAMES[0])
+    alone = build(source, tmp_path / "alone").outputs
+    batched = build_one(source, tmp_path / "batch", Options()).outputs
+    assert [p.name for p in alone] == [p.name for p in batched] and len(alone) == 3
+    for one, other in zip(alone, batched):
+        assert one.read_bytes() == other.read_bytes(), one.name

@@ -25,7 +25,8 @@ from lxml import etree
 from reportgen.document import Document, Heading, Paragraph, Run, Signature
 from reportgen.errors import InputError
 from reportgen.writers import docx as writer
-from reportgen.writers import oxml, pdf, style
+from reportgen.loaders import style_loader as style
+from reportgen.writers import deterministic_zip, oxml, pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
@@ -299,7 +300,7 @@ def test_same_bytes_across_processes_with_different_hash_seeds():
 def test_zip_times_and_core_properties_are_fixed(docx_parts):
     infos = docx_parts.zip.infolist()
     assert infos[0].filename == "[Content_Types].xml"
-    assert {i.date_time for i in infos} == {oxml.ZIP_TIME}
+    assert {i.date_time for i in infos} == {deterministic_zip.ZIP_TIME}
     assert "docProps/thumbnail.jpeg" not in docx_parts.zip.namelist()
     core = docx.Document(io.BytesIO(docx_parts.data)).core_properties
     assert (core.created.year, core.created.month, core.created.day) == (2024, 6, 30)  # the 成文日期
@@ -419,7 +420,7 @@ def test_partial_profile_overrides_only_what_it_names(tmp_path, docx_sample):
     profile = style.load(custom)
     assert profile.fonts.body.font == "仿宋" and profile.line_pitch == 560
     assert profile.fonts.heading1.font == "黑体" and profile.page.top == 37
-    parts = Parts(writer.render(docx_sample, style=custom))
+    parts = Parts(writer.render(docx_sample, style=style.load(custom)))
     fonts = parts.style("GwBody").find("w:rPr/w:rFonts", NS)
     assert fonts.get(w("eastAsia")) == "仿宋" and fonts.get(w("ascii")) == "仿宋"
     assert attr(parts.style("GwBody"), "w:pPr/w:spacing", "line") == "560"

@@ -58,7 +58,7 @@ def test_internal_error_anywhere_is_exit_3_without_traceback_and_touches_nothing
         import importlib
 
         module = importlib.import_module(f"reportgen.writers.{stage}")
-        monkeypatch.setattr(module, "render", broken)
+        monkeypatch.setattr(module, "render_book" if stage == "xlsx" else "render", broken)
     result = run_cli("build", source, "-o", out)
     text = output_text(result)
     assert result.exit_code in (1, 3), text
@@ -73,12 +73,12 @@ def test_internal_error_anywhere_is_exit_3_without_traceback_and_touches_nothing
 
 def test_ctrl_c_in_process_leaves_previous_outputs(built, monkeypatch):
     source, out, before = built
-    from reportgen.writers import xlsx
+    from reportgen import pipeline
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(xlsx, "render", interrupted)
+    monkeypatch.setattr(pipeline, "render_workbook", interrupted)
     result = run_cli("build", source, "-o", out)
     text = output_text(result)
     assert result.exit_code == 130 and "已中断" in text and "Traceback" not in text, text

@@ -417,10 +417,10 @@ needs_xlsx = pytest.mark.skipif(not xlsx_loader_ready(), reason="the .xlsx reade
 
 def _seed_workbook(name: str = "minimal.yaml") -> bytes:
     from reportgen.loaders import load_report
-    from reportgen.writers import xlsx as xlsx_writer
+    from reportgen.pipeline import render_workbook
 
     report, _ = load_report(EXAMPLES / name)
-    return xlsx_writer.render(report)
+    return render_workbook(report)
 
 
 _SEEDS: dict[str, bytes] = {}

@@ -158,10 +158,10 @@ def test_library_warnings_do_not_reach_the_user(tmp_path):
     import openpyxl
 
     from reportgen.loaders import load_report
-    from reportgen.writers import xlsx
+    from reportgen.pipeline import render_workbook
 
     report, _ = load_report(EXAMPLES / "minimal.yaml")
-    book = openpyxl.load_workbook(io.BytesIO(xlsx.render(report)))
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook(report)))
     sheet = book["活动台账"]
     cell = next(row[1] for row in sheet.iter_rows(min_row=4) if hasattr(row[1].value, "year"))
     cell.value, cell.number_format = 1e10, "yyyy-mm-dd"

@@ -229,7 +229,7 @@ def _cited(row: tuple) -> tuple[list[str], list[str]]:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_workbook_lists_every_sentence_with_lines_that_hold_its_figures(path):
     """文字依据: every sentence in order, 连接语 marked, and a cited line holds each cited figure."""
-    from reportgen.writers.xlsx import render
+    from reportgen.pipeline import render_workbook as render
 
     loaded = load(path)
     document = compose(loaded.report, pack=PACK, source=loaded.source)

@@ -215,7 +215,7 @@ def test_the_edit_page_shows_each_located_problem_at_its_field(client: TestClien
 
 
 def test_an_xlsx_ledger_is_not_edited_in_the_form(client: TestClient, folder: Path) -> None:
-    from reportgen.writers.xlsx import render
+    from reportgen.pipeline import render_workbook as render
 
     (folder / "台账.xlsx").write_bytes(render(load(folder / "minimal.yaml").report))
     assert "在 Excel 或 WPS 中修改" in client.get("/edit/台账.xlsx").text
@@ -360,7 +360,7 @@ def test_build_all_makes_the_rollup(client: TestClient, folder: Path) -> None:
 
 
 def test_upload_joins_the_folder_and_is_checked(client: TestClient, folder: Path) -> None:
-    from reportgen.writers.xlsx import render
+    from reportgen.pipeline import render_workbook as render
 
     ledger = render(load(folder / "minimal.yaml").report)
     response = post(client, "/upload", files={"file": ("台账.xlsx", ledger)})

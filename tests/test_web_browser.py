@@ -140,7 +140,7 @@ def test_a_report_from_scratch_through_the_form(page, shots: Path, tmp_path: Pat
 
 
 def test_uploads_of_a_broken_yaml_and_of_a_ledger(page, shots: Path, tmp_path: Path) -> None:  # noqa: ANN001
-    from reportgen.writers.xlsx import render
+    from reportgen.pipeline import render_workbook as render
 
     folder = tmp_path / "工作"
     folder.mkdir()

@@ -15,7 +15,7 @@ from reportgen import model as m
 from reportgen.cli import app
 from reportgen.errors import InputError
 from reportgen.loaders import load_report
-from reportgen.writers.xlsx import render
+from reportgen.pipeline import render_workbook as render
 
 runner = CliRunner()
 

@@ -17,7 +17,7 @@ from reportgen.loaders import load_report, read_data
 from reportgen.loaders import xlsx_loader
 from reportgen.loaders.xlsx_loader import convert, load_xlsx, split_list, to_date
 from reportgen.workbook_layout import Kind
-from reportgen.writers.xlsx import fill_in_workbook, render
+from reportgen.pipeline import fill_in_workbook, render_workbook as render
 
 
 def _unit_sheet(wb: Workbook) -> None:

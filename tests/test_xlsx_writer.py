@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from reportgen import figures, zh
 from reportgen import model as m
 from reportgen import workbook_layout as L
-from reportgen.writers.xlsx import fill_in_workbook, render
+from reportgen.pipeline import fill_in_workbook, render_workbook as render
 
 
 def _report() -> m.Report:

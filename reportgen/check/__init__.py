@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..writers import style as style_profile
+from ..loaders import style_loader
 from . import layout, reader, roles, structure, text
 from .findings import Issue
 
@@ -20,7 +20,7 @@ LISTED = 6
 
 
 def check_docx(document: reader.Docx, style: Path | None = None) -> list[Issue]:
-    profile = style_profile.load(style)
+    profile = style_loader.load(style)
     blocks = roles.classify(document)
     issues = layout.check_page(document, profile)
     if not any(b.role == "title" for b in blocks):

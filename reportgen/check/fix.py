@@ -17,7 +17,8 @@ from pathlib import Path
 from ..atomic import write_bytes
 from ..document import Attachment, Column, Document, Heading, Paragraph, Run, Signature, Table
 from ..errors import Finding, InputError, Location
-from ..model import INVISIBLE
+from ..xmlchars import INVISIBLE
+from ..loaders.style_loader import load as load_style
 from ..writers import docx as writer
 from . import check, punct, reader, roles
 from .findings import Issue
@@ -144,7 +145,7 @@ def fix(path: Path, outdir: Path, style: Path | None = None) -> Fixed:
     if target.resolve() == path.resolve():
         raise InputError([Finding(Location(str(path)), "", "修正后的文件会覆盖原文件：请用 -o 指定另一个文件夹")])
     document, changes, recipient = document_of(reader.read(path))
-    data = writer.render(document, style=style)
+    data = writer.render(document, style=load_style(style))
     if recipient:
         data = _flush_left(data, recipient)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import Finding, InputError, Location
 from ..writers import pdf
-from ..writers import style as style_profile
+from ..loaders import style_loader
 from . import reader, roles
 from .findings import Issue
 
@@ -63,7 +63,7 @@ def locate(path: Path, issues: list[Issue], style: Path | None = None) -> list[I
     for issue in issues:
         if issue.paragraph in page_of:
             issue.page = page_of[issue.paragraph]
-    profile = style_profile.load(style)
+    profile = style_loader.load(style)
     blocks = roles.classify(document)
     stop = next((page_of.get(b.item.number if isinstance(b.item, reader.Para) else b.item.after_paragraph, 1)
                  for b in blocks if b.role in ("table_title", "table", "label")), len(pages) + 1)

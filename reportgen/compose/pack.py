@@ -128,7 +128,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """
     if os.environ.get("REPORTGEN_NO_CACHE"):
         return None
-    from .. import __version__
+    from ..version import __version__
 
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(base) / "reportgen" / __version__ / "templates2"
@@ -171,8 +171,10 @@ def load_pack(override: Path | None = None, name: str = STANDARD_PACK) -> Pack:
     manifest = _read_manifest(root / "manifest.yaml")
     phrases = _read_yaml(root / "phrases.yaml", "连接语文件")
     if override:
-        manifest = _merge(manifest, _user_file(override, "manifest.yaml", "模板清单", lambda p: _read_manifest(p, required=False)))
-        phrases = _merge(phrases, _user_file(override, "phrases.yaml", "连接语文件", lambda p: _read_yaml(p, "连接语文件")))
+        from ..loaders.yaml_loader import overlay
+
+        manifest = overlay(manifest, _user_file(override, "manifest.yaml", "模板清单", lambda p: _read_manifest(p, required=False)))
+        phrases = overlay(phrases, _user_file(override, "phrases.yaml", "连接语文件", lambda p: _read_yaml(p, "连接语文件")))
     _check_phrases(phrases)
     return Pack(root, manifest, phrases, env, tuple(folders))
 
@@ -185,17 +187,6 @@ def _user_file(folder: Path, name: str, what: str, read: Callable[[Path], dict[s
     if not _inside(path, folder):
         raise TemplateError(f"{what} {path} 不是模板文件夹中的普通文件（链接到文件夹以外或不是文件）：请放入真实文件")
     return read(path)
-
-
-def _merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
-    """``update`` laid over ``base`` key by key; mappings merge, everything else replaces."""
-    merged = dict(base)
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _read_yaml(path: Path, what: str) -> dict[str, Any]:

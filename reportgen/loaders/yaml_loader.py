@@ -253,6 +253,21 @@ def _compose(text: str) -> list[yaml.Node | None]:
     return _Composer(iter(yaml.parse(text, Loader=yaml.SafeLoader))).documents()
 
 
+def overlay(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """``update`` laid over ``base`` key by key; mappings merge, everything else replaces.
+
+    How a user's small file changes a bundled one (template phrases, the style profile): only the
+    items it names differ. ``base`` is not changed.
+    """
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = overlay(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def load_yaml(path: FsPath, text: str | None = None, what: str = "数据文件") -> tuple[Any, SourceMap]:
     """Parse ``path`` (or ``text``, reported as ``path``) into data and a source map.
 

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..textwidth import is_wide
 from . import views
 from .guard import Guard, Settings, TooLarge
 
@@ -38,7 +39,8 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) and any(ord(c) > 0x2E80 for c in exc.detail) else ""
+    # our own messages are Chinese; Starlette's own (English) ones give way to the status text
+    detail = exc.detail if isinstance(exc.detail, str) and any(map(is_wide, exc.detail)) else ""
     return _error_page(request, exc.status_code, detail or _STATUS_TEXT.get(exc.status_code, "请求有误"))
 
 

@@ -20,7 +20,8 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 
 from .. import evidence
 from ..atomic import write_bytes
-from ..batch import ROLLUP_STEM, available_formats, build_batch, error_text
+from ..batch import build_batch, error_text
+from ..rollup import ROLLUP_STEM
 from ..compose import TemplateError
 from ..errors import Finding, InputError, SourceMap
 from ..lint import LintError
@@ -94,7 +95,7 @@ async def build_all(request: Request) -> Response:
         return page(request, "message.html", title="生成全部", lines=["文件夹中还没有数据文件：请先新建或上传。"], active="list")
 
     def run() -> Any:
-        options = Options(formats=available_formats())
+        options = Options()
         return build_batch(paths, W.output_folder(state.folder), jobs=1, options=options, rollup=True)
 
     try:
@@ -373,7 +374,7 @@ async def build_one(request: Request) -> Response:
     name, path = _name(request)
     form = await _posted(request)
     folder = _state(request).folder
-    options = Options(formats=available_formats(), pdf=form.get("pdf") == "1" and pdf_writer.soffice() is not None)
+    options = Options(pdf=form.get("pdf") == "1" and pdf_writer.soffice() is not None)
     try:
         await run_in_threadpool(build, path, W.output_folder(folder), options)
     except (InputError, TemplateError, LintError) as exc:

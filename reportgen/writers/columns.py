@@ -15,10 +15,10 @@ import math
 import re
 from collections.abc import Sequence
 
+from ..textwidth import zi
+
 #: Extra width (字, beyond the half 字 of a digit) of Latin signs that are wider in Times New Roman.
 WIDE_LATIN = {"%": 0.35, "+": 0.1, "‰": 0.55}
-#: Signs drawn full width although their code points are below the CJK blocks.
-FULL_WIDTH_SIGNS = "—…“”‘’·"
 #: A cell this short (in characters) is a word: it must never wrap.
 WORD = 4
 #: A number with its sign, decimals, unit sign and one following measure word (215人次 → "215人").
@@ -34,7 +34,7 @@ SAMPLE_ROWS = 60
 
 def char_width(ch: str) -> float:
     """Width in 字: a 汉字 or full-width sign 1, a digit or Latin letter ½ (wide signs a bit more)."""
-    if ord(ch) >= 0x2E80 or ch in FULL_WIDTH_SIGNS:
+    if zi(ch) == 1.0:
         return 1.0
     return 0.5 + WIDE_LATIN.get(ch, 0.2 if ch.isupper() else 0.0)
 

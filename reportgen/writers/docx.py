@@ -32,11 +32,12 @@ from docx.styles.style import StyleFactory
 
 from ..document import Document, Heading, Paragraph, Table
 from ..errors import Finding, InputError, Location
+from ..textwidth import zi
 from lxml import etree
 
-from . import breaks, columns, oxml
+from . import breaks, columns, deterministic_zip, oxml
 from .reference import load as load_reference
-from .style import Font, Profile, load
+from .style import Font, Profile, default
 
 # Style ids are ASCII (safe in every Word version); names are what users see in Word's style list.
 TITLE = ("GwTitle", "公文标题")
@@ -65,7 +66,7 @@ NARROW_COLUMN = 2
 
 def text_width(text: str) -> float:
     """Width in 字: a 汉字 or full-width sign is 1, a digit or Latin letter 0.5 (GB/T 9704 §7.3.5)."""
-    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’·" else 1.0 for ch in text)
+    return sum(map(zi, text))
 
 
 def signature_indents(unit: str, date: str) -> tuple[float, float]:
@@ -493,11 +494,11 @@ def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _B
     document, core = copy.deepcopy(base.element), copy.deepcopy(core_part.element)
     out = io.BytesIO()
     base.save(out)
-    parts = oxml.read_zip(out.getvalue())
+    parts = deterministic_zip.read_zip(out.getvalue())
     del parts[document_name], parts[core_name]
     if APP_PART in parts:
         parts[APP_PART] = oxml.set_application(parts[APP_PART], GENERATOR)
-    parts = {name: oxml.deflate(name, content) for name, content in parts.items()}
+    parts = {name: deterministic_zip.deflate(name, content) for name, content in parts.items()}
     return _Base(parts, document_name, document, core_name, core, styles)
 
 
@@ -539,10 +540,10 @@ def written_on(document: Document) -> datetime:
     return datetime(document.year, 1, 1)
 
 
-def render(document: Document, style: Path | None = None, reference: Path | None = None) -> bytes:
+def render(document: Document, style: Profile | None = None, reference: Path | None = None) -> bytes:
     """The .docx bytes for ``document``; the same input always gives the same bytes.
 
-    ``style`` is a partial profile merged over GB/T 9704; ``reference`` is the unit's Word file whose
+    ``style`` is the style profile (reportgen.loaders.style_loader; GB/T 9704 when None); ``reference`` is the unit's Word file whose
     page setup, footers and same-named styles are kept (its body text is dropped). Document
     timestamps are 1 January of the report's year and zip entries carry a fixed time, so nothing
     depends on when or where the file was built.
@@ -551,7 +552,7 @@ def render(document: Document, style: Path | None = None, reference: Path | None
     reference file, so it is built once per process and reused; each call writes the body into a
     copy of the prepared main part and sets the core properties on a copy of theirs.
     """
-    profile = load(style)
+    profile = style or default()
     prepared = _base(profile, reference)
     root = copy.deepcopy(prepared.document)
     body = root.body
@@ -568,6 +569,6 @@ def render(document: Document, style: Path | None = None, reference: Path | None
     props.revision = 1
     props.created = props.modified = written_on(document)
     parts = dict(prepared.parts)
-    parts[prepared.document_name] = oxml.deflate(prepared.document_name, oxml.serialize(root))
-    parts[prepared.core_name] = oxml.deflate(prepared.core_name, oxml.serialize(core))
-    return oxml.write_zip(parts)
+    parts[prepared.document_name] = deterministic_zip.deflate(prepared.document_name, oxml.serialize(root))
+    parts[prepared.core_name] = deterministic_zip.deflate(prepared.core_name, oxml.serialize(core))
+    return deterministic_zip.write_zip(parts)

@@ -9,11 +9,7 @@ Element order inside w:pPr / w:rPr / w:trPr follows the ECMA-376 sequences, beca
 
 from __future__ import annotations
 
-import io
 import re
-import struct
-import zipfile
-import zlib
 from collections.abc import Collection
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -21,6 +17,9 @@ from lxml import etree
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+
+from ..xmlchars import strip_not_xml
+from .deterministic_zip import read_zip, write_parts
 
 #: Children of w:rPr that may follow each element we insert (ECMA-376 CT_RPr sequence).
 _RPR_AFTER_FONTS = (
@@ -40,12 +39,9 @@ _PPR_AFTER_SNAP = (
 )
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def clean_text(text: str) -> str:
     """Drop characters XML cannot hold (python-docx raises on them); \\r\\n and \\r become one \\n."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return strip_not_xml(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -326,87 +322,9 @@ def drop_template_extras(document_part) -> None:
                 rels.pop(r_id)
 
 
-#: The timestamp every zip entry gets: the earliest a zip can hold, so output bytes never vary.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def read_zip(data: bytes) -> dict[str, bytes]:
-    """Every entry of a zip, by name."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return {name: source.read(name) for name in source.namelist()}
-
-
 def serialize(element: BaseOxmlElement) -> bytes:
     """A part's XML as python-docx saves it (UTF-8 declaration with standalone="yes")."""
     return etree.tostring(element, encoding="UTF-8", standalone=True)
-
-
-#: A zip entry ready to be written: name as stored, zip flag bits, CRC-32, uncompressed size and
-#: the raw deflate stream (level 6, as zipfile writes it).
-ZipEntry = tuple[bytes, int, int, int, bytes]
-
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")
-_END_RECORD = struct.Struct("<4s4H2LH")
-_DOS_TIME = ZIP_TIME[3] << 11 | ZIP_TIME[4] << 5 | ZIP_TIME[5] // 2
-_DOS_DATE = (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
-_VERSION = 20  # deflate
-_ATTRIBUTES = 0o644 << 16
-_ZIP32_LIMIT = (1 << 31) - 1
-
-
-def deflate(name: str, content: bytes) -> ZipEntry:
-    """Compress one entry now, so a part that never changes is compressed once per process."""
-    try:
-        encoded, flags = name.encode("ascii"), 0
-    except UnicodeEncodeError:
-        encoded, flags = name.encode("utf-8"), 0x800
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    data = compressor.compress(content) + compressor.flush()
-    return encoded, flags, zlib.crc32(content), len(content), data
-
-
-def write_zip(entries: dict[str, ZipEntry]) -> bytes:
-    """A .docx zip with fixed entry times, permissions and order (reproducible bytes).
-
-    [Content_Types].xml stays first, as the OPC convention expects; other parts follow by name.
-    The layout is the one zipfile writes (no extra fields, no data descriptors, made on MS-DOS),
-    assembled from entries compressed beforehand.
-    """
-    names = sorted(entries, key=lambda n: (n != "[Content_Types].xml", n))
-    if sum(len(entries[n][4]) + entries[n][3] for n in names) > _ZIP32_LIMIT:
-        return _write_zip_slow({n: zlib.decompress(entries[n][4], -15) for n in names})
-    chunks, central, offset = [], [], 0
-    for name in names:
-        encoded, flags, crc, size, data = entries[name]
-        header = _LOCAL_HEADER.pack(b"PK\003\004", _VERSION, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
-                                    crc, len(data), size, len(encoded), 0)
-        central.append(_CENTRAL_HEADER.pack(b"PK\001\002", _VERSION, 0, _VERSION, 0, flags, zipfile.ZIP_DEFLATED,
-                                            _DOS_TIME, _DOS_DATE, crc, len(data), size, len(encoded), 0, 0, 0, 0,
-                                            _ATTRIBUTES, offset) + encoded)
-        chunks += (header, encoded, data)
-        offset += len(header) + len(encoded) + len(data)
-    directory = b"".join(central)
-    end = _END_RECORD.pack(b"PK\005\006", 0, 0, len(names), len(names), len(directory), offset, 0)
-    return b"".join(chunks) + directory + end
-
-
-def _write_zip_slow(parts: dict[str, bytes]) -> bytes:
-    names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = _ATTRIBUTES
-            info.create_system = 0
-            target.writestr(info, parts[name], compresslevel=6)
-    return out.getvalue()
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a .docx zip with fixed entry times, permissions and order (reproducible bytes)."""
-    return _write_zip_slow(read_zip(data))
 
 
 def has_footer(sect_pr: BaseOxmlElement) -> bool:
@@ -419,18 +337,12 @@ _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingm
 
 def template_as_document(data: bytes) -> bytes:
     """A .dotx differs from a .docx only in its main part's content type; python-docx opens only .docx."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        types = source.read("[Content_Types].xml")
-        if _TEMPLATE_TYPE not in types:
-            return data
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                content = source.read(info.filename)
-                if info.filename == "[Content_Types].xml":
-                    content = content.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
-                target.writestr(info, content)
-    return out.getvalue()
+    parts = read_zip(data)
+    types = parts["[Content_Types].xml"]
+    if _TEMPLATE_TYPE not in types:
+        return data
+    parts["[Content_Types].xml"] = types.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
+    return write_parts(parts)
 
 
 _OVERFLOW_PUNCT = re.compile(rb'<w:overflowPunct w:val="(0|1|false|true|off|on)"/>')
@@ -455,7 +367,7 @@ def for_libreoffice(data: bytes) -> bytes:
             parts[name] = _OVERFLOW_PUNCT.sub(lambda m: b'<w:overflowPunct w:val="%s"/>' % _FLIPPED[m.group(1)], parts[name])
     text = parts["word/document.xml"].decode("utf-8")
     parts["word/document.xml"] = _MARK_BEFORE_DIGIT.sub("\\1\u200b", text).encode("utf-8")
-    return _write_zip_slow(parts)
+    return write_parts(parts)
 
 
 def clear_run_look(rpr: BaseOxmlElement) -> None:

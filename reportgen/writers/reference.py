@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..errors import Finding, InputError, Location
 from ..inputfile import read_bytes
+from .deterministic_zip import write_parts
 
 #: A reference Word file is user input too: bounded before it is inflated (a 1.5 MB file whose
 #: styles.xml inflates to 1.5 GB took 3 GB of memory and ended in an internal error).
@@ -101,11 +102,7 @@ def _clean(path: Path, data: bytes) -> Reference:
         raise _fail(path, "参考 Word 文件内部的 XML 已损坏：请在 Word 中打开后另存为 .docx 再指定") from None
     if not removed:
         return Reference(data)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in parts.items():
-            target.writestr(name, content)
-    return Reference(out.getvalue(), tuple(removed))
+    return Reference(write_parts(parts), tuple(removed))
 
 
 def _source_part(rels_name: str) -> str:

@@ -8,18 +8,15 @@ the derived values (twips, half-points) so the arithmetic of the 22 × 28 grid l
 
 from __future__ import annotations
 
-import copy
 import functools
 import math
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from ..errors import InputError, SourceMap, findings_from_validation
-from ..loaders.yaml_loader import load_yaml
-from ..model import INVISIBLE
+from ..xmlchars import INVISIBLE
 
 #: Word's 字号 → points (the mapping every Chinese Word/WPS install uses).
 SIZES = {
@@ -154,32 +151,13 @@ class Profile(_Strict):
 DEFAULT = "gbt9704.yaml"
 
 
-def _merge(base: dict, override: dict) -> dict:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+@functools.cache
+def default_data() -> dict:
+    """The bundled GB/T 9704 profile as plain data (package data, trusted: no located messages needed)."""
+    return yaml.safe_load(resources.files("reportgen.styles").joinpath(DEFAULT).read_text(encoding="utf-8"))
 
 
 @functools.cache
-def _default_data() -> dict:
-    resource = resources.files("reportgen.styles").joinpath(DEFAULT)
-    with resources.as_file(resource) as path:
-        data, _ = load_yaml(path)
-    return data
-
-
-def load(path: Path | None = None) -> Profile:
-    """The default profile, or the default with the user's file ``path`` merged over it."""
-    data = copy.deepcopy(_default_data())
-    source = SourceMap(DEFAULT)
-    if path is not None:
-        override, source = load_yaml(path, what="版式设置文件")
-        data = _merge(data, override)
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(findings_from_validation(exc, source)) from None
+def default() -> Profile:
+    """The GB/T 9704 profile, what the writer uses when it is given none."""
+    return Profile.model_validate(default_data())

@@ -14,24 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from typing import Any
 
 import xlsxwriter
 
-from .. import unit_book
 from .. import workbook as W
-from ..document import Document
-from ..model import Report
+from ..xmlchars import strip_not_xml
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@")
 MAX_TEXT = 32767
 
 
 def clean_text(text: str) -> str:
     """Remove characters XML 1.0 cannot hold (the model already refuses them; this is the last guard)."""
-    return _ILLEGAL.sub("", text)[:MAX_TEXT]
+    return strip_not_xml(text)[:MAX_TEXT]
 
 
 class _Formats:
@@ -77,16 +73,6 @@ class _Formats:
             found = self.made[(style, quote)] = self.book.add_format(props)
         self.by_id[(id(style), quote)] = (style, found)  # holding the style keeps its id unique
         return found
-
-
-def render(report: Report, document: Document | None = None) -> bytes:
-    """The unit workbook (with the 文字依据 sheet when the composed document is given)."""
-    return render_book(unit_book.build(report, document))
-
-
-def fill_in_workbook(unit_type: str = "社区") -> bytes:
-    """The blank form of ``reportgen init --xlsx``."""
-    return render_book(unit_book.form(unit_type))
 
 
 def render_book(book: W.Book) -> bytes:
