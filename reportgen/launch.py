@@ -24,4 +24,12 @@ def main() -> None:
     from .cli import main as run
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    run()
+    try:
+        run()
+    except KeyboardInterrupt:  # between the command's own handling and the exit: files are already whole
+        os.write(2, (INTERRUPTED + "\n").encode("utf-8"))
+        os._exit(130)
+    finally:
+        # The command has finished (written its files or said why not): a Ctrl-C during interpreter
+        # shutdown would otherwise end the process by the signal instead of its exit code.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
