@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
 import pytest
 
 from reportgen.document import Attachment, Column, Document, Heading, Paragraph, Run, Signature, Table
@@ -102,3 +109,19 @@ def docx_sample_document() -> Document:
 @pytest.fixture
 def docx_sample() -> Document:
     return docx_sample_document()
+
+
+@contextlib.contextmanager
+def tmpfs(folder: Path, options: str) -> Iterator[Path]:
+    """A real tmpfs mounted at ``folder`` (root only), so full-disk and read-only errors are the kernel's
+    own, not simulated; the test is skipped where mounting is not possible."""
+    folder.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("needs root and mount(8) for a tmpfs")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import tmpfs
 from fuzz_helpers import print_tally, EXAMPLES, SOAK, assert_contract, cli_build_ready, run_cli, valid_output
 
 pytestmark = pytest.mark.skipif(not cli_build_ready(), reason="reportgen build needs the docx, xlsx and md writers")
@@ -288,18 +289,9 @@ def test_write_faults_leave_existing_files_untouched(tmp_path, versions, monkeyp
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 192 KB tmpfs (root only): a real ENOSPC, not a simulated one."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("needs root and mount(8) for a tiny tmpfs")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
+    """A 192 KB tmpfs: a real ENOSPC, not a simulated one."""
+    with tmpfs(tmp_path / "tiny", "size=192k") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 def test_full_disk_for_real(tiny_disk, tmp_path, versions):

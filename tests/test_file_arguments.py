@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import tmpfs
 from fuzz_helpers import EXAMPLES, assert_contract, cli_build_ready, files_in, print_tally, run_cli
 
 pytestmark = [
@@ -183,21 +184,9 @@ def test_init_into_a_folder_is_refused(tmp_path):
 
 @pytest.fixture
 def read_only_mount(tmp_path):
-    """A read-only tmpfs (root only): a real EROFS, not a simulated one."""
-    import shutil
-    import subprocess
-
-    mount = tmp_path / "ro"
-    mount.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("needs root and mount(8)")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
+    """A read-only tmpfs: a real EROFS, not a simulated one."""
+    with tmpfs(tmp_path / "ro", "ro,size=1m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 @pytest.mark.parametrize("command", ["build", "batch", "init"])
