@@ -23,7 +23,7 @@ from reportgen.errors import InputError
 from reportgen.loaders import load_report
 from reportgen.loaders.amounts import AmountError, parse
 from reportgen.unit_book import ordered
-from reportgen.writers.xlsx import fill_in_workbook
+from reportgen.pipeline import fill_in_workbook
 
 FIRST = 5  # the row under the 示例 row
 
