@@ -610,13 +610,8 @@ def header_names(column: Column) -> set[str]:
     return {n for n in names if n}
 
 
-def text_width(text: str) -> int:
-    """Display width in Excel character units: a CJK/full-width character counts as two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
 __all__ = [
     "ACTIVITIES", "CHANGE", "CHOICES", "COMPLETION", "Column", "DISPLAY", "INFO", "INFO_ROWS", "InfoRow", "Kind",
     "MEASURE_WORDS", "METRICS", "OPTIONAL_GROUPS", "PARENT", "QUANTITIES", "SEQ", "STATUS", "SUMMARY", "TABLES",
-    "TableSheet", "UNDISPLAY", "header_names", "kind_of", "normalize_header", "text_width",
+    "TableSheet", "UNDISPLAY", "header_names", "kind_of", "normalize_header",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reportgen import figures, zh
+from reportgen import figures, textwidth, zh
 from reportgen import model as m
 from reportgen import workbook_layout as L
 from reportgen.pipeline import fill_in_workbook, render_workbook as render
@@ -128,8 +128,8 @@ def test_office_layout(book) -> None:  # noqa: ANN001
 def test_column_widths_count_cjk_double(book) -> None:  # noqa: ANN001
     _, wb = book
     ws = wb["活动台账"]
-    assert ws.column_dimensions["D"].width >= L.text_width("“学雷锋”志愿服务")
-    assert L.text_width("志愿a") == 5
+    assert ws.column_dimensions["D"].width >= textwidth.columns("“学雷锋”志愿服务")
+    assert textwidth.columns("志愿a") == 5
 
 
 def test_dropdowns_for_every_enumerated_column(book) -> None:  # noqa: ANN001
