@@ -70,7 +70,9 @@ BUILD_ENDINGS = _longest_first("建设 改造 提升改造 修缮 绿化 亮化 
 
 #: Heads of a standing arrangement (a mechanism): the verb that brings one into being.
 MECHANISM_HEADS: dict[str, str] = {
-    **dict.fromkeys("制度 机制 体系 办法 规定 细则 规范 规程 守则 公约 章程 方案 预案 清单 标准 流程".split(), "建立"),
+    **dict.fromkeys("制度 机制 体系 清单 流程".split(), "建立"),
+    # Written rules are drawn up, not set up: 制定村规民约、修订红白理事会章程.
+    **dict.fromkeys("办法 规定 细则 规范 规程 守则 公约 章程 方案 预案 标准 规约 民约".split(), "制定"),
     **dict.fromkeys("台账 档案 数据库 信息库 名册".split(), "建立"),
     **dict.fromkeys("曝光台 红黑榜 光荣榜 公示栏 曝光栏 意见箱".split(), "设立"),
     **dict.fromkeys("责任书 承诺书 协议 协议书 目标责任书 公开承诺".split(), "签订"),

@@ -26,7 +26,7 @@ PLANS = CORPUS["plans"]
 PACK = load_pack()
 #: Our verbs put before a title: never before a title that already opens with a verb (开展成立…).
 OUR_VERBS = ("开展", "举办", "召开", "举行", "组织", "实施", "推进", "做好", "建立", "成立", "实行", "落实", "签订",
-             "明确", "设立", "建设", "将")
+             "明确", "设立", "建设", "制定", "将")
 
 
 def test_the_corpus_is_large_and_varied():
