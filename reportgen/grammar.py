@@ -266,7 +266,7 @@ def partner_clause(partners: Sequence[str], unit_type: str = "社区", organizer
 
 
 def participants_clause(participants: Sequence[str], unit_type: str = "社区", attendance: str | None = None) -> Pieces:
-    """“邀请街道办事处参加，党员、志愿者等参与，共120人次”: a body above the unit is invited, not
+    """“邀请街道办事处参加，党员、志愿者参与，共120人次”: a body above the unit is invited, not
     organised; the unit's own people take part; ``attendance`` is the count as written (120人次)."""
     named = [(p, ("participants", i)) for i, p in enumerate(participants)]
     above = [x for x in named if is_superior(x[0], unit_type)]
@@ -277,7 +277,8 @@ def participants_clause(participants: Sequence[str], unit_type: str = "社区", 
     if own:
         if pieces:
             pieces.append(("，", ""))
-        pieces += _series(own) + [("等" if len(own) > 1 or attendance else "", ""), ("参与" if above else "参加", "")]
+        # No 等: it would say others took part, which the data does not (a clerk who means it types it).
+        pieces += _series(own) + [("参与" if above else "参加", "")]
     if attendance:
         if pieces:
             pieces += [("，共", ""), (str(attendance), "attendance")]

@@ -106,7 +106,7 @@ def test_frequency_and_count_follow_the_action_with_its_verb_and_measure():
 
 def test_bodies_above_the_unit_are_invited_or_worked_with_never_organised():
     text = grammar.text(grammar.participants_clause(["办事处", "包点部门", "社区居民"], "社区", "120人次"))
-    assert text == "邀请办事处、包点部门参加，社区居民等参与，共120人次"
+    assert text == "邀请办事处、包点部门参加，社区居民参与，共120人次"
     assert "组织" not in text
     assert grammar.is_superior("柳荫街道办事处", "社区")
     assert grammar.is_superior("区文明办", "镇")
