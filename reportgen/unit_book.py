@@ -689,12 +689,17 @@ def build(report: Report, document: Document | None = None) -> W.Book:
         words = {"addresses": linked_words(report.problem_ids(), [p.label for p in report.problems])}
         rows = [_row_cells(columns, item, i, words=words) for i, item in enumerate(items, 1)]
         table_sheet(book, choices, spec, rows, _head(report, spec))
+    # Codes the user typed (问题序号, 指标标识) are data, not prose: a key may hold what reads as a blank.
+    inputs = {*report.problem_ids(), *(m.key for m in report.metrics if m.key), *(m.base for m in report.metrics if m.base),
+              *(a for p in report.plans for a in p.addresses)}
     if document is not None:
         evidence_sheet(book, document)
+        files = {_file_of(s.location) for b in document.blocks for t in getattr(b, "sentences", ()) for s in t.sources}
+        inputs |= {name for f in files if f for name in (f, Path(f).name)}
     for sheet in book.sheets:
         sheet.selected = sheet.name in REPORT_SHEETS
     choices.close()
-    lint.ensure_clean_texts(book.texts())
+    lint.ensure_clean_texts(book.texts(), exempt=inputs)
     return book
 
 

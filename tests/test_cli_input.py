@@ -288,3 +288,14 @@ def test_validate_refuses_what_build_would_refuse_and_says_where_it_was_typed(tm
     for result in (checked, built):
         assert "活动活动" in result.output and f"{data}:4:" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_file_name_that_reads_like_a_blank_still_builds(tmp_path):
+    """The 文字依据 sheet cites the input by name; xx社区.yaml is a name the clerk chose, not a placeholder."""
+    data = tmp_path / "xx社区.yaml"
+    data.write_text("unit: {name: 柳湾社区, type: 社区}\nperiod: {year: 2024}\nactivities:\n"
+                    "  - {theme: 环境卫生, title: 大扫除, kind: 整治, date: 2024-03-09, attendance: 20}\n"
+                    "signature: {date: 2024-12-20}\n", encoding="utf-8")
+    built = CliRunner().invoke(app, ["build", str(data), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "out" / "xx社区.xlsx").is_file()
