@@ -618,9 +618,7 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
     found_rows = evidence.rows(document)
     # One input file: named once above the table, by its name only, so the cells stay short and the
     # workbook does not depend on the folder the input was in (same input, same bytes).
-    from .compose.facts import DEFAULT  # a value the file left out cites this instead of a place
-
-    files = {_file_of(s.location) for r in found_rows for s in r.sentence.sources if s.location not in ("", DEFAULT)}
+    files = input_files(document)
     only = files.pop() if len(files) == 1 else None
     _frame(ws, f"{document.title}文字依据", widths, "", "")
     note = "每一句话都来自所列字段；“连接语”是不含数据的过渡用语。"
@@ -654,6 +652,11 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
 def _file_of(location: str) -> str:
     """The file part of ``file:line:col`` or ``file 表名!B7`` (``errors.Location`` as text)."""
     return location.rsplit(" ", 1)[0] if "!" in location else location.rsplit(":", 2)[0]
+
+
+def input_files(document: Document) -> set[str]:
+    """The input files the document's sentences cite (a value the file left out cites no file)."""
+    return {_file_of(place) for b in document.blocks for t in getattr(b, "sentences", ()) for place in t.places}
 
 
 # ---------------------------------------------------------------- entry points
@@ -694,8 +697,7 @@ def build(report: Report, document: Document | None = None) -> W.Book:
               *(a for p in report.plans for a in p.addresses)}
     if document is not None:
         evidence_sheet(book, document)
-        files = {_file_of(s.location) for b in document.blocks for t in getattr(b, "sentences", ()) for s in t.sources}
-        inputs |= {name for f in files if f for name in (f, Path(f).name)}
+        inputs |= {name for f in input_files(document) for name in (f, Path(f).name)}
     for sheet in book.sheets:
         sheet.selected = sheet.name in REPORT_SHEETS
     choices.close()

@@ -38,7 +38,6 @@ _DIGIT0 = 0xE100  # id digits: U+E100… (base 256)
 #: Every mark character: stripped from all text that reaches a writer.
 MARKS = re.compile("[\ue000-\ue004\ue100-\ue1ff]")
 _OPENERS = {FACT: "fact", PHRASE: "phrase", WORD: "word"}
-DEFAULT = UNSTATED
 
 
 def _encode(number: int) -> str:
@@ -88,7 +87,7 @@ class Ledger:
     def source_of(self, path: tuple) -> Source:
         if self.source is None:
             return Source(format_path(path))
-        return Source(format_path(path), str(self.source.locate(path)) if self.given(path) else DEFAULT)
+        return Source(format_path(path), str(self.source.locate(path)) if self.given(path) else UNSTATED)
 
     def fact(self, value: Any, *paths: tuple) -> Any:
         """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
