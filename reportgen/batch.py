@@ -373,8 +373,20 @@ def build_many(
             while queue or running:
                 while queue and len(running) < window:
                     index = queue.popleft()
-                    with _ctrl_c_deferred():
-                        running[pool.submit(task or _work, paths[index])] = index
+                    try:
+                        with _ctrl_c_deferred():
+                            running[pool.submit(task or _work, paths[index])] = index
+                    except BrokenProcessPool:
+                        # A worker died between two submissions. This unit never ran: it goes back
+                        # to its queue, and the units in flight report the crash below. With none
+                        # in flight, the pool broke on its own and the unit counts as a suspect.
+                        if running:
+                            queue.appendleft(index)
+                        else:
+                            broken.append(index)
+                        break
+                if not running:
+                    break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     index = running.pop(future)

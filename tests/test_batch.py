@@ -140,3 +140,11 @@ def test_a_batch_unit_is_built_exactly_as_build_builds_it(tmp_path: Path) -> Non
     assert [p.name for p in alone] == [p.name for p in batched] and len(alone) == 3
     for one, other in zip(alone, batched):
         assert one.read_bytes() == other.read_bytes(), one.name
+
+
+def test_a_pool_that_breaks_while_units_are_submitted_loses_none(tmp_path: Path):
+    # Every worker dies at once, so the pool is often broken before the window is full.
+    paths = [tmp_path / f"crash{i}.yaml" for i in range(5)] + [tmp_path / "u.yaml"]
+    results = build_many(paths, tmp_path / "out", jobs=2, options=Options(formats=("md",)), task=crash_on_marked)
+    assert [r.path for r in results] == paths
+    assert [r.ok for r in results] == [False] * 5 + [True]
