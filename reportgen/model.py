@@ -94,6 +94,9 @@ Aggregation = Literal["none", "共", "累计", "达"]
 SuperiorRelation = Literal["领导", "指导", "支持", "部署"]
 ClosingStyle = Literal["auto", "总之", "差距与决心", "展望"]
 ListStyle = Literal["一是", "数字"]
+#: 常规: each 工作方面 is one part telling what was done (layout ①); 专题: each 工作方面 is one part split
+#: into 基本情况 / 主要做法 / 存在问题 (layout ⑤, the 汇报 of 003-9 in the genre analysis).
+Layout = Literal["常规", "专题"]
 
 # ---------------------------------------------------------------- checked text
 
@@ -412,6 +415,17 @@ class Problem(Model):
     id: Key | None = Field(None, description="问题代号，供“下一步打算”引用；表格中可不填，程序按序号自动编号")
     label: Text = Field(description="问题概括（4–12字），如“宣传阵地不足”")
     detail: LongText | None = Field(None, description="具体表现")
+    theme: Theme | None = Field(
+        None, description="所属工作方面；版式为“专题”时写进该方面的“存在问题”，不填则写在全文的“存在的问题”部分",
+    )
+
+
+class Request(Model):
+    """向上级提出的一条意见建议或请求事项（只写进汇报：总结是对本单位工作的回顾，不向上级提要求）。"""
+
+    label: Text = Field(description="建议或请求的事项，写成动宾短语，如“协调解决发热门诊改造资金”")
+    detail: LongText | None = Field(None, description="理由或具体说明")
+    addressee: Text | None = Field(None, description="向谁提出，如“县卫生健康局”；不填则不写对象")
 
 
 class Plan(Model):
@@ -448,11 +462,19 @@ class Report(Model):
     honours: list[Honour] = Field(default_factory=list, max_length=200)
     problems: list[Problem] = Field(default_factory=list, max_length=50)
     plans: list[Plan] = Field(default_factory=list, max_length=50)
+    requests: list[Request] = Field(
+        default_factory=list, max_length=20,
+        description="意见和建议（请求上级帮助解决的事项），在汇报末尾单列一部分；总结不写",
+    )
     closing: Closing = Field(default_factory=Closing)
     signature: Signature = Field(default_factory=Signature)
     themes: list[Theme] | None = Field(None, description="正文各部分的顺序；不填则按单位类型的默认顺序")
     headings: dict[Theme, Text] = Field(default_factory=dict, description="自定义某一部分的标题")
-    list_style: ListStyle | None = Field(None, description="条目写法：“一是”或“数字”；不填则按模板默认")
+    list_style: ListStyle | None = Field(None, description="条目写法：“一是”或“数字”；不填则按模板默认（专题版式默认“数字”）")
+    layout: Layout = Field(
+        "常规",
+        description="正文结构：常规（每个工作方面写一部分做法）或专题（每个工作方面分基本情况、主要做法、存在问题，多用于汇报）",
+    )
     attach_indicators: bool = Field(True, description="是否附上指标完成情况表（附件）")
 
     @property

@@ -259,7 +259,15 @@ _PROBLEM: _Spec = {
     SEQ: ("序号", _SEQ_ALIASES, True),
     "label": ("问题概括", ("问题", "存在问题"), True),
     "detail": ("具体表现", ("表现", "问题描述"), True),
+    "theme": ("所属方面", ("类别", "工作方面"), True),
     "id": ("问题代号", ("标识", "问题标识", "id"), False),
+}
+
+_REQUEST: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "label": ("建议事项", ("事项", "请求事项", "建议", "意见和建议"), True),
+    "addressee": ("提出对象", ("对象", "向谁提出"), True),
+    "detail": ("理由或说明", ("理由", "说明", "具体说明"), True),
 }
 
 _PLAN: _Spec = {
@@ -376,6 +384,8 @@ HONOURS = TableSheet("荣誉称号", ("honours",), m.Honour, _columns(m.Honour, 
 PROBLEMS = TableSheet("存在问题", ("problems",), m.Problem, _columns(m.Problem, _PROBLEM), "存在问题", ("问题",))
 PLANS = TableSheet("下一步打算", ("plans",), m.Plan, _columns(m.Plan, _PLAN), "下一步工作打算",
                    ("工作打算", "打算", "下步打算"))
+REQUESTS = TableSheet("意见和建议", ("requests",), m.Request, _columns(m.Request, _REQUEST), "意见和建议（汇报用）",
+                      ("请求事项", "建议"))
 SUPERIORS = TableSheet("上级机关", ("basis", "superiors"), m.Superior, _columns(m.Superior, _SUPERIOR), "上级机关")
 DOCUMENTS = TableSheet("依据文件", ("basis", "documents"), m.DocRef, _columns(m.DocRef, _DOCUMENT), "依据文件")
 MEETINGS = TableSheet("依据会议", ("basis", "meetings"), m.Meeting, _columns(m.Meeting, _MEETING), "依据会议")
@@ -386,7 +396,7 @@ HEADINGS = TableSheet("部分标题", ("headings",), _HeadingRow, _columns(_Head
 
 #: List sheets in workbook order (after 汇总 and 单位信息 … see SHEET_ORDER).
 TABLES: tuple[TableSheet, ...] = (
-    METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, HONOURS, PROBLEMS, PLANS, SUPERIORS, DOCUMENTS, MEETINGS,
+    METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, HONOURS, PROBLEMS, PLANS, REQUESTS, SUPERIORS, DOCUMENTS, MEETINGS,
     DEPUTIES, HEADINGS,
 )
 
@@ -409,9 +419,11 @@ EXAMPLES: dict[str, list[Any]] = {
     "制度机制": [m.Mechanism(name="每周例会制度", kind="例会", frequency="每周一次", theme="制度责任",
                         detail="每周一召开创建工作例会，通报问题、部署任务")],
     "荣誉称号": [m.Honour(title="文明单位", level="市级", awarder="市委、市政府", date=dt.date(_EXAMPLE_YEAR, 1, 20))],
-    "存在问题": [m.Problem(label="宣传阵地不足", detail="部分小区公益广告数量偏少、更新不及时")],
+    "存在问题": [m.Problem(label="宣传阵地不足", detail="部分小区公益广告数量偏少、更新不及时", theme="宣传发动")],
     "下一步打算": [m.Plan(label="加大宣传投入", detail="在各小区出入口增设公益广告", theme="宣传发动",
                       year=_EXAMPLE_YEAR + 1)],
+    "意见和建议": [m.Request(label="协调解决社区活动用房", addressee="街道办事处",
+                        detail="现有活动室面积较小，难以满足居民开展文体活动的需要")],
     "上级机关": [m.Superior(name="街道党工委", relation="领导")],
     "依据文件": [m.DocRef(title="关于深入推进创建全国文明城市工作的实施方案", doc_no="区文明办〔2024〕3号", issuer="区文明办")],
     "依据会议": [m.Meeting(name="创建全国文明城市工作推进会", participants=60)],
@@ -448,8 +460,10 @@ FORM_NOTE: dict[str, str] = {
     QUANTITIES.name: "活动中的其他数量，每个数量一行；“活动序号”填该活动在“活动台账”中的序号。",
     MECHANISMS.name: "建立或落实的制度、例会、巡查、考核、责任书等，每项一行。",
     HONOURS.name: "本期获得的荣誉称号，每项一行；本单位获得的，“获得者”空着。",
-    PROBLEMS.name: "存在的问题，每个问题一行。",
+    PROBLEMS.name: "存在的问题，每个问题一行。版式选“专题”时，填了“所属方面”的问题写进该方面的“存在问题”。",
     PLANS.name: "下一步的打算，每条一行；“针对问题”从下拉列表中选“存在问题”表里的问题概括。",
+    REQUESTS.name: "只用于汇报（文种为“汇报”“情况汇报”等）：向上级提出的意见建议或需要帮助解决的事项，每条一行，"
+                   "写在汇报末尾单列的“意见和建议”部分。总结不要填写。",
     SUPERIORS.name: "开头“在……的领导和指导下”要写的上级机关，每个一行（本单位的隶属关系填在“单位信息”的“上级单位”）。",
     DOCUMENTS.name: "开头“按照……的要求”要写的上级文件，每份一行。",
     MEETINGS.name: "开头“贯彻落实……精神”要写的上级会议，每个一行；本单位自己召开的会议请填在“活动台账”，活动形式选“会议”。",
@@ -540,6 +554,7 @@ _INFO_LABELS: dict[str, tuple[str, str]] = {
     "signature.date": ("结尾与落款", "成文日期"),
     "themes": ("版式", "各部分顺序"),
     "list_style": ("版式", "条目写法"),
+    "layout": ("版式", "正文结构"),
     "attach_indicators": ("版式", "附指标完成情况表"),
 }
 

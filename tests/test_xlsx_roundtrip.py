@@ -106,14 +106,17 @@ report = st.builds(
     metrics=st.lists(metric, max_size=4),
     honours=st.lists(st.builds(m.Honour, title=texts(12), level=opt(texts(4)), awarder=opt(texts(8)),
                                date=opt(dates), recipient=opt(texts(6))), max_size=2),
-    problems=st.lists(st.builds(m.Problem, id=opt(keys), label=texts(12), detail=opt(texts(40))), max_size=3),
+    problems=st.lists(st.builds(m.Problem, id=opt(keys), label=texts(12), detail=opt(texts(40)), theme=opt(lit(m.Theme))),
+                      max_size=3),
     plans=st.lists(st.builds(m.Plan, label=texts(12), detail=opt(texts(40)), addresses=st.lists(keys, max_size=3),
                              theme=opt(lit(m.Theme)), year=opt(st.integers(1990, 2100))), max_size=3),
+    requests=st.lists(st.builds(m.Request, label=texts(12), detail=opt(texts(40)), addressee=opt(texts(10))), max_size=2),
     closing=st.builds(m.Closing, style=lit(m.ClosingStyle), goal=opt(texts(12))),
     signature=st.builds(m.Signature, unit=opt(texts(12)), date=opt(dates)),
     themes=opt(st.lists(lit(m.Theme), min_size=1, max_size=4)),
     headings=st.dictionaries(lit(m.Theme), texts(12), max_size=2),
     list_style=opt(lit(m.ListStyle)),
+    layout=lit(m.Layout),
     attach_indicators=st.booleans(),
 )
 
