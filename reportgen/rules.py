@@ -27,7 +27,7 @@ def _comparable(unit: str, base_unit: str) -> bool:
 def check(report: Report) -> list[Rule]:
     return (
         list(_metrics(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
-        + list(_plans(report))
+        + list(_plans(report)) + list(_requests(report))
         + list(_duplicates(report)) + list(_signature(report))
     )
 
@@ -163,6 +163,26 @@ def _plans(report: Report) -> Iterator[Rule]:
         for i, problem_id in enumerate(ids):
             if problem_id not in addressed:
                 yield ("problems", i), f"问题“{report.problems[i].label}”没有对应的下一步措施", "warning"
+
+
+#: Words a request may already begin with; requests.j2 then writes it as typed (keep the two lists equal).
+REQUEST_VERBS = ("建议", "恳请", "请求", "希望", "恳望", "提请")
+
+
+def _requests(report: Report) -> Iterator[Rule]:
+    """Requests to superiors belong to a 汇报 (genre analysis §5: oral-report markers such as
+    “望各位领导协助解决” occur only there); a 总结 looks back on the unit's own work."""
+    if report.requests and report.kind == "总结":
+        yield ("requests",), (
+            "“意见和建议”（requests）只写在汇报里，总结是回顾本单位的工作，不向上级提要求："
+            "请把文种（kind）改为“汇报”或“情况汇报”，或删去 requests"
+        ), "error"
+    for i, request in enumerate(report.requests):
+        if request.addressee and request.label.startswith(REQUEST_VERBS):
+            yield ("requests", i, "label"), (
+                f"事项“{request.label}”已用“{request.label[:2]}”开头，又填了提出对象“{request.addressee}”，两者接不上："
+                f"请删去事项开头的“{request.label[:2]}”，程序会写成“恳请{request.addressee}……”"
+            ), "error"
 
 
 def _duplicates(report: Report) -> Iterator[Rule]:

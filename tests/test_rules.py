@@ -318,7 +318,9 @@ def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
     assert len(report.problems) == 2
 
 
-RICH = [p for p in EXAMPLES if p.stem != "minimal"]
+#: Examples that report on a few topics by design (a 汇报 in the per-topic layout): see tests/test_layout.py.
+FOCUSED = {"weishengyuan-2025-shangbannian"}
+RICH = [p for p in EXAMPLES if p.stem != "minimal" and p.stem not in FOCUSED]
 
 
 @pytest.mark.parametrize("path", RICH, ids=lambda p: p.name)

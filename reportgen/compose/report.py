@@ -150,7 +150,9 @@ class Composer:
         self.evidence = Evidence(self.ledger, pack.locate_text)
         self.seed = f"{report.unit.name}|{report.period.year}|{report.period.type}|{report.kind}"
         self.pick = chooser(self.seed)
-        self.list_style = report.list_style or pack.manifest.get("list_style", "一是")
+        # items under a （二）主要做法 read 1. 2. in the topic layout (一是 belongs to a part's running text)
+        default_style = "数字" if report.layout == "专题" else pack.manifest.get("list_style", "一是")
+        self.list_style = report.list_style or default_style
         self.data = self._with_shares(facts.record(report, (), self.ledger))
         words = figures.wording(report)
         self.words = {slot: self.ledger.word(word) for slot, word in words.items()}
@@ -232,11 +234,45 @@ class Composer:
         body = to_blocks(self.render(name, scope), self.list_style, self.evidence)
         return Section(key, self.heading(key), body) if has_facts(body) else None
 
+    def topic(self, theme: str) -> Section | None:
+        """Layout 专题: one 工作方面 as （一）基本情况 （二）主要做法 （三）存在问题, each only when it has data.
+
+        情况 is the theme's figures; 做法 is the theme's usual template without them (so a pack's own
+        theme template still writes the practice); 问题 is the problems tagged with the theme. A part
+        with one sub-part keeps no lone （一）. A theme with problems only is not a section: its problems
+        stay in the general problems part (see :meth:`loose_problems`).
+        """
+        scope = self.theme_scope(theme)
+        practice_scope = dict(scope, metrics=(), size=scope["size"] - len(scope["metrics"]))
+        children = [
+            self.section("情况", "topic/situation.j2", scope),
+            self.section("做法", self.pack.theme_template(theme), practice_scope),
+        ]
+        if not any(children):
+            return None
+        children.append(self.section("问题", "topic/problems.j2", {"problems": self.theme_problems(theme)}))
+        found = [c for c in children if c]
+        if len(found) == 1:
+            return Section(theme, self.heading(theme), found[0].blocks)
+        return Section(theme, self.heading(theme), [], found)
+
+    def theme_problems(self, theme: str | None) -> tuple:
+        return tuple(self.data.problems[i] for i, p in enumerate(self.report.problems) if p.theme == theme)
+
+    def loose_problems(self, placed: set[str]) -> tuple:
+        """Problems the general 存在的问题 part lists: all of them, or in the topic layout those not told
+        under their own theme."""
+        if self.report.layout != "专题":
+            return tuple(self.data.problems)
+        return tuple(self.data.problems[i] for i, p in enumerate(self.report.problems) if p.theme not in placed)
+
     def paragraphs(self, name: str) -> list:
         return [self.evidence.paragraph([(lead, True), (body, False)]) for _, lead, body in parse_markup(self.render(name))]
 
     def wants_groups(self, sections: list[Section]) -> bool:
         """Real summaries have 4–9 top-level parts; with many themes, gather them under one part."""
+        if self.report.layout == "专题":  # its parts already hold （一）（二）; a third level would be needed
+            return False
         layout = self.pack.manifest.get("layout", "auto")
         return layout == "grouped" or (layout == "auto" and len(sections) > self.pack.manifest.get("max_sections", 7))
 
@@ -252,9 +288,22 @@ class Composer:
         for key in self.pack.manifest["order"]:
             if key == "themes":
                 for theme in theme_order(report, self.pack):
-                    found = self.section(theme, self.pack.theme_template(theme), self.theme_scope(theme))
+                    if report.layout == "专题":
+                        found = self.topic(theme)
+                    else:
+                        found = self.section(theme, self.pack.theme_template(theme), self.theme_scope(theme))
                     if found:
                         themes.append(found)
+            elif key == "achievements":
+                # in the topic layout each theme's 基本情况 already compares its figures with last period
+                improved = () if report.layout == "专题" else self.figures.improved
+                found = self.section(key, "achievements.j2", {"improved": improved})
+                if found:
+                    rest.append(found)
+            elif key == "problems":
+                found = self.section(key, "problems.j2", {"problems": self.loose_problems({s.key for s in themes})})
+                if found:
+                    rest.append(found)
             elif key not in ("opening", "closing"):
                 found = self.section(key, f"{key}.j2")
                 if found:

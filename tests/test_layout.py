@@ -1,0 +1,246 @@
+"""The per-topic layout (专题: 基本情况–主要做法–存在问题 under each 工作方面) and requests to superiors
+(意见和建议), which close a 汇报 and are refused in a 总结."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import yaml
+
+from reportgen import lint, rules
+from reportgen.compose import compose, load_pack
+from reportgen.document import Heading, Paragraph
+from reportgen.loaders import load, load_report
+from reportgen.model import Report
+from reportgen.pipeline import render_workbook
+from reportgen.loaders.xlsx_loader import load_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "weishengyuan-2025-shangbannian.yaml"
+PACK = load_pack()
+CN = "一二三四五六七八九十"
+
+
+def _report(**changes) -> Report:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data.update(changes)
+    return Report.model_validate(data)
+
+
+def _outline(document) -> list:
+    """[(heading, [sub-headings], [paragraph texts…])] per level-1 part, in order."""
+    parts: list = []
+    for block in document.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            parts.append((block, [], []))
+        elif parts and isinstance(block, Heading):
+            parts[-1][1].append(block)
+        elif parts and isinstance(block, Paragraph):
+            parts[-1][2].append(block.text)
+    return parts
+
+
+def _part(document, key: str):
+    """The level-1 part whose heading is one of the pack's headings for ``key`` (a theme, problems…)."""
+    options = PACK.manifest["headings_by_group"]["医疗"].get(key) or PACK.manifest["headings"][key]
+    return next(p for p in _outline(document) if p[0].text in options)
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    code = "import sys; from reportgen.cli import main; sys.argv[0] = 'reportgen'; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+
+
+# ---------------------------------------------------------------- structure
+
+
+def test_topic_layout_numbers_parts_subparts_and_items():
+    """一、 per theme, （一）基本情况 （二）主要做法 （三）存在问题 inside, 1. 2. for the items of a sub-part."""
+    document = compose(load_report(EXAMPLE)[0], pack=PACK)
+    parts = _outline(document)
+    assert [h.number for h, _, _ in parts] == [f"{CN[i]}、" for i in range(len(parts))]
+    service = _part(document, "窗口服务")
+    assert [h.number for h in service[1]] == ["（一）", "（二）", "（三）"]
+    assert [h.text for h in service[1]] in (["基本情况", "主要做法", "存在问题"], ["基本情况", "工作做法", "存在问题"])
+    assert all(h.level == 2 for h in service[1])
+    numbered = [t for t in service[2] if re.match(r"\d+\.", t)]
+    assert [t.split(".")[0] for t in numbered] == ["1", "2", "3"]
+    assert "门诊患者满意度96.5%" in service[2][0]  # 情况: the theme's own figures
+    assert service[2][-1].startswith("高峰时段候诊时间偏长。")  # 问题: the problem tagged 窗口服务
+
+
+def test_a_theme_with_practice_only_has_no_lone_subheading():
+    """组织领导 has no figures and no problems: its part holds the practice directly, no （一） alone."""
+    document = compose(load_report(EXAMPLE)[0], pack=PACK)
+    first = _outline(document)[0]
+    assert first[1] == []
+    assert any("周建华任组长" in t for t in first[2])
+
+
+def test_environment_without_figures_keeps_practice_and_problems():
+    document = compose(load_report(EXAMPLE)[0], pack=PACK)
+    environment = _part(document, "环境卫生")
+    assert [h.text for h in environment[1]] in (["主要做法", "存在问题"], ["工作做法", "存在问题"])
+    assert [h.number for h in environment[1]] == ["（一）", "（二）"]
+
+
+def test_tagged_problems_leave_the_general_part_and_untagged_stay():
+    document = compose(load_report(EXAMPLE)[0], pack=PACK)
+    general = _part(document, "problems")
+    body = "".join(general[2])
+    assert "部分职工参与意识不强" in body
+    assert "高峰时段候诊时间偏长" not in body and "老住院楼设施陈旧" not in body
+
+
+def test_a_problem_whose_theme_has_no_part_stays_in_the_general_part():
+    report = _report(problems=[{"label": "法治宣传形式单一", "theme": "法治宣传"}], plans=[])
+    document = compose(report, pack=PACK)
+    assert "法治宣传形式单一。" in "".join(_part(document, "problems")[2])
+
+
+def test_default_layout_is_unchanged_and_ignores_problem_themes():
+    """Existing files have no layout: 常规 is the default, one part per theme, all problems in one part."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    del data["layout"]
+    report = Report.model_validate(data)
+    assert report.layout == "常规"
+    document = compose(report, pack=PACK)
+    assert not [h for h in document.headings() if h.text in ("基本情况", "主要做法", "工作做法")]
+    general = "".join(_part(document, "problems")[2])
+    for problem in report.problems:
+        assert problem.label in general
+    other = load_report(ROOT / "examples" / "yiyuan-2024-quannian.yaml")[0]
+    assert compose(other, pack=PACK).plain_text() == compose(other.model_copy(update={"layout": "常规"}), pack=PACK).plain_text()
+
+
+def test_topic_layout_does_not_repeat_changes_in_achievements():
+    document = compose(load_report(EXAMPLE)[0], pack=PACK)
+    achievements = "".join(_part(document, "achievements")[2])
+    assert "比上年同期" not in achievements
+    assert "设定目标的2项指标中，1项已达到目标" in achievements
+
+
+# ---------------------------------------------------------------- requests
+
+
+def test_requests_close_a_hui_bao_as_their_own_part():
+    document = compose(load_report(EXAMPLE)[0], pack=PACK)
+    last = _outline(document)[-1]
+    assert last[0].text in PACK.manifest["headings"]["requests"]
+    items = last[2][1:]
+    assert items[0].startswith("1.恳请县卫生健康局将我院老住院楼改造列入县级卫生基础设施项目计划。")
+    assert items[1].startswith("2.恳请县文明办协调镇市场监管所")
+    assert items[2] == "3.建议将乡镇卫生院纳入全县创城业务培训范围。以便基层单位及时掌握测评标准的变化。"
+
+
+def test_a_request_that_already_begins_with_a_verb_is_written_as_typed():
+    report = _report(requests=[{"label": "恳请上级加大对基层卫生院的经费支持"}])
+    text = compose(report, pack=PACK).plain_text()
+    assert "恳请上级加大对基层卫生院的经费支持。" in text and "建议恳请" not in text
+
+
+def test_requests_in_a_zong_jie_are_refused_with_a_chinese_message(tmp_path):
+    source = tmp_path / "总结.yaml"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8").replace("kind: 汇报", "kind: 总结"), encoding="utf-8")
+    result = _cli("build", str(source), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = source.read_text(encoding="utf-8").splitlines()
+    cited = int(re.search(r"总结\.yaml:(\d+)", result.stderr).group(1))
+    assert "requests:" in lines[cited - 2:cited]  # the list, or its first item
+    assert "只写在汇报里" in result.stderr and "改为“汇报”" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_verb_led_request_with_an_addressee_is_refused():
+    report = _report(requests=[{"label": "建议协调解决用房", "addressee": "县卫生健康局"}])
+    found = [(path, message) for path, message, severity in rules.check(report) if severity == "error"]
+    assert found == [(("requests", 0, "label"), found[0][1])]
+    assert "请删去事项开头的“建议”" in found[0][1] and "恳请县卫生健康局" in found[0][1]
+
+
+# ---------------------------------------------------------------- provenance and lint
+
+
+def test_every_sentence_cites_its_fields_and_lines():
+    loaded = load(EXAMPLE)
+    document = compose(loaded.report, pack=PACK, source=loaded.source)
+    assert lint.check(document) == []
+    sentences = [s for p in document.paragraphs() for s in p.sentences]
+    assert sentences and all(s.is_supported for s in sentences)
+    by_text = {s.text: s for s in sentences}
+    situation = by_text["门诊患者满意度96.5%，按照县卫生健康局年度考核要求，目标为95%，已达到，比上年同期提高2.3个百分点。"]
+    assert {s.path.split(".")[0] for s in situation.sources} == {"metrics[0]", "period"}  # 上年同期: the period
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    problem = by_text["高峰时段候诊时间偏长。"]
+    assert [s.path for s in problem.sources] == ["problems[0].label"]
+    where = int(problem.sources[0].location.rsplit(":", 2)[-2])
+    assert "高峰时段候诊时间偏长" in lines[where - 1]
+    request = next(s for s in sentences if s.text.startswith("恳请县文明办"))
+    assert {s.path for s in request.sources} == {"requests[1].addressee", "requests[1].label"}
+    for cited in request.sources:
+        assert EXAMPLE.name in cited.location
+    lead = next(s for s in sentences if s.text.endswith("建议：") or s.text.endswith("意见和建议："))
+    assert lead.is_framing and lead.phrase == "建议.引语"
+
+
+def test_the_example_builds_lint_clean_to_every_format(tmp_path):
+    result = _cli("build", str(EXAMPLE), "-o", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "提示" not in result.stdout + result.stderr
+    for suffix in ("md", "docx", "xlsx"):
+        assert (tmp_path / f"{EXAMPLE.stem}.{suffix}").stat().st_size > 0
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def test_workbook_carries_layout_problem_themes_and_requests(tmp_path):
+    report, _ = load_report(EXAMPLE)
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_workbook(report))
+    book = openpyxl.load_workbook(path)
+    assert "意见和建议" in book.sheetnames
+    headers = [c.value for c in book["意见和建议"][3]]
+    assert {"*建议事项", "提出对象", "理由或说明"} <= set(headers)
+    assert "所属方面" in [c.value for c in book["存在问题"][3]]
+    data, _ = load_xlsx(path)
+    again = Report.model_validate(data)
+    assert again.layout == "专题"
+    assert again.requests == report.requests
+    assert [p.theme for p in again.problems] == [p.theme for p in report.problems]
+
+
+def test_blank_form_offers_the_requests_sheet(tmp_path):
+    result = _cli("init", "--xlsx", "-o", str(tmp_path / "form.xlsx"), cwd=tmp_path)
+    if result.returncode != 0:  # the option spelling is the CLI's; find the written file either way
+        result = _cli("init", "--xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = next(tmp_path.glob("*.xlsx"))
+    book = openpyxl.load_workbook(written)
+    assert "意见和建议" in book.sheetnames
+    notes = "".join(str(c.value or "") for row in book["填写说明"].iter_rows() for c in row)
+    assert "只用于汇报" in notes
+
+
+def test_the_starter_shows_layout_and_requests_and_they_work_when_uncommented():
+    """`init --type` writes them commented out; a clerk who switches to 汇报 and uncomments gets them."""
+    from reportgen import starter
+    from reportgen.loaders import validate_data
+    from reportgen.loaders.yaml_loader import load_yaml
+
+    text = starter.yaml_text("卫生院", year=2025)
+    assert "# layout: 专题" in text and "# requests:" in text
+    text = text.replace("kind: 总结", "kind: 汇报").replace("# layout: 专题", "layout: 专题")
+    text = re.sub(r"^# (requests:|  - label:|    addressee:|    detail:)", r"\1", text, flags=re.M)
+    data, source = load_yaml(Path("s.yaml"), text=text)
+    report, warnings = validate_data(data, source)
+    assert warnings == [] and report.layout == "专题" and len(report.requests) == 1
+    document = compose(report, pack=PACK)
+    assert lint.check(document) == []
+    assert _outline(document)[-1][0].text in PACK.manifest["headings"]["requests"]
