@@ -141,6 +141,7 @@ _LAYOUT: tuple[tuple[str, tuple[tuple[L.TableSheet, tuple[ListSpec, ...], str], 
     ("荣誉称号", ((L.HONOURS, (), "荣誉"),)),
     ("存在问题", ((L.PROBLEMS, (), "问题"),)),
     ("下一步打算", ((L.PLANS, (), "打算"),)),
+    ("意见和建议", ((L.REQUESTS, (), "建议"),)),
     ("结尾与落款", ()),
     ("版式", ((L.HEADINGS, (), "标题"),)),
 )
