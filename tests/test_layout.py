@@ -135,7 +135,7 @@ def test_requests_close_a_hui_bao_as_their_own_part():
     items = last[2][1:]
     assert items[0].startswith("1.恳请县卫生健康局将我院老住院楼改造列入县级卫生基础设施项目计划。")
     assert items[1].startswith("2.恳请县文明办协调镇市场监管所")
-    assert items[2] == "3.建议将乡镇卫生院纳入全县创城业务培训范围。以便基层单位及时掌握测评标准的变化。"
+    assert items[2] == "3.建议将乡镇卫生院纳入全县创城业务培训范围。目前培训只面向县直单位，乡镇卫生院对测评标准的变化掌握不够及时。"
 
 
 def test_a_request_that_already_begins_with_a_verb_is_written_as_typed():
