@@ -173,7 +173,7 @@ def _requests(report: Report) -> Iterator[Rule]:
     """Requests to superiors belong to a 汇报 (genre analysis §5: oral-report markers such as
     “望各位领导协助解决” occur only there); a 总结 looks back on the unit's own work."""
     if report.requests and report.kind == "总结":
-        yield ("requests",), (
+        yield ("requests", 0, "label"), (  # the first item: a line in YAML, a cell in the workbook
             "“意见和建议”（requests）只写在汇报里，总结是回顾本单位的工作，不向上级提要求："
             "请把文种（kind）改为“汇报”或“情况汇报”，或删去 requests"
         ), "error"

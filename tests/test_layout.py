@@ -244,3 +244,19 @@ def test_the_starter_shows_layout_and_requests_and_they_work_when_uncommented():
     document = compose(report, pack=PACK)
     assert lint.check(document) == []
     assert _outline(document)[-1][0].text in PACK.manifest["headings"]["requests"]
+
+
+def test_workbook_refusals_name_the_requests_sheet_and_cell(tmp_path):
+    """Typed in the workbook, the same refusals point at 意见和建议!B4 (the first request's 建议事项)."""
+    report, _ = load_report(EXAMPLE)
+    cases = {
+        "zongjie.xlsx": (report.model_copy(update={"kind": "总结"}), "只写在汇报里"),
+        "verb.xlsx": (report.model_copy(update={"requests": [report.requests[0].model_copy(update={"label": "建议加快改造"})]}),
+                      "请删去事项开头的“建议”"),
+    }
+    for name, (changed, message) in cases.items():
+        (tmp_path / name).write_bytes(render_workbook(changed))
+        result = _cli("validate", name, cwd=tmp_path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        output = result.stdout + result.stderr
+        assert f"{name} 意见和建议!B4 建议事项：" in output and message in output
