@@ -407,7 +407,8 @@ def reports(draw):
 
     problem_labels = draw(st.lists(st.sampled_from(["宣传阵地不足", "经费保障困难", "群众参与不够", "长效机制不健全", "环境卫生反弹"]),
                                    unique=True, max_size=4))
-    problems = [{"id": f"p{i}", "label": label, **({"detail": unique_sentence()} if draw(st.booleans()) else {})}
+    problems = [{"id": f"p{i}", "label": label, **({"detail": unique_sentence()} if draw(st.booleans()) else {}),
+                 **({"theme": draw(st.sampled_from(THEMES))} if draw(st.booleans()) else {})}
                 for i, label in enumerate(problem_labels, 1)]
     plan_years = [period_data["year"] + 1] if period_data["type"] == "全年" else [period_data["year"], period_data["year"] + 1]
     plans = []
@@ -442,6 +443,14 @@ def reports(draw):
         data["basis"] = {"superiors": [{"name": "区文明办", "relation": "指导"}], "ideology": ["党的二十大精神"],
                          "goals": ["环境优美", "秩序井然"]}
     data["list_style"] = draw(st.sampled_from(["一是", "数字"]))
+    data["layout"] = draw(st.sampled_from(["常规", "专题"]))
+    if data["kind"] != "总结":  # requests to superiors belong to a 汇报
+        data["requests"] = [
+            {"label": label, **({"addressee": "区文明办"} if draw(st.booleans()) else {}),
+             **({"detail": unique_sentence()} if draw(st.booleans()) else {})}
+            for label in draw(st.lists(st.sampled_from(["协调解决活动场地", "加大经费支持力度", "加强业务培训指导"]),
+                                       unique=True, max_size=3))
+        ]
     report = Report.model_validate(data)
     assert [r for r in rules.check(report) if r[2] == "error"] == []
     return report
