@@ -739,7 +739,7 @@ def form(unit_type: str = "社区") -> W.Book:
     values: dict[str, Any] = {row.dotted: None for row in L.INFO_ROWS}
     values.update({"kind": "总结", "unit.type": unit_type, "period.type": "全年", "campaign.level": "全国",
                    "campaign.kind": "文明城市", "campaign.verb": "创建", "closing.style": "auto",
-                   "attach_indicators": True})
+                   "attach_indicators": True, "layout": "常规"})
     info_sheet(book, choices, values, ("单位基本信息", "", ""))
     for spec in L.TABLES:
         columns = ordered(spec)

@@ -226,6 +226,9 @@ def test_blank_form_offers_the_requests_sheet(tmp_path):
     assert "意见和建议" in book.sheetnames
     notes = "".join(str(c.value or "") for row in book["填写说明"].iter_rows() for c in row)
     assert "只用于汇报" in notes
+    info = [[c.value for c in row] for row in book["单位信息"].iter_rows()]
+    layout_row = next(row for row in info if "正文结构" in row)
+    assert "常规" in layout_row  # the default is shown, with 专题 in the dropdown
 
 
 def test_the_starter_shows_layout_and_requests_and_they_work_when_uncommented():
