@@ -80,6 +80,17 @@ def test_a_theme_with_practice_only_has_no_lone_subheading():
     first = _outline(document)[0]
     assert first[1] == []
     assert any("周建华任组长" in t for t in first[2])
+    assert [t[:2] for t in first[2] if t[:2] in ("一是", "二是", "1.", "2.")] == ["一是", "二是"]  # no 1. under 一、
+
+
+def test_the_example_passes_the_projects_own_structure_check(tmp_path):
+    """`reportgen check` (for hand-written texts) finds no skipped level (一、 straight to 1.) in the output."""
+    from reportgen.check import check
+
+    result = _cli("build", str(EXAMPLE), "-o", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    target = tmp_path / f"{EXAMPLE.stem}.docx"
+    assert [str(i.finding(target.name)) for i in check(target)] == []
 
 
 def test_environment_without_figures_keeps_practice_and_problems():
@@ -133,9 +144,10 @@ def test_requests_close_a_hui_bao_as_their_own_part():
     last = _outline(document)[-1]
     assert last[0].text in PACK.manifest["headings"]["requests"]
     items = last[2][1:]
-    assert items[0].startswith("1.恳请县卫生健康局将我院老住院楼改造列入县级卫生基础设施项目计划。")
-    assert items[1].startswith("2.恳请县文明办协调镇市场监管所")
-    assert items[2] == "3.建议将乡镇卫生院纳入全县创城业务培训范围。目前培训只面向县直单位，乡镇卫生院对测评标准的变化掌握不够及时。"
+    # directly under 九、 the items read 一是…二是… (a 1. there would skip the （一） level)
+    assert items[0].startswith("一是恳请县卫生健康局将我院老住院楼改造列入县级卫生基础设施项目计划。")
+    assert items[1].startswith("二是恳请县文明办协调镇市场监管所")
+    assert items[2] == "三是建议将乡镇卫生院纳入全县创城业务培训范围。目前培训只面向县直单位，乡镇卫生院对测评标准的变化掌握不够及时。"
 
 
 def test_a_request_that_already_begins_with_a_verb_is_written_as_typed():

@@ -150,9 +150,9 @@ class Composer:
         self.evidence = Evidence(self.ledger, pack.locate_text)
         self.seed = f"{report.unit.name}|{report.period.year}|{report.period.type}|{report.kind}"
         self.pick = chooser(self.seed)
-        # items under a （二）主要做法 read 1. 2. in the topic layout (一是 belongs to a part's running text)
-        default_style = "数字" if report.layout == "专题" else pack.manifest.get("list_style", "一是")
-        self.list_style = report.list_style or default_style
+        self.list_style = report.list_style or pack.manifest.get("list_style", "一是")
+        # items inside a （一）（二） sub-part read 1. 2. (一、（一）1.); directly under 一、 a 1. would skip a level
+        self.sub_list_style = report.list_style or "数字"
         self.data = self._with_shares(facts.record(report, (), self.ledger))
         words = figures.wording(report)
         self.words = {slot: self.ledger.word(word) for slot, word in words.items()}
@@ -230,8 +230,8 @@ class Composer:
             "size": len(indices) + len(mechanisms) + len(metrics) + (1 if leadership else 0),
         }
 
-    def section(self, key: str, name: str, scope: dict[str, Any] | None = None) -> Section | None:
-        body = to_blocks(self.render(name, scope), self.list_style, self.evidence)
+    def section(self, key: str, name: str, scope: dict[str, Any] | None = None, style: str | None = None) -> Section | None:
+        body = to_blocks(self.render(name, scope), style or self.list_style, self.evidence)
         return Section(key, self.heading(key), body) if has_facts(body) else None
 
     def topic(self, theme: str) -> Section | None:
@@ -243,18 +243,19 @@ class Composer:
         stay in the general problems part (see :meth:`loose_problems`).
         """
         scope = self.theme_scope(theme)
-        practice_scope = dict(scope, metrics=(), size=scope["size"] - len(scope["metrics"]))
-        children = [
-            self.section("情况", "topic/situation.j2", scope),
-            self.section("做法", self.pack.theme_template(theme), practice_scope),
+        parts = [
+            ("情况", "topic/situation.j2", scope),
+            ("做法", self.pack.theme_template(theme), dict(scope, metrics=(), size=scope["size"] - len(scope["metrics"]))),
+            ("问题", "topic/problems.j2", {"problems": self.theme_problems(theme)}),
         ]
-        if not any(children):
+        found = [(part, self.section(*part, style=self.sub_list_style)) for part in parts]
+        if not (found[0][1] or found[1][1]):
             return None
-        children.append(self.section("问题", "topic/problems.j2", {"problems": self.theme_problems(theme)}))
-        found = [c for c in children if c]
-        if len(found) == 1:
-            return Section(theme, self.heading(theme), found[0].blocks)
-        return Section(theme, self.heading(theme), [], found)
+        found = [(part, child) for part, child in found if child]
+        if len(found) == 1:  # its items now stand directly under 一、: render them in the part's own style
+            alone = self.section(*found[0][0])
+            return Section(theme, self.heading(theme), alone.blocks if alone else [])
+        return Section(theme, self.heading(theme), [], [child for _, child in found])
 
     def theme_problems(self, theme: str | None) -> tuple:
         return tuple(self.data.problems[i] for i, p in enumerate(self.report.problems) if p.theme == theme)
