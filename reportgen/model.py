@@ -245,7 +245,11 @@ class Profile(Model):
     households: Count | None = Field(None, description="户数")
     population: Count | None = Field(None, description="人口数")
     subdivisions: Text | None = Field(None, description="下辖单元，如“8个居民小组”")
-    staff: Count | None = Field(None, description="在编/在岗职工人数")
+    staff: Count | None = Field(None, description="在编/在岗职工人数（写作“有工作人员N人”；要用别的说法，填在“其他概况数字”中）")
+    figures: list[Quantity] = Field(
+        default_factory=list, max_length=10,
+        description="其他概况数字，名称和量词照填照写，如 {label: 社区工作人员, value: 11, unit: 名}",
+    )
     description: LongText | None = Field(None, description="其他概况（一两句话）")
 
 
