@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
 from .. import workbook_layout as L
 from . import amounts
@@ -53,7 +54,7 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[�
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _TRUE = {"是", "true", "yes", "y", "1", "对", "√", "✓", "需要"}
 _FALSE = {"否", "false", "no", "n", "0", "不", "×", "✗", "不需要"}
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_EPOCH = CALENDAR_WINDOWS_1900
 
 
 @dataclass
@@ -232,8 +233,9 @@ def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if 1 <= raw < 2958466:
-            return (epoch + dt.timedelta(days=int(raw))).date()
+        if 1 <= raw < 2958466:  # 9999-12-31 is Excel's last day; past it there is no date to give
+            # from_excel knows Excel's phantom 1900-02-29 (serials below 61 are one day off otherwise)
+            return from_excel(int(raw), epoch).date()
         return raw
     text = str(raw).translate(_FULL_WIDTH).strip()
     match = _DATE.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
