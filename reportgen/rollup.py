@@ -338,7 +338,7 @@ def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
 def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None = None, templates: Path | None = None) -> Document:  # noqa: ANN001
     """Summaries → the 汇总 Document, through the pack's ``rollup.j2``; linted like any report."""
     from . import lint
-    from .compose import Section, break_title, chooser, load_pack, number_sections, parse_markup, render_template, to_blocks
+    from .compose import Section, chooser, load_pack, number_sections, parse_markup, render_template, to_blocks
 
     if not summaries:
         raise ValueError("no units to roll up")
@@ -362,9 +362,9 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
     end = max(dates) if dates else None
     document = Document(
         title="".join(title_segments),
-        title_lines=break_title(title_segments),
+        title_segments=tuple(title_segments),
         blocks=blocks,
-        attachment_note=(f"附件：{table_title}",),
+        attachment_note=(table_title,),
         signature=Signature(ctx["office"], zh.cn_date(end)) if ctx["office"] else None,
         attachments=attachments,
         author=ctx["office"],

@@ -91,7 +91,7 @@ def test_summary_document_reads_as_a_report(summaries):
     document = compose_rollup(summaries)
     assert lint.check(document) == []
     text = document.plain_text()
-    assert document.title_lines[0].startswith("柳荫街道办事处")
+    assert document.title.startswith("柳荫街道办事处")
     assert "3个社区" in text
     assert "共组织开展各类创建活动9项" in text or "累计开展创建活动9项" in text
     assert "参与645人次" in text and "群众" not in text  # staff and volunteers are not all 群众
