@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
@@ -1031,15 +1031,3 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
     if reader.findings:
         raise InputError(reader.findings)
     return reader.finish(), reader.source
-
-
-def iter_paths(data: Any, prefix: tuple = ()) -> Iterator[tuple]:
-    """Every leaf path of ``data`` (used by tests to check the source map covers the data)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from iter_paths(value, prefix + (key,))
-    elif isinstance(data, list) and data and isinstance(data[0], dict):
-        for i, value in enumerate(data):
-            yield from iter_paths(value, prefix + (i,))
-    else:
-        yield prefix

@@ -38,7 +38,7 @@ from lxml import etree
 
 from . import breaks, columns, deterministic_zip, oxml
 from .reference import load as load_reference
-from .style import Font, Profile, default
+from .style import Font, StyleProfile, default
 
 # Style ids are ASCII (safe in every Word version); names are what users see in Word's style list.
 TITLE = ("GwTitle", "公文标题")
@@ -168,7 +168,7 @@ StyleIds = dict[tuple[str, str], str]
 
 
 class _Writer:
-    def __init__(self, document: Document, profile: Profile, body, styles: StyleIds):
+    def __init__(self, document: Document, profile: StyleProfile, body, styles: StyleIds):
         self.document = document
         self.profile = profile
         self.body = body
@@ -281,7 +281,7 @@ def _style(styles, existing: dict, key: tuple[str, str], kind=WD_STYLE_TYPE.PARA
     return style, True
 
 
-def _font(style, profile: Profile, font: Font, spacing: int = 0) -> None:
+def _font(style, profile: StyleProfile, font: Font, spacing: int = 0) -> None:
     rpr = style.element.get_or_add_rPr()
     oxml.set_fonts(rpr, font.font, profile.latin(font))
     style.font.size = Pt(font.size)
@@ -290,7 +290,7 @@ def _font(style, profile: Profile, font: Font, spacing: int = 0) -> None:
         oxml.set_char_spacing(rpr, spacing)
 
 
-def _layout(style, profile: Profile, *, align, line: int, indent_chars: float = 0, keep_next: bool = False,
+def _layout(style, profile: StyleProfile, *, align, line: int, indent_chars: float = 0, keep_next: bool = False,
             grid: bool = True) -> None:
     fmt = style.paragraph_format
     fmt.alignment = align
@@ -307,7 +307,7 @@ def _layout(style, profile: Profile, *, align, line: int, indent_chars: float = 
         oxml.set_first_line_chars(ppr, indent_chars, round(indent_chars * profile.char_width))
 
 
-def define_styles(base, profile: Profile, pin_defaults: bool) -> StyleIds:
+def define_styles(base, profile: StyleProfile, pin_defaults: bool) -> StyleIds:
     """Create the 公文 styles once; a reference document's same-named styles are kept as they are."""
     styles = base.styles
     existing = {s.name: s for s in styles}
@@ -379,7 +379,7 @@ def define_styles(base, profile: Profile, pin_defaults: bool) -> StyleIds:
     return ids
 
 
-def restyle_built_ins(existing: dict, profile: Profile) -> None:
+def restyle_built_ins(existing: dict, profile: StyleProfile) -> None:
     """Word's own 标题 1–9 and 标题 in the 公文 look instead of the template's blue Calibri.
 
     The report itself uses the 公文 styles, but a clerk who adds a heading with Word's 标题 1 would
@@ -405,7 +405,7 @@ def restyle_built_ins(existing: dict, profile: Profile) -> None:
         _restyle(existing["Title Char"], profile, fonts.title, 0)
 
 
-def _restyle(style, profile: Profile, font: Font, spacing: int) -> None:
+def _restyle(style, profile: StyleProfile, font: Font, spacing: int) -> None:
     oxml.clear_run_look(style.element.get_or_add_rPr())
     _font(style, profile, font, spacing)
 
@@ -413,7 +413,7 @@ def _restyle(style, profile: Profile, font: Font, spacing: int) -> None:
 # -- page -----------------------------------------------------------------------------------------
 
 
-def set_up_page(base, profile: Profile) -> None:
+def set_up_page(base, profile: StyleProfile) -> None:
     """A4, GB/T 9704 margins and the line grid (only when no reference document gives its own)."""
     section = base.sections[0]
     page, mm = profile.page, profile.twips
@@ -493,7 +493,7 @@ _BASES_MAX = 4
 _BASES_LOCK = threading.Lock()
 
 
-def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _Base:
+def _prepare(profile: StyleProfile, reference: Path | None, data: bytes | None) -> _Base:
     base = _open_reference(reference, data) if reference is not None else docx.Document()
     oxml.drop_template_extras(base.part)
     section_properties = base.element.body.get_or_add_sectPr()
@@ -517,7 +517,7 @@ def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _B
     return _Base(parts, document_name, document, core_name, core, styles)
 
 
-def _base(profile: Profile, reference_path: Path | None) -> _Base:
+def _base(profile: StyleProfile, reference_path: Path | None) -> _Base:
     data = _read_reference(reference_path) if reference_path is not None else None
     key = (profile.model_dump_json(), hashlib.sha256(data).digest() if data is not None else None)
     with _BASES_LOCK:
@@ -555,7 +555,7 @@ def written_on(document: Document) -> datetime:
     return datetime(document.year, 1, 1)
 
 
-def render(document: Document, style: Profile | None = None, reference: Path | None = None) -> bytes:
+def render(document: Document, style: StyleProfile | None = None, reference: Path | None = None) -> bytes:
     """The .docx bytes for ``document``; the same input always gives the same bytes.
 
     ``style`` is the style profile (reportgen.loaders.style_loader; GB/T 9704 when None); ``reference`` is the unit's Word file whose
