@@ -89,10 +89,13 @@ def test_page_is_a4_with_gbt9704_margins(docx_parts):
 
 
 def test_line_grid_is_22_lines_of_579_twips(docx_parts):
-    grid = docx_parts.document.find("w:body/w:sectPr/w:docGrid", NS)
+    sect = docx_parts.document.find("w:body/w:sectPr", NS)
+    grid = sect.find("w:docGrid", NS)
     assert grid.get(w("type")) == "lines"
-    assert grid.get(w("linePitch")) == "579"  # 580 (固定值 29 磅) would fit only 21 lines
-    assert 22 * 579 <= 12756
+    pitch = int(grid.get(w("linePitch")))
+    # the text block this file sets up holds exactly 22 lines at its pitch (580, 固定值 29 磅, gives 21)
+    height = int(attr(sect, "w:pgSz", "h")) - int(attr(sect, "w:pgMar", "top")) - int(attr(sect, "w:pgMar", "bottom"))
+    assert pitch == 579 and height // pitch == 22
 
 
 def test_body_pitch_and_character_spacing_give_28_characters(docx_parts):
@@ -101,7 +104,11 @@ def test_body_pitch_and_character_spacing_give_28_characters(docx_parts):
     assert attr(body, "w:pPr/w:spacing", "lineRule") == "exact"
     assert attr(body, "w:pPr/w:spacing", "before") == "0" and attr(body, "w:pPr/w:spacing", "after") == "0"
     assert attr(body, "w:rPr/w:spacing", "val") == "-5"  # −0.25 pt
-    assert 28 * (16 - 0.25) <= 442.2 < 29 * (16 - 0.25)
+    # a 汉字 is the font size plus the spacing; the text width this file sets up holds exactly 28 of them
+    sect = docx_parts.document.find("w:body/w:sectPr", NS)
+    width = int(attr(sect, "w:pgSz", "w")) - int(attr(sect, "w:pgMar", "left")) - int(attr(sect, "w:pgMar", "right"))
+    char = int(attr(body, "w:rPr/w:sz", "val")) * 10 + int(attr(body, "w:rPr/w:spacing", "val"))  # twips
+    assert width // char == 28
     assert attr(body, "w:pPr/w:jc", "val") == "both"
 
 
