@@ -56,7 +56,8 @@ def test_there_are_at_least_four_rich_examples():
 def test_parts_must_add_up_to_an_exact_value():
     parts = [{"label": "党员", "value": 40}, {"label": "青年", "value": 50}]
     assert check(metrics=[metric(value=100, parts=parts)]) == [
-        (("metrics", 0, "parts"), "各分项合计 90人，与完成值 100人对不上：请核对分项或完成值", "error")
+        (("metrics", 0, "parts"), "各分项合计 90人，与完成值 100人对不上：请核对分项或完成值"
+         "；如果只列出了总数中的一部分，请把 parts_partial 设为 true（表格中“其中只列部分”选“是”）", "error")
     ]
 
 
@@ -78,7 +79,8 @@ def test_parts_of_an_over_approximation_may_exceed_but_not_fall_short(approx):
     short = [{"label": "a", "value": 40}, {"label": "b", "value": 50}]
     assert check(metrics=[metric(value=100, approx=approx, parts=over)]) == []
     assert check(metrics=[metric(value=100, approx=approx, parts=short)]) == [
-        (("metrics", 0, "parts"), "各分项合计 90人，与完成值 100人对不上：请核对分项或完成值", "error")
+        (("metrics", 0, "parts"), "各分项合计 90人，与完成值 100人对不上：请核对分项或完成值"
+         "；如果只列出了总数中的一部分，请把 parts_partial 设为 true（表格中“其中只列部分”选“是”）", "error")
     ]
 
 
