@@ -43,7 +43,7 @@ class IndicatorRow:
     #: The metric's key (the catalogue's identity of the indicator), "" when the unit gave none.
     key: str = ""
     #: 原有数 with its own measure word (路灯2处 → 23盏) and the standard to meet: shown beside the
-    #: value, never used for 完成率 or 达标.
+    #: name, never used for 完成率 or 达标.
     before: Decimal | None = None
     before_unit: str = ""
     before_approx: str = "exact"
@@ -87,26 +87,19 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
 
 
 def indicator_table(report: Report) -> Table:
-    """The attachment table. 原有数 and 标准值 get a column only when some indicator has one, so the
-    common table keeps its eight columns; a standard never fills 目标值 or 完成率."""
-    indicators = indicator_rows(report, reported_only=True)
-    with_before = any(row.before is not None for row in indicators)
-    with_standard = any(row.standard is not None for row in indicators)
+    """The attachment table. A 原有数 or 标准值 is written after the indicator's name (路灯（原有2处）,
+    绿地面积（标准9平方米）) rather than in a column of its own: nine columns do not fit an A4 page, and a
+    standard must never stand in 目标值 or give a 完成率."""
     columns = (
         Column("序号"), Column("类别"), Column("指标名称"), Column("单位"),
-        *((Column("原有数", True),) if with_before else ()),
-        *((Column("标准值", True),) if with_standard else ()),
         Column("目标值", True), Column("完成值", True), Column("完成率", True), Column("同比", True),
     )
     rows = []
+    indicators = indicator_rows(report, reported_only=True)
     for row in indicators:
-        before = zh.table_number(row.before, row.before_approx)
-        if row.before is not None and row.before_unit and row.before_unit != row.unit:
-            before += row.before_unit  # 2处 beside 23盏: a different measure word is written in the cell
         rows.append((
-            row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
-            *((before,) if with_before else ()),
-            *((zh.table_number(row.standard),) if with_standard else ()),
+            row.number, row.theme if not row.depth else "",
+            ("其中：" if row.depth else "") + row.label + _compared(row), row.unit,
             zh.table_number(row.target),
             zh.table_number(row.value, row.approx),
             zh.percent(row.completion) if row.completion is not None else "—",
@@ -114,6 +107,15 @@ def indicator_table(report: Report) -> Table:
         ))
     indent = tuple(i for i, row in enumerate(indicators) if row.depth)
     return Table(f"{report.unit.name}{period_label(report)}{report.campaign.phrase}工作指标完成情况表", columns, tuple(rows), indent)
+
+
+def _compared(row: IndicatorRow) -> str:
+    """“（原有2处）” or “（标准9平方米）”, with the measure word each figure was given in."""
+    if row.before is not None:
+        return f"（原有{zh.qty(row.before, row.before_unit or row.unit, row.before_approx)}）"
+    if row.standard is not None:
+        return f"（标准{zh.qty(row.standard, row.unit)}）"
+    return ""
 
 
 def period_label(report: Report) -> str:

@@ -63,7 +63,7 @@ def test_before_and_after_are_said_with_their_own_measure_words():
                                before_when="创建前")])
     assert "路灯由创建前的2处增加到23盏" in text(r)
     (row,) = table(r)
-    assert (row["原有数"], row["完成值"], row["完成率"]) == ("2处", "23", "—")
+    assert (row["指标名称"], row["完成值"], row["完成率"]) == ("路灯（原有2处）", "23", "—")
     assert problems(r) == []
 
 
@@ -91,8 +91,19 @@ def test_a_standard_is_set_beside_the_actual_never_as_a_target():
     assert "按照卫生乡镇标准，农贸市场公厕面积标准为60平方米，实际为300平方米以上" in said
     assert "完成率" not in said and "目标" not in said and "达标" not in said and "达到目标" not in said
     (row,) = table(r)
-    assert (row["标准值"], row["目标值"], row["完成值"], row["完成率"]) == ("60", "—", "300以上", "—")
+    assert (row["指标名称"], row["目标值"], row["完成值"], row["完成率"]) == (
+        "农贸市场公厕面积（标准60平方米）", "—", "300以上", "—")
     assert r.metrics[0].met is None and r.metrics[0].completion is None
+
+
+def test_before_and_standard_add_no_column_so_the_table_fits_a4():
+    r = report(metrics=[
+        metric("公共厕所", value=96, unit="座", before=41),
+        metric("人均公园绿地面积", value=12.6, unit="平方米", standard=9),
+    ])
+    rows = table(r)
+    assert [row["指标名称"] for row in rows] == ["公共厕所（原有41座）", "人均公园绿地面积（标准9平方米）"]
+    assert len(rows[0]) == 8
 
 
 def test_a_standard_is_not_counted_among_targets_met():

@@ -47,7 +47,7 @@ def test_examples_pass_every_rule_without_warnings(path):
 def test_there_are_at_least_four_rich_examples():
     names = {p.name for p in EXAMPLES}
     assert {"shequ-2024-shangbannian.yaml", "zhen-2024-quannian.yaml", "yiyuan-2024-quannian.yaml",
-            "ju-2024-quannian.yaml"} <= names
+            "ju-2024-quannian.yaml", "xian-2024-chuangwei.yaml", "cun-2024-wenmingcun.yaml"} <= names
 
 
 # ---------------------------------------------------------------- parts
@@ -320,7 +320,11 @@ def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
     assert len(report.problems) == 2
 
 
-RICH = [p for p in EXAMPLES if p.stem != "minimal"]
+#: The full 创建文明城市 annual and half-year summaries. Examples written for one shape of data (a 创卫
+#: unit, a village 汇报, a report with almost no figures) are real reports too, but not of this size.
+WHOLE = ("ju-2024-quannian", "shequ-2024-shangbannian", "xuexiao-2024-xiabannian", "yiyuan-2024-quannian",
+         "zhen-2024-quannian")
+RICH = [p for p in EXAMPLES if p.stem in WHOLE]
 
 
 @pytest.mark.parametrize("path", RICH, ids=lambda p: p.name)
