@@ -263,3 +263,20 @@ def test_existing_examples_keep_their_meaning():
     assert all(m.value is not None and not m.parts_partial and m.before is None and m.standard is None
                for m in r.metrics)
     assert r.results == []
+
+
+def test_the_starter_shows_each_shape_with_examples_that_validate():
+    """`reportgen init` names every shape; its commented examples are valid items once uncommented."""
+    import yaml
+
+    from reportgen import starter
+    from reportgen.model import Metric, Result
+
+    text = starter.yaml_text("村", year=2024)
+    for word in ("before", "before_unit", "standard", "parts_partial", "只填 target", "results:"):
+        assert word in text
+    examples = [yaml.safe_load(line.split("#   - ", 1)[1]) for line in text.splitlines() if line.startswith("#   - {")]
+    assert len(examples) == 3
+    for model, example in zip((Metric, Metric, Result), examples):
+        model.model_validate(example)
+    assert examples[0]["before_unit"] != examples[0]["unit"] and "value" not in examples[1]
