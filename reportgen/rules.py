@@ -74,6 +74,10 @@ def _metrics(report: Report) -> Iterator[Rule]:
                 yield where + ("base",), f"找不到 key 为“{metric.base}”的指标：占比的分母须是另一项指标的 key", "error"
             elif base is metric:
                 yield where + ("base",), "指标不能以自己为占比基数", "error"
+            elif base.value is None:
+                yield where + ("base",), (
+                    f"占比的分母“{base.label}”还没有完成值，算不出占比：请补填它的完成值，或删去 base"
+                ), "error"
             elif not _comparable(metric.unit, base.unit):
                 yield where + ("base",), (
                     f"“{metric.label}”以“{metric.unit}”计，“{base.label}”以“{base.unit}”计，"

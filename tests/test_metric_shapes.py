@@ -173,6 +173,12 @@ def test_a_goal_cannot_carry_figures_that_need_a_value():
     assert path == ("metrics", 0, "previous") and "请补填完成值" in message
 
 
+def test_a_goal_cannot_be_the_base_of_a_share():
+    r = report(metrics=[metric("厕所", unit="座", target=40, key="all"), metric("新建厕所", value=6, unit="座", base="all")])
+    ((path, message, _),) = problems(r)
+    assert path == ("metrics", 1, "base") and "还没有完成值" in message
+
+
 def test_a_goal_adds_nothing_to_a_rollup(tmp_path: Path):
     units = []
     for name, value in (("柳湾镇", None), ("杏林镇", 8)):
