@@ -106,6 +106,17 @@ def test_before_and_standard_add_no_column_so_the_table_fits_a4():
     assert len(rows[0]) == 8
 
 
+def test_without_a_target_the_achievements_are_not_headed_as_targets():
+    """柳湾村 sets no target (its figures are counts, 原有数 and a partial 其中): its achievements part
+    was headed 目标完成情况, one of the pack's headings, before the choice left that one out."""
+    from reportgen.document import Heading
+
+    r, _ = load_report(Path(__file__).resolve().parents[1] / "examples" / "cun-2024-wenmingcun.yaml")
+    headings = [b.text for b in compose(r, pack=PACK).blocks if isinstance(b, Heading)]
+    assert "工作成效" in headings or "主要成效" in headings
+    assert not any("目标" in h for h in headings), headings
+
+
 def test_a_standard_is_not_counted_among_targets_met():
     r = report(metrics=[
         metric("公厕面积", value=300, unit="平方米", standard=60),

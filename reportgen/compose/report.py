@@ -209,6 +209,9 @@ class Composer:
             return self.report.headings[key]  # type: ignore[index]
         by_group = self.pack.manifest.get("headings_by_group", {}).get(self.report.unit.group, {})
         options = by_group.get(key) or self.pack.manifest["headings"].get(key) or [key]
+        if key == "achievements" and isinstance(options, list) and self.figures.targets is None:
+            # no target was set (a standard or a goal with no value yet is none): no “目标完成情况”
+            options = [o for o in options if "目标" not in o] or options
         choice = self.pick(f"heading:{key}", *options) if isinstance(options, list) else options
         return plain_text(choice)
 
