@@ -426,11 +426,6 @@ class Metric(Model):
         return Quantity(label=self.label, value=self.value, unit=self.unit, approx=self.approx, agg=self.agg)
 
     @property
-    def goal_only(self) -> bool:
-        """A target with no actual value yet: phrased as a goal, left out of sums, counts and 完成率."""
-        return self.value is None
-
-    @property
     def completion(self) -> Decimal | None:
         """完成率 in percent. One computation shared by the document and the workbook."""
         if self.value is None or self.target is None or self.target == 0:
@@ -468,7 +463,7 @@ class Result(Model):
 
     text: Text = Field(description="成效或节点，照原意写成一句短语，如“通过省级文明县城测评验收”")
     date: dt.date | None = Field(None, description="日期（节点填写，如 2024-10-15）；没有就不填")
-    theme: Theme | None = Field(None, description="所属工作方面；不填则写在“取得的成效”部分")
+    theme: Theme | None = Field(None, description="所属工作方面；不填则写在成效部分")
 
 
 class Honour(Model):

@@ -176,7 +176,7 @@ activities:
 #   - {{label: 健康教育基地, theme: 宣传发动, unit: 个, target: 3}}
 metrics:
 {metrics}
-# 没有数字的成效和工作节点（有日期的填 date；不填 theme 则写在“主要成效”部分），例如：
+# 没有数字的成效和工作节点（有日期的填 date；不填 theme 则写在成效部分），例如：
 #   - {{text: 通过市级复检, date: {year}-11-20}}
 results: []
 # 获得的荣誉（不要重复填写）
