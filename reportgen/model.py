@@ -67,7 +67,7 @@ UNIT_GROUP: dict[str, str] = {
 }
 
 PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段"]
-CampaignLevel = Literal["全国", "全国县级", "省级", "市级", "县级"]
+CampaignLevel = Literal["全国", "全国县级", "国家", "省级", "市级", "县级"]
 CampaignKind = Literal[
     "文明城市", "文明城区", "文明县城", "文明村镇", "文明村", "文明乡镇", "文明社区", "文明单位", "文明校园",
     "文明家庭", "卫生城市", "卫生县城", "卫生乡镇", "卫生村",
@@ -312,7 +312,7 @@ class Period(Model):
 
 
 class Campaign(Model):
-    level: CampaignLevel = Field("全国", description="全国、全国县级、省级、市级、县级")
+    level: CampaignLevel = Field("全国", description="全国、全国县级、国家（国家卫生城市等）、省级、市级、县级")
     kind: CampaignKind = Field("文明城市", description="文明城市、文明县城、文明村、文明单位、卫生城市……")
     region: Text | None = Field(None, description="命名地区，如“陕西省”；填写后名称写作“陕西省文明城市”，代替级别")
     edition: Annotated[int, *_number(1, 50)] | None = Field(None, description="届次，如 4 写作“第四届”")
@@ -388,19 +388,39 @@ class Metric(Model):
     key: Key | None = Field(None, description="指标代号，供其他指标引用作占比基数；表格中可不填，程序自动编号")
     label: Text = Field(description="指标名称，如“注册志愿者人数”")
     theme: Theme = Field(description="所属工作方面")
-    value: Amount = Field(description="完成值")
+    value: Amount | None = Field(
+        None, description="完成值；只有目标、还没有完成数时不填，该指标写作目标，表中完成值为“—”，不参与合计和完成率",
+    )
     unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位")
     approx: Approx = Field("exact", description="约数说法：余、多、近、约、超过、以上；确切的数不用填")
     agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
     target: Amount | None = Field(None, description="目标值")
     target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
     previous: Amount | None = Field(None, description="上期（上年同期）值")
+    before: Amount | None = Field(
+        None, description="原有数（创建前或某个时间的数，不是上期值），写作“由2处增加到23盏”",
+    )
+    before_unit: Annotated[Text, StringConstraints(max_length=8)] | None = Field(
+        None, description="原有数的计量单位；与计量单位不同时填写，如原有“2处”、现有“23盏”",
+    )
+    before_approx: Approx = Field("exact", description="原有数的约数说法：余、多、近、约、超过、以上；确切的数不用填")
+    before_when: Text | None = Field(None, description="原有数是什么时候的，如“创建前”“2021年”；不填则只写“由…增加到…”")
+    standard: Amount | None = Field(
+        None, description="应达到的标准（如标准60平方米），与完成值（实际数）对照写出；不算目标，不计完成率和达标",
+    )
+    standard_source: Text | None = Field(None, description="标准出处，如“省级卫生乡镇标准”")
+    parts_partial: Flag = Field(
+        False, description="“其中”各分项只是总数的一部分（不必加起来等于完成值）时选“是”",
+    )
     lower_is_better: Flag = Field(False, description="数值越低越好（如投诉件数）时选“是”")
     profile: Flag = Field(
         False,
         description="基本情况数字（如常住人口、在岗职工、在校学生）选“是”：只作概况或占比的分母，不列入指标表，也不算作成效",
     )
-    parts: list[Part] = Field(default_factory=list, max_length=30, description="其中各分项，合计应等于完成值")
+    parts: list[Part] = Field(
+        default_factory=list, max_length=30,
+        description="其中各分项，合计应等于完成值；只列出一部分时把“其中只列部分”选为“是”",
+    )
     base: Key | None = Field(None, description="计算占比时作分母的指标：从下拉列表中选指标名称")
     owner: Text | None = Field(None, description="责任人或责任科室")
     evidence: Text | None = Field(None, description="佐证材料")
@@ -412,7 +432,7 @@ class Metric(Model):
     @property
     def completion(self) -> Decimal | None:
         """完成率 in percent. One computation shared by the document and the workbook."""
-        if self.target is None or self.target == 0:
+        if self.value is None or self.target is None or self.target == 0:
             return None
         if self.lower_is_better:
             return Decimal(100) if self.value <= self.target else self.target / self.value * 100
@@ -420,7 +440,8 @@ class Metric(Model):
 
     @property
     def met(self) -> bool | None:
-        if self.target is None:
+        """Against the target only: a ``standard`` is a condition to meet, never a goal counted as 达标."""
+        if self.value is None or self.target is None:
             return None
         return self.value <= self.target if self.lower_is_better else self.value >= self.target
 
@@ -432,13 +453,21 @@ class Metric(Model):
     @property
     def change(self) -> Decimal | None:
         """同比: percentage points for rates, percent of ``previous`` otherwise; None if not comparable."""
-        if self.previous is None:
+        if self.previous is None or self.value is None:
             return None
         if self.in_points:
             return self.value - self.previous
         if self.previous == 0:
             return None
         return (self.value - self.previous) / self.previous * 100
+
+
+class Result(Model):
+    """一项没有数字的成效或工作节点，如“县文明程度指数排位提升”“通过省级测评验收”。"""
+
+    text: Text = Field(description="成效或节点，照原意写成一句短语，如“通过省级文明县城测评验收”")
+    date: dt.date | None = Field(None, description="日期（节点填写，如 2024-10-15）；没有就不填")
+    theme: Theme | None = Field(None, description="所属工作方面；不填则写在成效部分")
 
 
 class Honour(Model):
@@ -487,6 +516,9 @@ class Report(Model):
     activities: list[Activity] = Field(default_factory=list, max_length=20000)
     metrics: list[Metric] = Field(default_factory=list, max_length=2000)
     honours: list[Honour] = Field(default_factory=list, max_length=200)
+    results: list[Result] = Field(
+        default_factory=list, max_length=100, description="没有数字的成效和工作节点（如通过测评验收、排位提升）",
+    )
     problems: list[Problem] = Field(default_factory=list, max_length=50)
     plans: list[Plan] = Field(default_factory=list, max_length=50)
     closing: Closing = Field(default_factory=Closing)

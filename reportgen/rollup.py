@@ -107,7 +107,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
         indicators=indicator_rows(report, reported_only=True),  # a profile figure (常住人口) is no indicator
-        target_count=sum(1 for m in report.metrics if m.target is not None),
+        target_count=sum(1 for m in report.metrics if m.met is not None),  # a goal with no value yet is not scored
         met_count=sum(1 for m in report.metrics if m.met),
         highlights=ranked[:HIGHLIGHTS_PER_UNIT],
         honours=honours,
@@ -201,7 +201,7 @@ def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
     parts: dict[tuple[str, ...], list[tuple[Decimal, str]]] = {}
     for s in summaries:
         for row in s.indicators:
-            if row.depth:
+            if row.depth or row.value is None:  # a goal with no actual yet adds nothing to a sum
                 continue
             identity = row.key or named.get(row.label)
             key = ("key", identity, row.unit) if identity else ("name", row.theme, row.label, row.unit)

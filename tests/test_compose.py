@@ -364,11 +364,30 @@ def reports(draw):
         if draw(st.booleans()) and value >= 2 and m["approx"] == "exact":
             first = draw(st.integers(1, value - 1))
             m["parts"] = [{"label": "党员", "value": first}, {"label": "群众", "value": value - first}]
+            if draw(st.booleans()):  # only some of the parts are listed
+                m["parts"] = m["parts"][:1]
+                m["parts_partial"] = True
+        shape = draw(st.sampled_from(["plain", "plain", "before", "standard", "goal"]))
+        if shape == "before":
+            m["before"] = draw(st.integers(0, 200_000 if unit_name != "%" else 100).filter(lambda b: b != value))
+            if draw(st.booleans()):
+                m["before_unit"] = draw(st.sampled_from(["处", "个"]))
+            if draw(st.booleans()):
+                m["before_when"] = draw(st.sampled_from(["创建前", "2021年"]))
+        elif shape == "standard":
+            m["standard"] = draw(st.integers(0, 200_000 if unit_name != "%" else 100))
+            if m.get("target") == m["standard"]:
+                del m["target"]
+            if draw(st.booleans()):
+                m["standard_source"] = draw(st.sampled_from(["卫生乡镇标准", "测评体系要求"]))
+        elif shape == "goal" and "target" in m:  # a target with no actual yet
+            for name in ("value", "previous", "parts", "parts_partial"):
+                m.pop(name, None)
         metrics.append(m)
     # A share needs a comparable, larger base.
     for m in metrics:
-        bases = [b for b in metrics if b is not m and b["unit"] == m["unit"] and b["value"] >= m["value"] and b["value"] > 0
-                 and m["unit"] != "%"]
+        bases = [b for b in metrics if b is not m and "value" in m and "value" in b and b["unit"] == m["unit"]
+                 and b["value"] >= m["value"] and b["value"] > 0 and m["unit"] != "%"]
         if bases and draw(st.booleans()):
             m["base"] = draw(st.sampled_from(bases))["key"]
 
@@ -406,8 +425,13 @@ def reports(draw):
     honours = [{"title": t, **({"level": draw(st.sampled_from(["市级", "区级", "省级"]))} if draw(st.booleans()) else {})}
                for t in draw(st.lists(st.sampled_from(["文明单位", "平安社区", "无烟单位", "最美志愿服务组织"]), unique=True, max_size=3))]
 
+    results = [{"text": text, **({"theme": draw(st.sampled_from(THEMES))} if draw(st.booleans()) else {}),
+                **({"date": a_date()} if draw(st.booleans()) else {})}
+               for text in draw(st.lists(st.sampled_from(["通过市级测评验收", "文明程度指数排位提升", "实现垃圾日产日清"]),
+                                         unique=True, max_size=3))]
+
     data: dict = {"unit": unit, "period": period_data, "activities": activities, "metrics": metrics,
-                  "mechanisms": mechanisms, "problems": problems, "plans": plans, "honours": honours,
+                  "mechanisms": mechanisms, "problems": problems, "plans": plans, "honours": honours, "results": results,
                   "kind": draw(st.sampled_from(["总结", "汇报", "情况汇报", "进展情况汇报"])),
                   "closing": {"style": draw(st.sampled_from(["auto", "总之", "差距与决心", "展望"]))},
                   "campaign": {"verb": draw(st.sampled_from(["创建", "巩固", "深化创建", "争创"])),

@@ -136,6 +136,7 @@ def theme_order(report: Report, pack: Pack) -> list[str]:
         return list(dict.fromkeys(report.themes))
     profile = pack.manifest["profiles"].get(report.unit.group, [])
     used = [a.theme for a in report.activities] + [m.theme for m in report.mechanisms] + [m.theme for m in report.metrics]
+    used += [r.theme for r in report.results if r.theme]
     rest = [t for t in pack.themes() + used if t not in profile]
     return list(dict.fromkeys(list(profile) + rest))
 
@@ -208,6 +209,9 @@ class Composer:
             return self.report.headings[key]  # type: ignore[index]
         by_group = self.pack.manifest.get("headings_by_group", {}).get(self.report.unit.group, {})
         options = by_group.get(key) or self.pack.manifest["headings"].get(key) or [key]
+        if key == "achievements" and isinstance(options, list) and self.figures.targets is None:
+            # no target was set (a standard or a goal with no value yet is none): no “目标完成情况”
+            options = [o for o in options if "目标" not in o] or options
         choice = self.pick(f"heading:{key}", *options) if isinstance(options, list) else options
         return plain_text(choice)
 
@@ -217,15 +221,17 @@ class Composer:
         mechanisms = [i for i, m in enumerate(report.mechanisms) if m.theme == theme]
         metrics = figures.reported_metrics(report, theme)
         leadership = self.data.leadership if theme == "组织领导" else None
+        results = figures.results_in(report, theme)
         return {
             "theme": theme,
             "activities": tuple(self.data.activities[i] for i in indices),
             "mechanisms": tuple(self.data.mechanisms[i] for i in mechanisms),
             "metrics": tuple(self.data.metrics[i] for i in metrics),
             "leadership": leadership,
+            "results": tuple(self.data.results[i] for i in results),
             "tally": self._figures(figures.tally(report, indices)),
             "activity_indices": indices,
-            "size": len(indices) + len(mechanisms) + len(metrics) + (1 if leadership else 0),
+            "size": len(indices) + len(mechanisms) + len(metrics) + len(results) + (1 if leadership else 0),
         }
 
     def section(self, key: str, name: str, scope: dict[str, Any] | None = None) -> Section | None:
