@@ -24,7 +24,8 @@ class IndicatorRow:
     theme: str
     label: str
     unit: str
-    value: Decimal
+    #: None for a target with no actual value yet (shown as —, never summed).
+    value: Decimal | None
     target: Decimal | None
     completion: Decimal | None
     previous: Decimal | None
@@ -41,6 +42,12 @@ class IndicatorRow:
     approx: str = "exact"
     #: The metric's key (the catalogue's identity of the indicator), "" when the unit gave none.
     key: str = ""
+    #: 原有数 with its own measure word (路灯2处 → 23盏) and the standard to meet: shown beside the
+    #: name, never used for 完成率 or 达标.
+    before: Decimal | None = None
+    before_unit: str = ""
+    before_approx: str = "exact"
+    standard: Decimal | None = None
 
     @property
     def change_text(self) -> str:
@@ -67,6 +74,8 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
                 metric.completion, metric.previous, metric.change, metric.met,
                 metric.owner or "", metric.evidence or "", metric.note or "", in_points=metric.in_points,
                 approx=metric.approx, key=metric.key or "",
+                before=metric.before, before_unit=metric.before_unit or "", before_approx=metric.before_approx,
+                standard=metric.standard,
             )
         )
         for part in metric.parts:
@@ -78,6 +87,9 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
 
 
 def indicator_table(report: Report) -> Table:
+    """The attachment table. A 原有数 or 标准值 is written after the indicator's name (路灯（原有2处）,
+    绿地面积（标准9平方米）) rather than in a column of its own: nine columns do not fit an A4 page, and a
+    standard must never stand in 目标值 or give a 完成率."""
     columns = (
         Column("序号"), Column("类别"), Column("指标名称"), Column("单位"),
         Column("目标值", True), Column("完成值", True), Column("完成率", True), Column("同比", True),
@@ -86,7 +98,8 @@ def indicator_table(report: Report) -> Table:
     indicators = indicator_rows(report, reported_only=True)
     for row in indicators:
         rows.append((
-            row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
+            row.number, row.theme if not row.depth else "",
+            ("其中：" if row.depth else "") + row.label + _compared(row), row.unit,
             zh.table_number(row.target),
             zh.table_number(row.value, row.approx),
             zh.percent(row.completion) if row.completion is not None else "—",
@@ -94,6 +107,15 @@ def indicator_table(report: Report) -> Table:
         ))
     indent = tuple(i for i, row in enumerate(indicators) if row.depth)
     return Table(f"{report.unit.name}{period_label(report)}{report.campaign.phrase}工作指标完成情况表", columns, tuple(rows), indent)
+
+
+def _compared(row: IndicatorRow) -> str:
+    """“（原有2处）” or “（标准9平方米）”, with the measure word each figure was given in."""
+    if row.before is not None:
+        return f"（原有{zh.qty(row.before, row.before_unit or row.unit, row.before_approx)}）"
+    if row.standard is not None:
+        return f"（标准{zh.qty(row.standard, row.unit)}）"
+    return ""
 
 
 def period_label(report: Report) -> str:
@@ -148,7 +170,7 @@ def attendance_text(totals: dict[str, int]) -> str:
 def share(metric: Metric, report: Report) -> Decimal | None:
     """占比 in percent against the metric named by ``base`` (validated to be comparable)."""
     base = report.metric_by_key().get(metric.base or "")
-    if base is None or base.value == 0:
+    if base is None or not base.value or metric.value is None:
         return None
     return metric.value / base.value * 100
 
@@ -163,13 +185,12 @@ def context(report: Report) -> dict[str, Any]:
         "campaign": report.campaign,
         "basis": report.basis,
         "me": report.unit.self_ref,
-        "everyone": report.unit.collective,
         "period_label": period_label(report),
         "activity_count": len(activities),
         "attendance_by_unit": attendance_by_unit(activities),
         "total_spend": sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
         "met_count": sum(1 for i in reported_metrics(report) if report.metrics[i].met),
-        "target_count": sum(1 for i in reported_metrics(report) if report.metrics[i].target is not None),
+        "target_count": sum(1 for i in reported_metrics(report) if report.metrics[i].met is not None),
         "problem_ids": report.problem_ids(),
         "metric_by_key": report.metric_by_key(),
         "share": lambda metric: share(metric, report),
@@ -204,6 +225,13 @@ def is_profile(metric: Metric, report: Report) -> bool:
         return True
     bases = {m.base for m in report.metrics if m.base}
     return metric.key in bases and metric.target is None and metric.previous is None
+
+
+def results_in(report: Report, theme: str | None) -> list[int]:
+    """Indices of the qualitative results of one theme (``None``: those with no theme, which the
+    achievements section tells), milestones in date order, undated last."""
+    chosen = [i for i, r in enumerate(report.results) if r.theme == theme]
+    return sorted(chosen, key=lambda i: (report.results[i].date is None, report.results[i].date or dt.date.max))
 
 
 def reported_metrics(report: Report, theme: str | None = None) -> list[int]:
@@ -308,7 +336,8 @@ def tally(report: Report, indices: list[int]) -> dict[str, Any]:
 def report_figures(report: Report) -> dict[str, Any]:
     """Figures of the whole report: what the opening and the achievements section say in sum."""
     metrics = reported_metrics(report)
-    targeted = [i for i in metrics if report.metrics[i].target is not None]
+    # A goal with no actual value yet is not counted among the targets met or missed.
+    targeted = [i for i in metrics if report.metrics[i].met is not None]
     met = [i for i in targeted if report.metrics[i].met]
     unmet = [i for i in targeted if report.metrics[i].met is False]
     improved = [
@@ -329,6 +358,7 @@ def report_figures(report: Report) -> dict[str, Any]:
         "next_year": Figure(report.period.year + 1, (("period", "year"),)),
         "annual": report.period.type == "全年",
         "problem_ids": tuple(report.problem_ids()),
+        "results": tuple(results_in(report, None)),
         "compare": Figure("比上年" if report.period.type == "全年" else "比上年同期", (("period", "type"),)),
         "outlook": Figure(_outlook(report), (("period", "type"), ("period", "year"))),
     }

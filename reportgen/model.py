@@ -17,10 +17,13 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
+    WithJsonSchema,
     computed_field,
 )
 from pydantic_core import PydanticCustomError
@@ -64,7 +67,7 @@ UNIT_GROUP: dict[str, str] = {
 }
 
 PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段"]
-CampaignLevel = Literal["全国", "全国县级", "省级", "市级", "县级"]
+CampaignLevel = Literal["全国", "全国县级", "国家", "省级", "市级", "县级"]
 CampaignKind = Literal[
     "文明城市", "文明城区", "文明县城", "文明村镇", "文明村", "文明乡镇", "文明社区", "文明单位", "文明校园",
     "文明家庭", "卫生城市", "卫生县城", "卫生乡镇", "卫生村",
@@ -121,16 +124,50 @@ def _checked_text(value: str) -> str:
     return value
 
 
+def _date_as_typed(value: object) -> object:
+    """An unquoted 2024-06-05 in a text field is text to the editor's schema (YAML 1.2), so it is here too."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_checked_text)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    BeforeValidator(_date_as_typed),
+    AfterValidator(_checked_text),
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_checked_text)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    BeforeValidator(_date_as_typed),
+    AfterValidator(_checked_text),
 ]
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
-Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0, le=10**9)]
-Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+def _typed(whole: bool):
+    """A number in quotes ("1200") is text to the editor's schema; refusing it here too keeps the two in
+    step. The error types are pydantic's own, so the messages stay those of any other unreadable number."""
+    kind = "int_parsing" if whole else "decimal_parsing"
+
+    def typed_number(value: object) -> object:
+        if isinstance(value, (str, bool)):
+            raise PydanticCustomError(kind, "应填写数字")
+        return value
+
+    return typed_number
+
+
+def _number(low: int, high: int, whole: bool = True) -> tuple:
+    """Annotations of a number field whose JSON Schema says exactly what ``validate`` accepts."""
+    schema = {"type": "integer" if whole else "number", "minimum": low, "maximum": high}
+    return (BeforeValidator(_typed(whole)), Field(ge=low, le=high), WithJsonSchema(schema))
+
+
+Amount = Annotated[Decimal, *_number(0, 10**12, whole=False), Field(allow_inf_nan=False)]
+Count = Annotated[int, *_number(0, 10**9)]
+Year = Annotated[int, *_number(1990, 2100)]
+#: A yes/no field takes true or false only: pydantic would also take 1, "yes" or "on", which the schema cannot.
+Flag = Annotated[bool, Strict()]
 
 
 def _title_text(value: str) -> str:
@@ -211,7 +248,11 @@ class Profile(Model):
     households: Count | None = Field(None, description="户数")
     population: Count | None = Field(None, description="人口数")
     subdivisions: Text | None = Field(None, description="下辖单元，如“8个居民小组”")
-    staff: Count | None = Field(None, description="在编/在岗职工人数")
+    staff: Count | None = Field(None, description="在编/在岗职工人数（写作“有工作人员N人”；要用别的说法，填在“其他概况数字”中）")
+    figures: list[Quantity] = Field(
+        default_factory=list, max_length=10,
+        description="其他概况数字，名称和量词照填照写，如 {label: 社区工作人员, value: 11, unit: 名}",
+    )
     description: LongText | None = Field(None, description="其他概况（一两句话）")
 
 
@@ -248,8 +289,8 @@ class Unit(Model):
 class Period(Model):
     year: Year = Field(description="年度，如 2024")
     type: PeriodType = Field("全年", description="上半年、下半年、全年、季度、月度或阶段")
-    quarter: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
-    month: Annotated[int, Field(ge=1, le=12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
+    quarter: Annotated[int, *_number(1, 4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
+    month: Annotated[int, *_number(1, 12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
     start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
     end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
     as_of: dt.date | None = Field(None, description="数据截至日期")
@@ -274,10 +315,10 @@ class Period(Model):
 
 
 class Campaign(Model):
-    level: CampaignLevel = Field("全国", description="全国、全国县级、省级、市级、县级")
+    level: CampaignLevel = Field("全国", description="全国、全国县级、国家（国家卫生城市等）、省级、市级、县级")
     kind: CampaignKind = Field("文明城市", description="文明城市、文明县城、文明村、文明单位、卫生城市……")
     region: Text | None = Field(None, description="命名地区，如“陕西省”；填写后名称写作“陕西省文明城市”，代替级别")
-    edition: Annotated[int, Field(ge=1, le=50)] | None = Field(None, description="届次，如 4 写作“第四届”")
+    edition: Annotated[int, *_number(1, 50)] | None = Field(None, description="届次，如 4 写作“第四届”")
     verb: CampaignVerb = Field("创建", description="创建、巩固、深化创建、争创")
     also: list[Text] = Field(default_factory=list, max_length=3,
                              description="同时创建的其他称号，如“国家卫生县城”，写在名称后用“和”连接")
@@ -350,19 +391,39 @@ class Metric(Model):
     key: Key | None = Field(None, description="指标代号，供其他指标引用作占比基数；表格中可不填，程序自动编号")
     label: Text = Field(description="指标名称，如“注册志愿者人数”")
     theme: Theme = Field(description="所属工作方面")
-    value: Amount = Field(description="完成值")
+    value: Amount | None = Field(
+        None, description="完成值；只有目标、还没有完成数时不填，该指标写作目标，表中完成值为“—”，不参与合计和完成率",
+    )
     unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位")
     approx: Approx = Field("exact", description="约数说法：余、多、近、约、超过、以上；确切的数不用填")
     agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
     target: Amount | None = Field(None, description="目标值")
     target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
     previous: Amount | None = Field(None, description="上期（上年同期）值")
-    lower_is_better: bool = Field(False, description="数值越低越好（如投诉件数）时选“是”")
-    profile: bool = Field(
+    before: Amount | None = Field(
+        None, description="原有数（创建前或某个时间的数，不是上期值），写作“由2处增加到23盏”",
+    )
+    before_unit: Annotated[Text, StringConstraints(max_length=8)] | None = Field(
+        None, description="原有数的计量单位；与计量单位不同时填写，如原有“2处”、现有“23盏”",
+    )
+    before_approx: Approx = Field("exact", description="原有数的约数说法：余、多、近、约、超过、以上；确切的数不用填")
+    before_when: Text | None = Field(None, description="原有数是什么时候的，如“创建前”“2021年”；不填则只写“由…增加到…”")
+    standard: Amount | None = Field(
+        None, description="应达到的标准（如标准60平方米），与完成值（实际数）对照写出；不算目标，不计完成率和达标",
+    )
+    standard_source: Text | None = Field(None, description="标准出处，如“省级卫生乡镇标准”")
+    parts_partial: Flag = Field(
+        False, description="“其中”各分项只是总数的一部分（不必加起来等于完成值）时选“是”",
+    )
+    lower_is_better: Flag = Field(False, description="数值越低越好（如投诉件数）时选“是”")
+    profile: Flag = Field(
         False,
         description="基本情况数字（如常住人口、在岗职工、在校学生）选“是”：只作概况或占比的分母，不列入指标表，也不算作成效",
     )
-    parts: list[Part] = Field(default_factory=list, max_length=30, description="其中各分项，合计应等于完成值")
+    parts: list[Part] = Field(
+        default_factory=list, max_length=30,
+        description="其中各分项，合计应等于完成值；只列出一部分时把“其中只列部分”选为“是”",
+    )
     base: Key | None = Field(None, description="计算占比时作分母的指标：从下拉列表中选指标名称")
     owner: Text | None = Field(None, description="责任人或责任科室")
     evidence: Text | None = Field(None, description="佐证材料")
@@ -374,7 +435,7 @@ class Metric(Model):
     @property
     def completion(self) -> Decimal | None:
         """完成率 in percent. One computation shared by the document and the workbook."""
-        if self.target is None or self.target == 0:
+        if self.value is None or self.target is None or self.target == 0:
             return None
         if self.lower_is_better:
             return Decimal(100) if self.value <= self.target else self.target / self.value * 100
@@ -382,7 +443,8 @@ class Metric(Model):
 
     @property
     def met(self) -> bool | None:
-        if self.target is None:
+        """Against the target only: a ``standard`` is a condition to meet, never a goal counted as 达标."""
+        if self.value is None or self.target is None:
             return None
         return self.value <= self.target if self.lower_is_better else self.value >= self.target
 
@@ -394,13 +456,21 @@ class Metric(Model):
     @property
     def change(self) -> Decimal | None:
         """同比: percentage points for rates, percent of ``previous`` otherwise; None if not comparable."""
-        if self.previous is None:
+        if self.previous is None or self.value is None:
             return None
         if self.in_points:
             return self.value - self.previous
         if self.previous == 0:
             return None
         return (self.value - self.previous) / self.previous * 100
+
+
+class Result(Model):
+    """一项没有数字的成效或工作节点，如“县文明程度指数排位提升”“通过省级测评验收”。"""
+
+    text: Text = Field(description="成效或节点，照原意写成一句短语，如“通过省级文明县城测评验收”")
+    date: dt.date | None = Field(None, description="日期（节点填写，如 2024-10-15）；没有就不填")
+    theme: Theme | None = Field(None, description="所属工作方面；不填则写在成效部分")
 
 
 class Honour(Model):
@@ -460,6 +530,9 @@ class Report(Model):
     activities: list[Activity] = Field(default_factory=list, max_length=20000)
     metrics: list[Metric] = Field(default_factory=list, max_length=2000)
     honours: list[Honour] = Field(default_factory=list, max_length=200)
+    results: list[Result] = Field(
+        default_factory=list, max_length=100, description="没有数字的成效和工作节点（如通过测评验收、排位提升）",
+    )
     problems: list[Problem] = Field(default_factory=list, max_length=50)
     plans: list[Plan] = Field(default_factory=list, max_length=50)
     requests: list[Request] = Field(
@@ -470,12 +543,14 @@ class Report(Model):
     signature: Signature = Field(default_factory=Signature)
     themes: list[Theme] | None = Field(None, description="正文各部分的顺序；不填则按单位类型的默认顺序")
     headings: dict[Theme, Text] = Field(default_factory=dict, description="自定义某一部分的标题")
-    list_style: ListStyle | None = Field(None, description="条目写法：“一是”或“数字”；不填则按模板默认（专题版式默认“数字”）")
+    list_style: ListStyle | None = Field(
+        None, description="条目写法：“一是”或“数字”；不填则按模板默认（专题版式的（一）（二）之内写“1.”）",
+    )
     layout: Layout = Field(
         "常规",
         description="正文结构：常规（每个工作方面写一部分做法）或专题（每个工作方面分基本情况、主要做法、存在问题，多用于汇报）",
     )
-    attach_indicators: bool = Field(True, description="是否附上指标完成情况表（附件）")
+    attach_indicators: Flag = Field(True, description="是否附上指标完成情况表（附件）")
 
     @property
     def signature_unit(self) -> str:

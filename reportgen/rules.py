@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from . import recurrence
-from .model import Report
+from .model import Metric, Report
 from .zh import cn_date, plain_number
 
 Rule = tuple[tuple, str, str]
@@ -39,17 +39,29 @@ def _metrics(report: Report) -> Iterator[Rule]:
         where = ("metrics", i)
         if metric.key and keys[metric.key] > 1:
             yield where + ("key",), f"标识“{metric.key}”被多个指标使用：每个指标的 key 应不同", "error"
-        if metric.parts:
+        yield from _shape(metric, where)
+        if metric.parts and metric.value is not None:
             total = sum((p.value for p in metric.parts), Decimal(0))
-            wrong = (
-                total != metric.value if metric.approx == "exact"
-                else total < metric.value if metric.approx in ("余", "多", "超过", "以上")
-                else False
-            )
-            if wrong:
+            if metric.parts_partial:
+                # only some parts are listed: they may fall short of the total, never exceed it
+                wrong = total > metric.value and metric.approx in ("exact", "近")
+            else:
+                wrong = (
+                    total != metric.value if metric.approx == "exact"
+                    else total < metric.value if metric.approx in ("余", "多", "超过", "以上")
+                    else False
+                )
+            if wrong and metric.parts_partial:
+                yield where + ("parts",), (
+                    f"列出的分项合计 {plain_number(total)}{metric.unit}，超过了完成值 {plain_number(metric.value)}{metric.unit}："
+                    "分项只是总数的一部分时，合计不能大于总数，请核对分项或完成值"
+                ), "error"
+            elif wrong:
                 yield where + ("parts",), (
                     f"各分项合计 {plain_number(total)}{metric.unit}，与完成值 {plain_number(metric.value)}{metric.unit}"
-                    "对不上：请核对分项或完成值"
+                    "对不上：请核对分项或完成值" + (
+                        "；如果只列出了总数中的一部分，请把 parts_partial 设为 true（表格中“其中只列部分”选“是”）"
+                        if total < metric.value else "")
                 ), "error"
         if metric.profile and (metric.target is not None or metric.parts):
             yield where + ("profile",), (
@@ -62,16 +74,64 @@ def _metrics(report: Report) -> Iterator[Rule]:
                 yield where + ("base",), f"找不到 key 为“{metric.base}”的指标：占比的分母须是另一项指标的 key", "error"
             elif base is metric:
                 yield where + ("base",), "指标不能以自己为占比基数", "error"
+            elif base.value is None:
+                yield where + ("base",), (
+                    f"占比的分母“{base.label}”还没有完成值，算不出占比：请补填它的完成值，或删去 base"
+                ), "error"
             elif not _comparable(metric.unit, base.unit):
                 yield where + ("base",), (
                     f"“{metric.label}”以“{metric.unit}”计，“{base.label}”以“{base.unit}”计，"
                     "不能相除求占比：请选择同一计量单位的指标作分母"
                 ), "error"
-            elif metric.value > base.value:
+            elif metric.value is not None and base.value is not None and metric.value > base.value:
                 yield where + ("base",), (
                     f"“{metric.label}”（{plain_number(metric.value)}）大于分母“{base.label}”"
                     f"（{plain_number(base.value)}），占比会超过 100%：请核对数字或换一个分母"
                 ), "error"
+
+
+def _shape(metric: Metric, where: tuple) -> Iterator[Rule]:
+    """The figure shapes a metric may take: a goal with no value yet, before → after, standard vs actual."""
+    if metric.value is None:
+        if metric.target is None:
+            yield where + ("value",), (
+                f"“{metric.label}”既没有完成值也没有目标值：请填写完成值 value；还没有完成数的，请至少填写目标值 target"
+            ), "error"
+        extra = [name for name in ("previous", "before", "standard", "base") if getattr(metric, name) is not None]
+        extra += ["parts"] if metric.parts else []
+        extra += ["profile"] if metric.profile else []
+        if extra:
+            yield where + (extra[0],), (
+                f"“{metric.label}”没有完成值，却填了 {'、'.join(extra)}：这些都要和完成值对照着写，"
+                "请补填完成值 value，或删去这些项"
+            ), "error"
+    if metric.before is None and (metric.before_unit or metric.before_when or metric.before_approx != "exact"):
+        yield where + ("before",), (
+            f"“{metric.label}”填了原有数的单位、时间或约数说法，却没有原有数 before：请补填原有数，或删去这些项"
+        ), "error"
+    if metric.standard is None and metric.standard_source:
+        yield where + ("standard_source",), (
+            f"“{metric.label}”填了标准出处，却没有标准值 standard：请补填标准值，或删去标准出处"
+        ), "error"
+    if metric.standard is not None and metric.before is not None:
+        yield where + ("standard",), (
+            f"“{metric.label}”同时填了标准值和原有数，一句话里只能写一种对照：请把其中一项拆成另一个指标"
+        ), "error"
+    if metric.standard is not None and metric.target is not None and metric.standard == metric.target:
+        yield where + ("target",), (
+            f"“{metric.label}”的目标值与标准值相同：标准是必须达到的条件，不是要完成的目标，"
+            "请只填标准值 standard，删去目标值 target"
+        ), "warning"
+    if (metric.before is not None and metric.value is not None and metric.before == metric.value
+            and (metric.before_unit or metric.unit) == metric.unit):
+        yield where + ("before",), (
+            f"“{metric.label}”的原有数与完成值相同（{plain_number(metric.value)}{metric.unit}）：请核对，"
+            "没有变化的指标不必填原有数"
+        ), "warning"
+    if metric.parts_partial and not metric.parts:
+        yield where + ("parts_partial",), (
+            f"“{metric.label}”选了“其中只列部分”，却没有填写分项：请在指标下一行填写“其中：……”分项，或删去这一项"
+        ), "error"
 
 
 def _dates(report: Report) -> Iterator[Rule]:
@@ -90,6 +150,9 @@ def _dates(report: Report) -> Iterator[Rule]:
             yield ("activities", i, "end"), "结束日期早于开始日期：请核对", "error"
         elif activity.end and not start <= activity.end <= end:
             yield ("activities", i, "end"), f"结束日期不在本期（{span}）内：请核对", "error"
+    for i, result in enumerate(report.results):
+        if result.date and not start <= result.date <= end:
+            yield ("results", i, "date"), f"节点日期 {result.date.isoformat()} 不在本期（{span}）内：请核对日期，或不填日期", "error"
     if report.signature.date and report.signature.date < start:
         yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
 
@@ -126,7 +189,8 @@ def _counts(report: Report) -> Iterator[Rule]:
 def _one_day_totals(report: Report) -> Iterator[Rule]:
     """A one-day activity carrying the period's own indicator (5月31日…劝阻吸烟1240人次, when 1240人次 is the
     year's figure compared with last year) credits a whole year's work to one day."""
-    periodic = {(m.label, m.value, m.unit) for m in report.metrics if m.previous is not None or m.target is not None}
+    periodic = {(m.label, m.value, m.unit) for m in report.metrics
+                if m.value is not None and (m.previous is not None or m.target is not None)}
     for i, activity in enumerate(report.activities):
         if not activity.date or activity.recurrence or (activity.end and activity.end != activity.date):
             continue

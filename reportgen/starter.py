@@ -170,8 +170,16 @@ activities:
 # 指标：value 是完成值，target 是目标值，previous 是上期值（用于同比）。
 # parts 为“其中”各分项，合计必须等于 value；base 填另一项指标的 key，程序自动计算占比
 # （分子分母计量单位要一致，不能用“人次”除以“人”）。
+# 其他写法：before 原有数（写作“由4处增加到58盏”，单位不同时填 before_unit）；
+# standard 标准值（写作“标准为60平方米，实际为……”，不算目标、不计完成率）；
+# 还没有完成数的指标不填 value、只填 target；“其中”只列一部分时加 parts_partial: true。例如：
+#   - {{label: 太阳能路灯, theme: 基础设施, value: 58, unit: 盏, before: 4, before_unit: 处}}
+#   - {{label: 健康教育基地, theme: 宣传发动, unit: 个, target: 3}}
 metrics:
 {metrics}
+# 没有数字的成效和工作节点（有日期的填 date；不填 theme 则写在成效部分），例如：
+#   - {{text: 通过市级复检, date: {year}-11-20}}
+results: []
 # 获得的荣誉（不要重复填写）
 honours:
 {honours}

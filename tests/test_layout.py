@@ -121,7 +121,7 @@ def test_default_layout_is_unchanged_and_ignores_problem_themes():
     report = Report.model_validate(data)
     assert report.layout == "常规"
     document = compose(report, pack=PACK)
-    assert not [h for h in document.headings() if h.text in ("基本情况", "主要做法", "工作做法")]
+    assert not [h for h in document.blocks if isinstance(h, Heading) and h.text in ("基本情况", "主要做法", "工作做法")]
     general = "".join(_part(document, "problems")[2])
     for problem in report.problems:
         assert problem.label in general
@@ -183,7 +183,7 @@ def test_every_sentence_cites_its_fields_and_lines():
     loaded = load(EXAMPLE)
     document = compose(loaded.report, pack=PACK, source=loaded.source)
     assert lint.check(document) == []
-    sentences = [s for p in document.paragraphs() for s in p.sentences]
+    sentences = [s for p in document.blocks if isinstance(p, Paragraph) for s in p.sentences]
     assert sentences and all(s.is_supported for s in sentences)
     by_text = {s.text: s for s in sentences}
     situation = by_text["门诊患者满意度96.5%，按照县卫生健康局年度考核要求，目标为95%，已达到，比上年同期提高2.3个百分点。"]
