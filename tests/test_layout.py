@@ -93,11 +93,13 @@ def test_the_example_passes_the_projects_own_structure_check(tmp_path):
     assert [str(i.finding(target.name)) for i in check(target)] == []
 
 
-def test_environment_without_figures_keeps_practice_and_problems():
+def test_environment_with_a_result_but_no_figures_has_all_three_parts():
     document = compose(load_report(EXAMPLE)[0], pack=PACK)
     environment = _part(document, "环境卫生")
-    assert [h.text for h in environment[1]] in (["主要做法", "存在问题"], ["工作做法", "存在问题"])
-    assert [h.number for h in environment[1]] == ["（一）", "（二）"]
+    assert [h.text for h in environment[1]] in (["基本情况", "主要做法", "存在问题"], ["基本情况", "工作做法", "存在问题"])
+    assert [h.number for h in environment[1]] == ["（一）", "（二）", "（三）"]
+    assert "通过县爱卫办组织的卫生先进单位复核" in environment[2][0]  # a result without a number is 情况 too
+    assert sum("卫生先进单位复核" in t for t in document.plain_text().splitlines()) == 1  # and only there
 
 
 def test_tagged_problems_leave_the_general_part_and_untagged_stay():

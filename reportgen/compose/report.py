@@ -243,7 +243,7 @@ class Composer:
     def topic(self, theme: str) -> Section | None:
         """Layout 专题: one 工作方面 as （一）基本情况 （二）主要做法 （三）存在问题, each only when it has data.
 
-        情况 is the theme's figures; 做法 is the theme's usual template without them (so a pack's own
+        情况 is the theme's figures and results; 做法 is the theme's usual template without them (so a pack's own
         theme template still writes the practice); 问题 is the problems tagged with the theme. A part
         with one sub-part keeps no lone （一）. A theme with problems only is not a section: its problems
         stay in the general problems part (see :meth:`loose_problems`).
@@ -251,7 +251,8 @@ class Composer:
         scope = self.theme_scope(theme)
         parts = [
             ("情况", "topic/situation.j2", scope),
-            ("做法", self.pack.theme_template(theme), dict(scope, metrics=(), size=scope["size"] - len(scope["metrics"]))),
+            ("做法", self.pack.theme_template(theme),
+             dict(scope, metrics=(), results=(), size=scope["size"] - len(scope["metrics"]) - len(scope["results"]))),
             ("问题", "topic/problems.j2", {"problems": self.theme_problems(theme)}),
         ]
         found = [(part, self.section(*part, style=self.sub_list_style)) for part in parts]
