@@ -318,6 +318,7 @@ def report_figures(report: Report) -> dict[str, Any]:
         "title_period": Figure(said.title, said.paths),
         "stage": Figure(said.stage, said.paths) if said.stage else "",
         "lead": Figure(said.lead, said.paths),
+        "again": Figure(said.again, said.paths),
         "intro": Figure(said.intro, said.paths) if said.intro else "",
         "next_year": Figure(report.period.year + 1, (("period", "year"),)),
         "annual": report.period.type == "全年",

@@ -25,6 +25,8 @@ class PeriodWords:
     stage: str
     #: The opening's time adverbial: 2024年度, 2025年3月以来, 2021年以来.
     lead: str
+    #: The period named again in the next sentence, so the opening does not repeat 2021年以来 twice.
+    again: str
     #: The period in 现将……如下; empty for a span of years (never 现将近年来……).
     intro: str
     #: When the plans are for: 下半年, 2025年, 下一阶段, 下一步.
@@ -115,7 +117,8 @@ def words(period: Period) -> PeriodWords:
         title=title,
         stage=stage,
         lead=name,
-        intro="" if spans_years or stage else name,
+        again="其间" if period.label else {"上半年": "半年来", "下半年": "半年来", "近年来": "几年来", "专项": "其间"}.get(kind, during),
+        intro="" if spans_years or stage else (period.name or name if kind == "专项" else name),
         outlook=_next(period),
         during=during,
         closed=kind in CLOSED_PERIODS,

@@ -79,7 +79,8 @@ def _dates(report: Report) -> Iterator[Rule]:
     start, end = period.start_date, period.end_date
     span = f"{cn_date(start)}至{cn_date(end)}"
     if start > end:
-        yield ("period", "end"), "截止日期早于起始日期：请核对", "error"
+        if period.start:  # a first year after the report's year is reported on since itself
+            yield ("period", "end"), "截止日期早于起始日期：请核对", "error"
         return
     if period.as_of and not start <= period.as_of <= end:
         yield ("period", "as_of"), f"数据截至日期不在本期（{span}）内：请核对", "error"
