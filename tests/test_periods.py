@@ -254,3 +254,38 @@ def test_the_quarterly_example_looks_to_the_next_quarter():
     assert document.title.startswith(f"{report.unit.name}2025年第{'一二三四'[report.period.quarter - 1]}季度")
     assert f"第{'一二三四'[report.period.quarter]}季度，" in text
     assert lint.check(document) == []
+
+
+def _starter_alternatives(text: str) -> dict[str, dict[str, str]]:
+    """The commented period groups of the starter: 【季度】 followed by its ``# key: value`` lines."""
+    groups: dict[str, dict[str, str]] = {}
+    current = None
+    for line in text[text.index("\nperiod:"):text.index("\ncampaign:")].splitlines():
+        stripped = line.strip()
+        if stripped.startswith("# 【"):
+            current = stripped[3:stripped.index("】")]
+            groups[current] = {}
+        elif current and stripped.startswith("# ") and ": " in stripped and " #" not in stripped:
+            key, value = stripped[2:].split(": ", 1)
+            groups[current][key] = value
+    return groups
+
+
+def test_the_starter_shows_every_new_kind_and_each_alternative_is_valid():
+    from reportgen import starter
+    from reportgen.loaders.yaml_loader import load_yaml
+
+    text = starter.yaml_text("街道", year=2025)
+    groups = _starter_alternatives(text)
+    assert set(groups) == {"季度", "阶段", "专项", "近年来"}
+    for kind in ("全年", "上半年", "下半年", "季度", "月度", "阶段", "专项", "近年来", "多年"):
+        assert kind in text[text.index("\nperiod:"):text.index("\ncampaign:")]
+    for kind, fields in groups.items():
+        assert fields["type"] == kind
+        lines = [f"  {key}: {value}" for key, value in fields.items()]
+        chosen = text.replace("  type: 全年 ", "\n".join(lines) + "\n  # ", 1)
+        data, _ = load_yaml(Path("s.yaml"), text=chosen)
+        report = Report.model_validate(data)  # the sample activities' dates fit a 全年 only
+        assert report.period.type == kind
+        assert [r for r in rules.check(report) if r[0][0] == "period"] == []
+        assert "以来以来" not in periods.words(report.period).name
