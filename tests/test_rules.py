@@ -318,7 +318,10 @@ def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
     assert len(report.problems) == 2
 
 
-RICH = [p for p in EXAMPLES if p.stem != "minimal"]
+#: Examples that show one shape of data rather than a whole year's bulk (issue 11): a 阶段汇报 with almost
+#: no figures must stay sound without them.
+SHAPES = {"xian-2025-jieduan", "jiedao-2025-jidu"}
+RICH = [p for p in EXAMPLES if p.stem != "minimal" and p.stem not in SHAPES]
 
 
 @pytest.mark.parametrize("path", RICH, ids=lambda p: p.name)
