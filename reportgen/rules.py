@@ -98,12 +98,18 @@ def _dates(report: Report) -> Iterator[Rule]:
         yield ("signature", "date"), (
             f"成文日期{cn_date(signed)}早于数据截至日期{cn_date(period.as_of)}：请核对两个日期"
         ), "error"
-    elif signed and period.type in CLOSED_PERIODS and signed < end.replace(day=1):
+    elif signed and _known_end(period) and signed < end.replace(day=1):
         # Units do sign a 年度总结 in late December, but one signed months before the end is a 阶段 report.
         yield ("signature", "date"), (
             f"成文日期{cn_date(signed)}早于本期的最后一个月（{end.year}年{end.month}月）：{period.type}的{report.kind}"
             "应在期末成文；写到目前为止的情况，请把期间类型改为“阶段”并填写起始日期 start，否则请核对成文日期"
         ), "error"
+
+
+def _known_end(period) -> bool:
+    """A closed period whose end the data fixes: a 季度 without its quarter has none to check against."""
+    return period.type in CLOSED_PERIODS and not (
+        (period.type == "季度" and period.quarter is None) or (period.type == "月度" and period.month is None))
 
 
 def _period(report: Report) -> Iterator[Rule]:

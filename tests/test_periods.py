@@ -252,7 +252,7 @@ def test_the_quarterly_example_looks_to_the_next_quarter():
     text = markdown.render(document)
     assert report.period.type == "季度" and report.unit.type == "街道"
     assert document.title.startswith(f"{report.unit.name}2025年第{'一二三四'[report.period.quarter - 1]}季度")
-    assert f"第{'一二三四'[report.period.quarter]}季度，" in text
+    assert f"第{'一二三四'[report.period.quarter]}季度，" in text and "比上年同期" in text
     assert lint.check(document) == []
 
 
@@ -289,3 +289,19 @@ def test_the_starter_shows_every_new_kind_and_each_alternative_is_valid():
         assert report.period.type == kind
         assert [r for r in rules.check(report) if r[0][0] == "period"] == []
         assert "以来以来" not in periods.words(report.period).name
+
+
+def test_a_period_rule_names_the_file_and_line(tmp_path, monkeypatch):
+    from reportgen.errors import InputError
+
+    monkeypatch.chdir(tmp_path)
+    Path("q.yaml").write_text(
+        "unit: {name: 柳湾村, type: 村}\n"
+        "period:\n"
+        "  year: 2025\n"
+        "  type: 季度\n"
+        "signature: {date: 2025-07-03}\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_report(Path("q.yaml"))
+    # the period's first line; and no second message about a 成文日期 measured against a made-up end
+    assert str(raised.value) == "q.yaml:3:3 period.quarter：期间类型为季度：请填写 quarter（1–4），如第三季度填 3"
