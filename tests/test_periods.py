@@ -305,3 +305,19 @@ def test_a_period_rule_names_the_file_and_line(tmp_path, monkeypatch):
         load_report(Path("q.yaml"))
     # the period's first line; and no second message about a 成文日期 measured against a made-up end
     assert str(raised.value) == "q.yaml:3:3 period.quarter：期间类型为季度：请填写 quarter（1–4），如第三季度填 3"
+
+
+@pytest.mark.parametrize("period", [
+    {"year": 2025, "type": "专项", "name": "春节、元宵节期间", "start": "2025-02-01", "end": "2025-02-24"},
+    {"year": 2024, "type": "近年来", "since": 2021},
+    {"year": 2025, "type": "阶段", "start": "2025-03-01"},
+], ids=lambda p: p["type"])
+def test_each_kind_is_typed_in_the_workbook_and_read_back(period, tmp_path):
+    from reportgen.pipeline import render_workbook
+
+    signed = {"专项": "2025-02-26", "近年来": "2024-11-10", "阶段": "2025-06-20"}[period["type"]]
+    report = Report.model_validate({**RULE_BASE, "period": period, "signature": {"date": signed}})
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_workbook(report))
+    loaded, warnings = load_report(path)
+    assert loaded.period == report.period and warnings == []
