@@ -59,6 +59,14 @@ def since(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{'' if day.day == 1 else f'{day.day}日'}以来"
 
 
+def reach(period: Period, signed: dt.date | None) -> dt.date:
+    """The last day the report covers: a running 阶段, 专项 or span of years without an end reaches its data
+    cut-off or, failing that, the day it is signed — not 31 December, which nobody reported on."""
+    if period.end or period.type in CLOSED_PERIODS:
+        return period.end_date
+    return min(period.as_of or signed or period.end_date, period.end_date)
+
+
 def _next(period: Period) -> str:
     year = f"{period.year + 1}年"
     if period.type == "上半年":

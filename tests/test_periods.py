@@ -321,3 +321,30 @@ def test_each_kind_is_typed_in_the_workbook_and_read_back(period, tmp_path):
     path.write_bytes(render_workbook(report))
     loaded, warnings = load_report(path)
     assert loaded.period == report.period and warnings == []
+
+
+@pytest.mark.parametrize(("period", "signed", "last"), [
+    ({"type": "全年"}, "2025-01-06", "2024-12-31"),
+    ({"type": "季度", "quarter": 2}, "2024-07-03", "2024-06-30"),
+    ({"type": "阶段", "start": "2024-03-01"}, "2024-06-16", "2024-06-16"),  # a running stage reaches its report
+    ({"type": "阶段", "start": "2024-03-01", "as_of": "2024-06-10"}, "2024-06-16", "2024-06-10"),
+    ({"type": "阶段", "start": "2024-03-01", "end": "2024-05-31"}, "2024-06-16", "2024-05-31"),
+    ({"type": "近年来", "since": 2021}, "2024-11-10", "2024-11-10"),
+    ({"type": "近年来", "since": 2021}, None, "2024-12-31"),
+])
+def test_the_workbook_span_of_a_running_period_ends_where_the_report_does(period, signed, last):
+    import datetime as dt
+    day = dt.date.fromisoformat(signed) if signed else None
+    assert periods.reach(Period.model_validate({"year": 2024, **period}), day).isoformat() == last
+
+
+def test_the_stage_example_workbook_does_not_reach_the_end_of_the_year(tmp_path):
+    from openpyxl import load_workbook
+
+    from reportgen.pipeline import render_workbook
+
+    report, _ = load_report(ROOT / "examples" / "xian-2025-jieduan.yaml")
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(render_workbook(report))
+    cells = [str(c.value) for row in load_workbook(path)["汇总"].iter_rows() for c in row if c.value]
+    assert "2025年3月1日至2025年6月16日（2025年3月以来）" in cells
