@@ -348,3 +348,16 @@ def test_the_stage_example_workbook_does_not_reach_the_end_of_the_year(tmp_path)
     path.write_bytes(render_workbook(report))
     cells = [str(c.value) for row in load_workbook(path)["汇总"].iter_rows() for c in row if c.value]
     assert "2025年3月1日至2025年6月16日（2025年3月以来）" in cells
+
+
+def test_the_fill_in_workbook_asks_for_each_kinds_fields(tmp_path):
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from reportgen.cli import app
+
+    result = CliRunner().invoke(app, ["init", "--type", "街道", "--xlsx", "-o", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 0, result.output
+    cells = {str(c.value) for ws in load_workbook(tmp_path / "t.xlsx") for row in ws.iter_rows() for c in row if c.value}
+    assert {"专项名称", "起始年份", "起始日期", "季度"} <= cells
+    assert any("专项" in c and "近年来" in c for c in cells)  # the 期间类型 hint or its dropdown
