@@ -151,7 +151,6 @@ def context(report: Report) -> dict[str, Any]:
         "campaign": report.campaign,
         "basis": report.basis,
         "me": report.unit.self_ref,
-        "everyone": report.unit.collective,
         "period_label": period_label(report),
         "activity_count": len(activities),
         "attendance_by_unit": attendance_by_unit(activities),

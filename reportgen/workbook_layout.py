@@ -298,6 +298,15 @@ _PERSON: _Spec = {
     "name": ("姓名", (), True),
 }
 
+_PROFILE_FIGURE: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "label": ("名称", ("概况项目", "项目"), True),
+    "value": ("数值", ("数量",), True),
+    "unit": ("计量单位", ("单位",), True),
+    "approx": ("近似写法", ("近似",), True),
+    "agg": ("口径", (), False),
+}
+
 _HEADING: _Spec = {
     "theme": ("工作方面", ("类别", "部分"), True),
     "title": ("标题", ("自定义标题",), True),
@@ -381,13 +390,15 @@ DOCUMENTS = TableSheet("依据文件", ("basis", "documents"), m.DocRef, _column
 MEETINGS = TableSheet("依据会议", ("basis", "meetings"), m.Meeting, _columns(m.Meeting, _MEETING), "依据会议")
 DEPUTIES = TableSheet("副组长", ("leadership", "deputies"), m.Person, _columns(m.Person, _PERSON), "领导小组副组长",
                       ("领导小组副组长",))
+PROFILE_FIGURES = TableSheet("概况数字", ("unit", "profile", "figures"), m.Quantity,
+                             _columns(m.Quantity, _PROFILE_FIGURE, ("unit",)), "单位概况数字", ("概况",))
 HEADINGS = TableSheet("部分标题", ("headings",), _HeadingRow, _columns(_HeadingRow, _HEADING), "自定义部分标题",
                       ("自定义标题",))
 
 #: List sheets in workbook order (after 汇总 and 单位信息 … see SHEET_ORDER).
 TABLES: tuple[TableSheet, ...] = (
     METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, HONOURS, PROBLEMS, PLANS, SUPERIORS, DOCUMENTS, MEETINGS,
-    DEPUTIES, HEADINGS,
+    DEPUTIES, PROFILE_FIGURES, HEADINGS,
 )
 
 _EXAMPLE_YEAR = 2024
@@ -416,6 +427,7 @@ EXAMPLES: dict[str, list[Any]] = {
     "依据文件": [m.DocRef(title="关于深入推进创建全国文明城市工作的实施方案", doc_no="区文明办〔2024〕3号", issuer="区文明办")],
     "依据会议": [m.Meeting(name="创建全国文明城市工作推进会", participants=60)],
     "副组长": [m.Person(role="社区主任", name="王芳")],
+    "概况数字": [m.Quantity(label="社区工作人员", value=Decimal(11), unit="名")],
 }
 
 #: Columns whose dropdown lists what another sheet holds: (sheet, column) → (sheet, column). The clerk
@@ -454,6 +466,7 @@ FORM_NOTE: dict[str, str] = {
     DOCUMENTS.name: "开头“按照……的要求”要写的上级文件，每份一行。",
     MEETINGS.name: "开头“贯彻落实……精神”要写的上级会议，每个一行；本单位自己召开的会议请填在“活动台账”，活动形式选“会议”。",
     DEPUTIES.name: "领导小组的副组长，每人一行（组长填在“单位信息”）。",
+    PROFILE_FIGURES.name: "开头介绍本单位时要写的其他数字，名称和量词照平时的说法填，如“社区工作人员 11 名”。",
     HEADINGS.name: "想自己拟定某一部分的小标题时填写，不填则由程序拟定。",
 }
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen import lint, recurrence, rules
-from reportgen.compose import break_title, compose, load_pack
+from reportgen.compose import compose, load_pack
 from reportgen.document import Heading, Paragraph
 from reportgen.loaders import load_report
 from reportgen.model import SELF_REFERENCE, THEMES, Report
@@ -176,6 +176,19 @@ def test_missing_values_drop_their_clauses():
     assert "由社区党委书记任组长" in text
 
 
+# ---------------------------------------------------------------- layout is the writer's
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_document_carries_no_line_breaks_or_alignment(path):
+    """The title comes in segments and the 附件说明 as bare entries: breaking and aligning are the writer's."""
+    document = _compose(load_report(path)[0])
+    assert "".join(document.title_segments) == document.title and "\n" not in document.title
+    assert all(not note.startswith("附件") and "\u3000" not in note and note.strip() == note
+               for note in document.attachment_note), document.attachment_note
+    assert len(document.attachment_note) == len(document.attachments)
+
+
 # ---------------------------------------------------------------- determinism and variety
 
 
@@ -227,38 +240,6 @@ def test_framing_varies_between_units_with_the_same_facts():
             counts[text] = counts.get(text, 0) + 1
     assert counts, "the report has framing to compare"
     assert max(counts.values()) <= 3, sorted(counts.items(), key=lambda kv: -kv[1])[:3]
-
-
-# ---------------------------------------------------------------- title
-
-
-def test_short_title_stays_on_one_line():
-    assert break_title(["竹园社区", "2024年上半年", "创建全国文明城市工作总结"]) == ("竹园社区2024年上半年创建全国文明城市工作总结",) \
-        or all(len(x) <= 20 for x in break_title(["竹园社区", "2024年上半年", "创建全国文明城市工作总结"]))
-
-
-def test_long_title_breaks_between_segments():
-    lines = break_title(["青枫市东湖区柳荫街道槐树里社区", "2024年上半年", "巩固全国文明城市工作总结"])
-    assert "".join(lines) == "青枫市东湖区柳荫街道槐树里社区2024年上半年巩固全国文明城市工作总结"
-    assert all(2 <= len(line) <= 20 for line in lines)
-    assert all(line in ("青枫市东湖区柳荫街道槐树里社区", "2024年上半年", "巩固全国文明城市工作总结")
-               or line.startswith("青枫") or line.endswith("总结") for line in lines)
-
-
-def test_one_overlong_segment_is_cut_evenly():
-    lines = break_title(["青" * 41])
-    assert "".join(lines) == "青" * 41
-    assert all(2 <= len(line) <= 20 for line in lines)
-
-
-@given(st.lists(st.text(alphabet="社区街道年上半创建全国文明城市工作总结青枫东湖", min_size=1, max_size=30), min_size=1, max_size=5))
-@settings(max_examples=200, deadline=None)
-def test_break_title_never_leaves_one_character_or_overlong_lines(segments):
-    lines = break_title(segments)
-    assert "".join(lines) == "".join(segments)
-    if len("".join(segments)) >= 2:
-        assert all(len(line) >= 2 for line in lines), lines
-    assert all(len(line) <= 20 for line in lines), lines
 
 
 # ---------------------------------------------------------------- property test over random reports

@@ -209,6 +209,7 @@ def test_every_numeric_column_takes_an_approximate_figure_or_says_where_it_goes(
         L.MECHANISMS.name: {L.SEQ: 1, "name": "例会制度"},
         L.MEETINGS.name: {L.SEQ: 1, "name": "推进会"},
         L.PLANS.name: {L.SEQ: 1, "label": "加大宣传"},
+        L.PROFILE_FIGURES.name: {L.SEQ: 1, "label": "社区工作人员", "value": 1, "unit": "名"},
     }[spec.name]
     row = FIRST + 1 if spec is L.ACTIVITIES else FIRST
     typed = "2024年以上" if column.key == "year" else "100多"

@@ -18,7 +18,7 @@ from ..document import Attachment, Document, Heading, Signature
 from ..errors import SourceMap
 from ..model import Report
 from . import facts
-from .markup import Evidence, break_title, parse_markup, plain_text, to_blocks
+from .markup import Evidence, parse_markup, plain_text, to_blocks
 from .pack import Pack, load_pack
 from .sandbox import budget, render
 
@@ -242,9 +242,8 @@ class Composer:
 
     def compose(self) -> Document:
         report = self.report
-        title_segments = [plain_text(s) for s in self.render("title.j2").strip().split("|")]
-        title = report.title or "".join(title_segments)
-        title_lines = break_title([report.title] if report.title else title_segments)
+        segments = tuple(s for s in (plain_text(s) for s in self.render("title.j2").strip().split("|")) if s)
+        title = report.title or "".join(segments)
 
         blocks: list = self.paragraphs("opening.j2")
         themes: list[Section] = []
@@ -269,14 +268,11 @@ class Composer:
         if report.attach_indicators and report.metrics:
             table = figures.indicator_table(report)
             attachments.append(Attachment(1, table.title, (table,)))
-        note = tuple(
-            ("附件：" if i == 0 else "　　　") + (f"{a.number}.{a.title}" if len(attachments) > 1 else a.title)
-            for i, a in enumerate(attachments)
-        )
+        note = tuple(f"{a.number}.{a.title}" if len(attachments) > 1 else a.title for a in attachments)
         date = report.signature_date
         return Document(
             title=title,
-            title_lines=title_lines,
+            title_segments=(title,) if report.title else segments,
             blocks=blocks,
             attachment_note=note,
             signature=Signature(report.signature_unit, zh.cn_date(date) if date else ""),
