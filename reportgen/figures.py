@@ -353,6 +353,6 @@ def report_figures(report: Report) -> dict[str, Any]:
         "annual": report.period.type == "全年",
         "problem_ids": tuple(report.problem_ids()),
         "results": tuple(results_in(report, None)),
-        "compare": Figure("比上年" if report.period.type == "全年" else "比上年同期", (("period", "type"),)),
+        "compare": Figure("比上年" if report.period.type in ("全年", "近年来", "多年") else "比上年同期", (("period", "type"),)),
         "outlook": Figure(said.outlook, said.paths),
     }
