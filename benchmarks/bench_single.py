@@ -136,9 +136,8 @@ def main() -> dict:
 
     from reportgen.compose import load_pack
     from reportgen.loaders import load_report
-    from reportgen.pipeline import build_document
+    from reportgen.pipeline import build_document, render_workbook
     from reportgen.writers import docx as docx_writer
-    from reportgen.writers import xlsx as xlsx_writer
 
     example = args.example or largest_example()
     pack = load_pack()
@@ -148,7 +147,7 @@ def main() -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="rg-bench-"))
     template = tmp / "docxtpl-template.docx"
     docxtpl_template(template, max((len(t["columns"]) for t in context["tables"]), default=1))
-    sheets = workbook_cells(xlsx_writer.render(report, document))
+    sheets = workbook_cells(render_workbook(report, document))
 
     def ours_docx() -> bytes:
         return docx_writer.render(document)
@@ -171,7 +170,7 @@ def main() -> dict:
 
     def ours_both() -> None:
         docx_writer.render(document)
-        xlsx_writer.render(report, document)
+        render_workbook(report, document)
 
     def tpl_both() -> None:
         tpl_docx()
@@ -181,7 +180,7 @@ def main() -> dict:
         r, _ = load_report(example)
         d = build_document(r, None, pack)
         docx_writer.render(d)
-        xlsx_writer.render(r, d)
+        render_workbook(r, d)
 
     def tpl_e2e() -> None:
         r, _ = load_report(example)
