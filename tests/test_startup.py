@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +33,24 @@ def test_a_users_own_pydantic_plugin_setting_is_kept(monkeypatch, capsys):
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "logfire")
     _run_help(monkeypatch)
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
+
+
+def test_a_build_writes_the_same_files_with_and_without_the_cache(tmp_path, monkeypatch):
+    """README (生成速度与缓存): the cache of compiled templates and of the styled Word package changes
+    nothing in what is written — no cache, a new cache and a filled one give the same bytes."""
+    from reportgen import pipeline
+    from reportgen.writers import docx as docx_writer
+
+    example = Path(__file__).parent.parent / "examples" / "minimal.yaml"
+    outputs = {}
+    for run, no_cache in (("none", True), ("new", False), ("filled", False)):
+        if no_cache:
+            monkeypatch.setenv("REPORTGEN_NO_CACHE", "1")
+        else:
+            monkeypatch.delenv("REPORTGEN_NO_CACHE", raising=False)
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        monkeypatch.setattr(docx_writer, "_BASES", type(docx_writer._BASES)())  # as in a new process
+        result = pipeline.build(example, tmp_path / run)
+        outputs[run] = {path.suffix: path.read_bytes() for path in result.outputs}
+    assert list((tmp_path / "cache").rglob("docx-base/*.bin"))
+    assert outputs["none"] == outputs["new"] == outputs["filled"]
