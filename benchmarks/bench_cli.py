@@ -30,8 +30,15 @@ def reportgen_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "reportgen.cli"]
 
 
+def user_environment() -> dict[str, str]:
+    """This environment without PYTHONDONTWRITEBYTECODE: an installed reportgen has its bytecode (pip
+    compiles it), and without it every run would compile reportgen's modules again (about 0.15 s)."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def wall(args: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[list[float], list[float]]:
     """Wall seconds and CPU seconds (user + system of the child) of each run."""
+    env = env or user_environment()
     times, cpus = [], []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -70,7 +77,7 @@ def main() -> dict:
 
 def compare(build: list[str], other: Path, runs: int) -> None:
     """This tree (A) against ``other`` (B), run in turn, each from its own source via PYTHONPATH."""
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env = user_environment()
     trees = {"A": ROOT, "B": other}
     wall_times: dict[str, list[float]] = {"A": [], "B": []}
     cpu_times: dict[str, list[float]] = {"A": [], "B": []}
