@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from . import zh
+from . import periods, zh
 from .document import Column, Table
 from .model import Activity, Metric, Report
 
@@ -119,20 +119,8 @@ def _compared(row: IndicatorRow) -> str:
 
 
 def period_label(report: Report) -> str:
-    """2024年上半年 / 2024年度 / 2024年第三季度 / 2024年6月 / the user's own label."""
-    period = report.period
-    if period.label:
-        return period.label
-    year = f"{period.year}年"
-    if period.type == "全年":
-        return year + "度"
-    if period.type == "季度" and period.quarter:
-        return f"{year}第{zh.cn_int(period.quarter)}季度"
-    if period.type == "月度" and period.month:
-        return f"{year}{period.month}月"
-    if period.type in ("上半年", "下半年"):
-        return year + period.type
-    return year
+    """2024年上半年 / 2024年度 / 2024年第三季度 / 2025年3月至6月 / the user's own label (see ``periods``)."""
+    return periods.words(report.period).name
 
 
 def _by_date(activity: Activity) -> tuple[int, dt.date]:
@@ -250,7 +238,7 @@ def wording(report: Report) -> dict[str, str]:
         "全": report.unit.collective,
         "对象": {"社区": "居民", "村": "村民", "乡镇": "群众", "机关": "干部职工", "医疗": "患者", "教育": "师生", "窗口": "群众"}.get(group, "群众"),
         "人员": {"社区": "社区工作者", "村": "村干部", "乡镇": "干部", "机关": "干部职工", "医疗": "医务人员", "教育": "教职工", "窗口": "员工"}.get(group, "干部职工"),
-        "期间": {"全年": "一年来", "上半年": "上半年", "下半年": "下半年", "季度": "本季度", "月度": "本月"}.get(report.period.type, "这一阶段"),
+        "期间": periods.words(report.period).during,
     }
 
 
@@ -344,6 +332,7 @@ def report_figures(report: Report) -> dict[str, Any]:
         i for i in metrics
         if report.metrics[i].change is not None and (report.metrics[i].change > 0) != report.metrics[i].lower_is_better
     ]
+    said = periods.words(report.period)
     target_paths = tuple(("metrics", i, "target") for i in targeted)
     value_paths = tuple(p for i in targeted for p in (("metrics", i, "value"), ("metrics", i, "target")))
     return {
@@ -354,25 +343,16 @@ def report_figures(report: Report) -> dict[str, Any]:
         "none_met": bool(targeted) and not met,
         "unmet": tuple(Figure(report.metrics[i].label, (("metrics", i, "label"), ("metrics", i, "value"), ("metrics", i, "target"))) for i in unmet),
         "improved": tuple(improved),
-        "period_label": Figure(period_label(report), (("period", "type"), ("period", "year"))),
+        "period_label": Figure(said.name, said.paths),
+        "title_period": Figure(said.title, said.paths),
+        "stage": Figure(said.stage, said.paths) if said.stage else "",
+        "lead": Figure(said.lead, said.paths),
+        "again": Figure(said.again, said.paths),
+        "intro": Figure(said.intro, said.paths) if said.intro else "",
         "next_year": Figure(report.period.year + 1, (("period", "year"),)),
         "annual": report.period.type == "全年",
         "problem_ids": tuple(report.problem_ids()),
         "results": tuple(results_in(report, None)),
-        "compare": Figure("比上年" if report.period.type == "全年" else "比上年同期", (("period", "type"),)),
-        "outlook": Figure(_outlook(report), (("period", "type"), ("period", "year"))),
+        "compare": Figure("比上年" if report.period.type in ("全年", "近年来", "多年") else "比上年同期", (("period", "type"),)),
+        "outlook": Figure(said.outlook, said.paths),
     }
-
-
-def _outlook(report: Report) -> str:
-    """When the plans are for: the rest of the year for a part-year report, the next year after a full one."""
-    period = report.period
-    if period.type == "上半年":
-        return "下半年"
-    if period.type == "季度" and period.quarter and period.quarter < 4:
-        return f"第{zh.cn_int(period.quarter + 1)}季度"
-    if period.type == "月度" and period.month and period.month < 12:
-        return f"{period.month + 1}月"
-    if period.type == "阶段":
-        return "下一阶段"
-    return f"{period.year + 1}年"

@@ -51,11 +51,16 @@ def _bare(title: str) -> str:
 
 
 def _starts(title: str, words: Sequence[str]) -> str:
+    # most titles start with none of the words: str.startswith of the whole tuple says so at once
+    if not title.startswith(tuple(words)):
+        return ""
     return next((w for w in words if title.startswith(w)), "")
 
 
 def _ends(title: str, words: Sequence[str]) -> str:
     core = title.rstrip(_QUOTES + "）)")
+    if not core.endswith(tuple(words)):
+        return ""
     return next((w for w in words if core.endswith(w)), "")
 
 

@@ -21,6 +21,10 @@ def _interrupted_while_loading(signum: int, frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGINT, _interrupted_while_loading)
+    # Pydantic looks for plugins in every installed package's metadata when the first model is made
+    # (a twentieth of a ``reportgen build``); the command uses none. PYDANTIC_DISABLE_PLUGINS is
+    # pydantic's documented switch, and a value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from .cli import main as run
 
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -66,7 +66,10 @@ UNIT_GROUP: dict[str, str] = {
     "银行": "窗口", "信用社": "窗口", "客运站": "窗口", "企业": "窗口", "其他": "机关",
 }
 
-PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段"]
+PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段", "专项", "近年来", "多年"]
+#: Kinds whose report is written after the period is over (成文日期 not before the end); a 阶段, 专项 or
+#: span of years is reported on while it is still running.
+CLOSED_PERIODS = ("上半年", "下半年", "全年", "季度", "月度")
 CampaignLevel = Literal["全国", "全国县级", "国家", "省级", "市级", "县级"]
 CampaignKind = Literal[
     "文明城市", "文明城区", "文明县城", "文明村镇", "文明村", "文明乡镇", "文明社区", "文明单位", "文明校园",
@@ -288,18 +291,25 @@ class Unit(Model):
 
 class Period(Model):
     year: Year = Field(description="年度，如 2024")
-    type: PeriodType = Field("全年", description="上半年、下半年、全年、季度、月度或阶段")
+    type: PeriodType = Field("全年", description=(
+        "上半年、下半年、全年、季度、月度、阶段（填起始日期）、专项（填名称和起止日期，如春节、元宵节期间）、"
+        "近年来或多年（填起始年份，写作“2021年以来”）"))
     quarter: Annotated[int, *_number(1, 4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
     month: Annotated[int, *_number(1, 12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
     start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
     end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
     as_of: dt.date | None = Field(None, description="数据截至日期")
-    label: Text | None = Field(None, description="自定义期间说法，连同年份写，如“2025年春节、元宵节期间”")
+    name: Text | None = Field(None, description="专项期间的名称，如“春节、元宵节期间”（期间类型为“专项”时填写）")
+    since: Year | None = Field(None, description="起始年份（期间类型为“近年来”或“多年”时填写），如 2021 写作“2021年以来”")
+    label: Text | None = Field(None, description="自定义期间说法，连同年份写，如“2025年春节、元宵节期间”；"
+                                                 "一般不必填，期间类型和上面各项已能写出")
 
     @property
     def start_date(self) -> dt.date:
         if self.start:
             return self.start
+        if self.since and self.type in ("近年来", "多年"):
+            return dt.date(self.since, 1, 1)
         month = {"下半年": 7, "季度": 3 * ((self.quarter or 1) - 1) + 1, "月度": self.month or 1}.get(self.type, 1)
         return dt.date(self.year, month, 1)
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from . import recurrence
-from .model import Metric, Report
+from .model import CLOSED_PERIODS, Metric, Report
 from .zh import cn_date, plain_number
 
 Rule = tuple[tuple, str, str]
@@ -26,7 +26,7 @@ def _comparable(unit: str, base_unit: str) -> bool:
 
 def check(report: Report) -> list[Rule]:
     return (
-        list(_metrics(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
+        list(_metrics(report)) + list(_period(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
         + list(_plans(report)) + list(_requests(report))
         + list(_duplicates(report)) + list(_signature(report))
     )
@@ -139,7 +139,8 @@ def _dates(report: Report) -> Iterator[Rule]:
     start, end = period.start_date, period.end_date
     span = f"{cn_date(start)}至{cn_date(end)}"
     if start > end:
-        yield ("period", "end"), "截止日期早于起始日期：请核对", "error"
+        if period.start:  # a first year after the report's year is reported on since itself
+            yield ("period", "end"), "截止日期早于起始日期：请核对", "error"
         return
     if period.as_of and not start <= period.as_of <= end:
         yield ("period", "as_of"), f"数据截至日期不在本期（{span}）内：请核对", "error"
@@ -153,8 +154,66 @@ def _dates(report: Report) -> Iterator[Rule]:
     for i, result in enumerate(report.results):
         if result.date and not start <= result.date <= end:
             yield ("results", i, "date"), f"节点日期 {result.date.isoformat()} 不在本期（{span}）内：请核对日期，或不填日期", "error"
-    if report.signature.date and report.signature.date < start:
+    signed = report.signature.date
+    if signed and signed < start:
         yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
+    elif signed and period.as_of and signed < period.as_of:
+        yield ("signature", "date"), (
+            f"成文日期{cn_date(signed)}早于数据截至日期{cn_date(period.as_of)}：请核对两个日期"
+        ), "error"
+    elif signed and _known_end(period) and signed < end.replace(day=1):
+        # Units do sign a 年度总结 in late December, but one signed months before the end is a 阶段 report.
+        yield ("signature", "date"), (
+            f"成文日期{cn_date(signed)}早于本期的最后一个月（{end.year}年{end.month}月）：{period.type}的{report.kind}"
+            "应在期末成文；写到目前为止的情况，请把期间类型改为“阶段”并填写起始日期 start，否则请核对成文日期"
+        ), "error"
+
+
+def _known_end(period) -> bool:
+    """A closed period whose end the data fixes: a 季度 without its quarter has none to check against."""
+    return period.type in CLOSED_PERIODS and not (
+        (period.type == "季度" and period.quarter is None) or (period.type == "月度" and period.month is None))
+
+
+def _period(report: Report) -> Iterator[Rule]:
+    """Each period kind has the fields it is named by: a 季度 its quarter, a 专项 its name and dates,
+    a span of years its first year; a field the kind does not use would be dropped without a word."""
+    period = report.period
+    kind = period.type
+    if kind == "季度" and period.quarter is None:
+        yield ("period", "quarter"), "期间类型为季度：请填写 quarter（1–4），如第三季度填 3", "error"
+    if kind == "月度" and period.month is None:
+        yield ("period", "month"), "期间类型为月度：请填写 month（1–12）", "error"
+    if kind == "阶段" and period.start is None:
+        yield ("period", "start"), (
+            f"阶段汇报没有起始日期：正文只能写“{period.year}年以来”；请填写这一阶段的起始日期 start"
+            f"（如 {period.year}-03-01，写作“{period.year}年3月以来”）"
+        ), "warning"
+    if kind == "专项":
+        if not (period.name or period.label):
+            yield ("period", "name"), "专项期间没有名称：请填写 name，如“春节、元宵节期间”", "error"
+        for name, word in (("start", "起始日期"), ("end", "截止日期")):
+            if getattr(period, name) is None:
+                yield ("period", name), f"专项期间没有{word}：请填写 {name}（如 {period.year}-02-01）", "error"
+    elif period.name:
+        yield ("period", "name"), (
+            f"期间名称“{period.name}”只用于专项期间：节日、专项行动的报告请把期间类型改为“专项”，否则删去 name"
+        ), "error"
+    if kind in ("近年来", "多年"):
+        if period.since is None and period.start is None:
+            yield ("period", "since"), (
+                f"期间类型为{kind}：请填写起始年份 since（如 {period.year - 3}，正文写作“{period.year - 3}年以来”）"
+            ), "error"
+        elif period.since and period.since > period.year:
+            yield ("period", "since"), f"起始年份 {period.since} 晚于年度 {period.year}：请核对", "error"
+        elif period.since and period.start and period.start.year != period.since:
+            yield ("period", "since"), (
+                f"起始年份 {period.since} 与起始日期 {cn_date(period.start)} 不一致：两者留一个即可"
+            ), "error"
+    elif period.since is not None:
+        yield ("period", "since"), (
+            "起始年份只用于近年来或多年的汇报：写几年来的工作请把期间类型改为“近年来”，否则删去 since"
+        ), "error"
 
 
 def _counts(report: Report) -> Iterator[Rule]:

@@ -115,8 +115,23 @@ unit:
 {profile}
 period:
   year: {year}                      # 年度
-  type: 全年                        # 上半年、下半年、全年、季度、月度或阶段
+  type: 全年                        # 全年、上半年、下半年、季度、月度、阶段、专项、近年来或多年
   # as_of: {year}-12-20            # 数据截至日期（可选，须在本期之内）
+  # 其他期间：把上面的 type 换成下面的一组，并去掉这几行行首的“# ”
+  # 【季度】标题写“{year}年第三季度”，下一步打算写“第四季度”：
+  # type: 季度
+  # quarter: 3
+  # 【阶段】写到目前为止的情况，标题写“阶段性汇报”，开头写“{year}年3月以来”，下一步写“下一阶段”：
+  # type: 阶段
+  # start: {year}-03-01
+  # 【专项】节日或专项行动，开头写“{year}年春节、元宵节期间”：
+  # type: 专项
+  # name: 春节、元宵节期间
+  # start: {year}-02-01
+  # end: {year}-02-24
+  # 【近年来】几年来的工作，开头写“{since}年以来”，不写“近年来以来”（几十年的可选“多年”）：
+  # type: 近年来
+  # since: {since}
 
 campaign:
   level: 全国                       # 全国、全国县级、省级、市级、县级
@@ -537,7 +552,7 @@ def yaml_text(unit_type: str, year: int | None = None) -> str:
     header = _HEADER.format(schema=schema_line(), name=unit.name, year=y, self_ref=self_ref, collective=collective)
     body = _BODY.format(
         name=unit.name, type=unit_type, short=unit.short, parent=unit.parent, self_ref=self_ref,
-        profile=_profile(unit_type, group), year=y,
+        profile=_profile(unit_type, group), year=y, since=y - 3,
         superior=unit.superior, city_office=city_office,
         doc_title=f"{area}{y}年创建全国文明城市工作要点",
         doc_no=f"{abbr}文明委〔{y}〕1号", doc_issuer=f"{area}精神文明建设委员会",

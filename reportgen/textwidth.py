@@ -31,4 +31,6 @@ def columns(text: str) -> int:
 
     Counted by the narrow characters, which are few in Chinese text (the regex collects less).
     """
+    if text.isascii():  # numbers, codes, dates: most of a workbook's cells
+        return len(text)
     return 2 * len(text) - len(_NARROW.findall(text))

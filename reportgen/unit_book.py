@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import evidence, figures, lint, markers, zh
+from . import evidence, figures, lint, markers, periods, zh
 from . import workbook as W
 from . import workbook_layout as L
 from .document import Document
@@ -474,7 +474,8 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
     facts: list[tuple[str, Any, W.Style]] = [
         ("单位名称", report.unit.name, W.TEXT),
         ("单位类型", report.unit.type, W.TEXT),
-        ("统计时段", f"{zh.cn_date(period.start_date)}至{zh.cn_date(period.end_date)}（{figures.period_label(report)}）",
+        ("统计时段", f"{zh.cn_date(period.start_date)}至{zh.cn_date(periods.reach(period, report.signature_date))}"
+                     f"（{figures.period_label(report)}）",
          W.TEXT),
         ("创建工作", report.campaign.phrase, W.TEXT),
         ("开展活动（项）", ctx["activity_count"], W.INT),

@@ -638,3 +638,46 @@ def test_body_table_gets_a_title_and_several_attachments_are_numbered(docx_sampl
     note = parts.paragraphs("GwAttachNote")
     assert len(note) == 1 and text(note[0]).startswith("附件：") and len(note[0].findall(".//w:br", NS)) == 1
     assert len(parts.document.findall("w:body/w:tbl", NS)) == 3
+
+
+def _fresh_process_bases(monkeypatch) -> None:  # noqa: ANN001
+    """Forget the bases prepared in this process, as a new ``reportgen build`` would start."""
+    monkeypatch.setattr(writer, "_BASES", type(writer._BASES)())
+
+
+def test_styled_package_kept_between_runs_gives_the_same_bytes(tmp_path, monkeypatch):
+    """The prepared styles/settings/footers are cached on disk for the next run (benchmarks/README.md):
+    a run from the cache, and one after the cache entry was damaged, write the very bytes of a run
+    without any cache."""
+    from conftest import docx_sample_document
+
+    sample = docx_sample_document()
+    monkeypatch.setenv("REPORTGEN_NO_CACHE", "1")
+    _fresh_process_bases(monkeypatch)
+    uncached = writer.render(sample)
+    assert not list(tmp_path.rglob("*.bin"))
+
+    monkeypatch.delenv("REPORTGEN_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    _fresh_process_bases(monkeypatch)
+    assert writer.render(sample) == uncached
+    [entry] = tmp_path.rglob("docx-base/*.bin")
+    _fresh_process_bases(monkeypatch)
+    assert writer.render(sample) == uncached  # from the cache entry
+
+    for damaged in (b"", b"not marshal data", entry.read_bytes()[:100]):
+        entry.write_bytes(damaged)
+        _fresh_process_bases(monkeypatch)
+        assert writer.render(sample) == uncached
+    assert len(entry.read_bytes()) > 100  # made again, whole
+
+
+def test_a_reference_document_is_never_cached_on_disk(tmp_path, monkeypatch):
+    from conftest import docx_sample_document
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _fresh_process_bases(monkeypatch)
+    reference = tmp_path / "单位模板.docx"
+    docx.Document().save(reference)
+    writer.render(docx_sample_document(), reference=reference)
+    assert not list((tmp_path / "cache").rglob("*.bin"))

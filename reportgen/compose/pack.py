@@ -126,17 +126,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     served stale. The generated code differs with the sandbox, hence the version in the path.
     Without a writable cache folder (or with REPORTGEN_NO_CACHE set) templates are compiled each run.
     """
-    if os.environ.get("REPORTGEN_NO_CACHE"):
-        return None
-    from ..version import __version__
+    from .. import cache
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "reportgen" / __version__ / "templates2"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not os.access(folder, os.W_OK):
-            return None
-    except OSError:
+    folder = cache.folder("templates2")
+    if folder is None:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
 

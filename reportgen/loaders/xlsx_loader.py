@@ -231,7 +231,7 @@ def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if 1 <= raw < 2958466:  # 9999-12-31 is Excel's last day; past it there is no date to give
+        if 1 <= raw < 2958466:  # serial 2958465 is the last day Excel has; past it there is no date to give
             # from_excel knows Excel's phantom 1900-02-29 (serials below 61 are one day off otherwise)
             return from_excel(int(raw), epoch).date()
         return raw

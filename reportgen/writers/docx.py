@@ -14,7 +14,9 @@ import functools
 import itertools
 import hashlib
 import io
+import marshal
 import re
+import sys
 import threading
 import zipfile
 from collections import OrderedDict
@@ -27,10 +29,12 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.coreprops import CoreProperties
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
 from docx.oxml.text.paragraph import CT_P
 from docx.shared import Pt, Twips
 from docx.styles.style import StyleFactory
 
+from .. import cache
 from ..document import Document, Heading, Paragraph, Table
 from ..errors import Finding, InputError, Location
 from ..textwidth import zi
@@ -517,6 +521,35 @@ def _prepare(profile: StyleProfile, reference: Path | None, data: bytes | None) 
     return _Base(parts, document_name, document, core_name, core, styles)
 
 
+def _cache_file(profile_json: str) -> Path | None:
+    """Where the prepared base of a style profile is kept between runs (about a tenth of a single
+    ``reportgen build``). The name hashes everything the base is made from: the profile, the code that
+    makes it and the versions of the libraries that parse and write it, so a change to any of them is
+    a new entry, never a stale one."""
+    folder = cache.folder("docx-base")
+    if folder is None:
+        return None
+    digest = hashlib.sha256(profile_json.encode("utf-8"))
+    digest.update(f"{sys.version}|{docx.__version__}|{etree.LXML_VERSION}".encode())
+    for module in (__file__, oxml.__file__, deterministic_zip.__file__, sys.modules[StyleProfile.__module__].__file__):
+        digest.update(Path(module).read_bytes())
+    return folder / f"{digest.hexdigest()}.bin"
+
+
+def _load_cached(path: Path) -> _Base | None:
+    """The base stored by an earlier run, or None when there is none (or it cannot be read whole)."""
+    try:
+        parts, document_name, document, core_name, core, styles = marshal.loads(path.read_bytes())
+        return _Base(parts, document_name, parse_xml(document), core_name, parse_xml(core), styles)
+    except (OSError, EOFError, ValueError, TypeError, etree.LxmlError):
+        return None
+
+
+def _store_cached(path: Path, base: _Base) -> None:
+    cache.store(path, marshal.dumps((base.parts, base.document_name, oxml.serialize(base.document),
+                                     base.core_name, oxml.serialize(base.core), base.styles)))
+
+
 def _base(profile: StyleProfile, reference_path: Path | None) -> _Base:
     data = _read_reference(reference_path) if reference_path is not None else None
     key = (profile.model_dump_json(), hashlib.sha256(data).digest() if data is not None else None)
@@ -525,8 +558,15 @@ def _base(profile: StyleProfile, reference_path: Path | None) -> _Base:
         if found is not None:
             _BASES.move_to_end(key)
             return found
+    # A reference file is the user's, different each time and hostile input: only the built-in
+    # base (from the profile alone) is kept on disk.
+    stored = _cache_file(key[0]) if data is None else None
+    found = _load_cached(stored) if stored is not None and stored.is_file() else None
     try:
-        found = _prepare(profile, reference_path, data)
+        if found is None:
+            found = _prepare(profile, reference_path, data)
+            if stored is not None:
+                _store_cached(stored, found)
     except _BROKEN_REFERENCE:
         if reference_path is None:
             raise

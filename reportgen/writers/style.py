@@ -153,8 +153,11 @@ DEFAULT = "gbt9704.yaml"
 
 @functools.cache
 def default_data() -> dict:
-    """The bundled GB/T 9704 profile as plain data (package data, trusted: no located messages needed)."""
-    return yaml.safe_load(resources.files("reportgen.styles").joinpath(DEFAULT).read_text(encoding="utf-8"))
+    """The bundled GB/T 9704 profile as plain data (package data, trusted: no located messages needed).
+
+    Read with libyaml when PyYAML has it: the same data as the Python parser, a few ms sooner."""
+    text = resources.files("reportgen.styles").joinpath(DEFAULT).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @functools.cache

@@ -1,0 +1,56 @@
+"""What the ``reportgen`` command does before it loads the command line, to start faster."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from reportgen import launch
+
+
+def _run_help(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr("sys.argv", ["reportgen", "--help"])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as done:
+            launch.main()
+    finally:
+        signal.signal(signal.SIGINT, handler)  # main() leaves Ctrl-C ignored for its exit
+    assert done.value.code in (0, None)
+
+
+def test_pydantic_plugin_search_is_switched_off(monkeypatch, capsys):
+    """The search for pydantic plugins in every installed package is skipped (benchmarks/README.md)."""
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    _run_help(monkeypatch)
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+
+
+def test_a_users_own_pydantic_plugin_setting_is_kept(monkeypatch, capsys):
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "logfire")
+    _run_help(monkeypatch)
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
+
+
+def test_a_build_writes_the_same_files_with_and_without_the_cache(tmp_path, monkeypatch):
+    """README (生成速度与缓存): the cache of compiled templates and of the styled Word package changes
+    nothing in what is written — no cache, a new cache and a filled one give the same bytes."""
+    from reportgen import pipeline
+    from reportgen.writers import docx as docx_writer
+
+    example = Path(__file__).parent.parent / "examples" / "minimal.yaml"
+    outputs = {}
+    for run, no_cache in (("none", True), ("new", False), ("filled", False)):
+        if no_cache:
+            monkeypatch.setenv("REPORTGEN_NO_CACHE", "1")
+        else:
+            monkeypatch.delenv("REPORTGEN_NO_CACHE", raising=False)
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        monkeypatch.setattr(docx_writer, "_BASES", type(docx_writer._BASES)())  # as in a new process
+        result = pipeline.build(example, tmp_path / run)
+        outputs[run] = {path.suffix: path.read_bytes() for path in result.outputs}
+    assert list((tmp_path / "cache").rglob("docx-base/*.bin"))
+    assert outputs["none"] == outputs["new"] == outputs["filled"]
