@@ -277,3 +277,9 @@ def test_workbook_refusals_name_the_requests_sheet_and_cell(tmp_path):
         assert result.returncode == 1 and "Traceback" not in result.stderr
         output = result.stdout + result.stderr
         assert f"{name} 意见和建议!B4 建议事项：" in output and message in output
+
+
+def test_an_explicit_list_style_is_followed_everywhere_in_the_topic_layout():
+    document = compose(_report(list_style="一是"), pack=PACK)
+    service = _part(document, "窗口服务")
+    assert [t[:2] for t in service[2] if t[:2] in ("一是", "二是", "三是", "1.", "2.", "3.")] == ["一是", "二是", "三是"]
