@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import zh
+from .dates import When
 from .xmlchars import INVISIBLE
 
 # ---------------------------------------------------------------- vocabularies
@@ -180,12 +181,12 @@ class DocRef(Model):
     title: DocTitle = Field(description="文件标题（书名号可加可不加）")
     doc_no: DocNumber | None = Field(None, description="文号，如 区文明办〔2024〕3号")
     issuer: Text | None = Field(None, description="发文机关")
-    date: dt.date | None = Field(None, description="印发日期")
+    date: When | None = Field(None, description="印发日期；只知道月份写 2024-08，只知道年份写 2023")
 
 
 class Meeting(Model):
     name: Text = Field(description="会议名称，如“创建全国文明城市工作推进会”")
-    date: dt.date | None = None
+    date: When | None = Field(None, description="会议日期；只知道月份写 2024-08")
     participants: Count | None = Field(None, description="参会人数")
 
 
@@ -301,7 +302,7 @@ class LeadershipGroup(Model):
     members: Text | None = Field(None, description="成员构成，如“各科室负责人”")
     office: Text | None = Field(None, description="下设办公室所在部门")
     office_head: Person | None = Field(None, description="办公室主任")
-    established: dt.date | None = Field(None, description="成立日期")
+    established: When | None = Field(None, description="成立日期；只知道年份写 2023，只知道月份写 2023-03")
     meetings: Count | None = Field(None, description="本期召开领导小组会议次数")
 
 
@@ -318,8 +319,8 @@ class Activity(Model):
     theme: Theme = Field(description="所属工作方面，如“环境卫生”“志愿服务”")
     title: Text = Field(description="活动名称")
     kind: ActivityKind = Field("其他", description="活动类别")
-    date: dt.date | None = Field(None, description="日期，写成 2024-06-05")
-    end: dt.date | None = Field(None, description="结束日期（跨天活动）")
+    date: When | None = Field(None, description="日期，写成 2024-06-05；只知道月份写 2024-08（写作“8月份”）")
+    end: When | None = Field(None, description="结束日期（跨天活动）；只知道月份写 2024-10")
     recurrence: Text | None = Field(None, description="频次，如“每月一期”")
     times: Count | None = Field(None, description="本期共开展的次数/期数")
     festival: Festival | None = Field(None, description="结合的节日")
@@ -404,7 +405,7 @@ class Honour(Model):
     title: Text = Field(description="荣誉称号（引号可加可不加）")
     level: Text | None = Field(None, description="级别或授予地域，如“省级”“安徽省”，写在引号外")
     awarder: Text | None = Field(None, description="授予机关")
-    date: dt.date | None = Field(None, description="获得日期")
+    date: When | None = Field(None, description="获得日期；只知道月份写 2024-08，只知道年份写 2023")
     recipient: Text | None = Field(None, description="获得者；本单位获得则不填")
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterator
 
-from . import recurrence
+from . import dates, recurrence
 from .model import Report
 from .zh import cn_date, plain_number
 
@@ -84,11 +84,14 @@ def _dates(report: Report) -> Iterator[Rule]:
     if period.as_of and not start <= period.as_of <= end:
         yield ("period", "as_of"), f"数据截至日期不在本期（{span}）内：请核对", "error"
     for i, activity in enumerate(report.activities):
-        if activity.date and not start <= activity.date <= end:
-            yield ("activities", i, "date"), f"活动日期 {activity.date.isoformat()} 不在本期（{span}）内：请核对日期或删去这项活动", "error"
-        if activity.date and activity.end and activity.end < activity.date:
+        # A month or a year stands for its whole range: it lies in the period if the ranges overlap.
+        first = dates.first_day(activity.date) if activity.date else None
+        last = dates.last_day(activity.end or activity.date) if activity.date or activity.end else None
+        if activity.date and not (first <= end and dates.last_day(activity.date) >= start):
+            yield ("activities", i, "date"), f"活动日期 {dates.iso(activity.date)} 不在本期（{span}）内：请核对日期或删去这项活动", "error"
+        if first and activity.end and last < first:
             yield ("activities", i, "end"), "结束日期早于开始日期：请核对", "error"
-        elif activity.end and not start <= activity.end <= end:
+        elif activity.end and not (dates.first_day(activity.end) <= end and last >= start):
             yield ("activities", i, "end"), f"结束日期不在本期（{span}）内：请核对", "error"
     if report.signature.date and report.signature.date < start:
         yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
@@ -103,7 +106,8 @@ def _counts(report: Report) -> Iterator[Rule]:
             continue
         where = ("activities", i, "times")
         frequency = recurrence.parse(activity.recurrence)
-        if activity.recurrence is None and activity.date and (activity.end is None or activity.end == activity.date):
+        one_day = dates.is_day(activity.date) and (activity.end is None or activity.end == activity.date)
+        if activity.recurrence is None and one_day:
             yield where, (
                 f"只有一个日期（{cn_date(activity.date, False)}），却写开展了{times}次：一天的活动请把次数改为1"
                 "，或删去 times；分几次开展的，请填写结束日期 end 或频次 recurrence"
@@ -111,8 +115,10 @@ def _counts(report: Report) -> Iterator[Rule]:
             continue
         if frequency is None:
             continue
-        start = activity.date or period.start_date
-        end = activity.end or period.as_of or period.end_date
+        # A month-only date stands for its whole month (自8月份起 counts from 8月1日, 至10月份 up to
+        # 10月31日): no day is assumed, so no true count is refused.
+        start = max(dates.first_day(activity.date), period.start_date) if activity.date else period.start_date
+        end = dates.last_day(activity.end) if activity.end else period.as_of or period.end_date
         if end < start:  # the date rules already say which date is wrong
             continue
         most = frequency.most(start, end)
@@ -128,7 +134,7 @@ def _one_day_totals(report: Report) -> Iterator[Rule]:
     year's figure compared with last year) credits a whole year's work to one day."""
     periodic = {(m.label, m.value, m.unit) for m in report.metrics if m.previous is not None or m.target is not None}
     for i, activity in enumerate(report.activities):
-        if not activity.date or activity.recurrence or (activity.end and activity.end != activity.date):
+        if not dates.is_day(activity.date) or activity.recurrence or (activity.end and activity.end != activity.date):
             continue
         for j, q in enumerate(activity.quantities):
             if (q.label, q.value, q.unit) in periodic:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from . import dates
 from . import model as m
 
 # ---------------------------------------------------------------- value kinds
@@ -32,6 +33,8 @@ class Kind:
     name: str  # text, int, decimal, date, bool, choice, list, keylist, choicelist
     choices: tuple[str, ...] = ()
     optional: bool = True
+    #: A date that may be a month or a year only (dates.When): typed as text such as 2024年8月.
+    partial: bool = False
 
     @property
     def is_list(self) -> bool:
@@ -76,10 +79,22 @@ def kind_of(annotation: Any) -> Kind:
     if bare is Decimal:
         return Kind("decimal", (), optional)
     if bare is dt.date:
-        return Kind("date", (), optional)
+        return Kind("date", (), optional, partial=dates.PARTIAL in _annotated_metadata(annotation))
     if bare is str:
         return Kind("text", (), optional)
     raise TypeError(f"no cell form for {annotation!r}")
+
+
+def _annotated_metadata(annotation: Any) -> list[Any]:
+    """The ``Annotated`` metadata anywhere in ``annotation`` (through ``| None``)."""
+    found: list[Any] = []
+    if typing.get_origin(annotation) is typing.Annotated:
+        found += typing.get_args(annotation)[1:]
+        found += _annotated_metadata(typing.get_args(annotation)[0])
+    elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found += _annotated_metadata(arg)
+    return found
 
 
 def _is_key(annotation: Any) -> bool:

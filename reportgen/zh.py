@@ -143,17 +143,29 @@ def ordinal(n: int) -> str:
 
 
 def cn_date(day: dt.date | None, with_year: bool = True) -> str:
-    """``2024年6月5日``; a missing date is empty, never a stand-in the data did not give."""
+    """``2024年6月5日``; a month known without its day is ``2024年8月`` (``8月份`` without the year), a
+    year alone ``2023年``. A missing date is empty, never a stand-in the data did not give."""
     if day is None:
         return ""
+    kind = getattr(day, "precision", "day")  # dates.MonthDate / dates.YearDate
+    if kind == "year":
+        return f"{day.year}年"
+    if kind == "month":
+        return f"{day.year}年{day.month}月" if with_year else f"{day.month}月份"
     return f"{day.year}年{day.month}月{day.day}日" if with_year else f"{day.month}月{day.day}日"
 
 
 def date_span(start: dt.date, end: dt.date | None = None, with_year: bool = False) -> str:
-    """``6月5日``, ``6月5日至7日``, ``6月28日至7月2日`` (year only when asked, or when it changes)."""
+    """``6月5日``, ``6月5日至7日``, ``6月28日至7月2日`` (year only when asked, or when it changes);
+    months and years known without a day: ``8月份``, ``8月至10月``, ``2023年``."""
     first = cn_date(start, with_year)
-    if end is None or end == start:
+    if end is None or end == start and getattr(end, "precision", "day") == getattr(start, "precision", "day"):
         return first
+    kinds = {getattr(start, "precision", "day"), getattr(end, "precision", "day")}
+    if kinds != {"day"}:
+        if kinds == {"month"} and end.year == start.year and not with_year:
+            return f"{start.month}月至{end.month}月"
+        return f"{cn_date(start, with_year or end.year != start.year)}至{cn_date(end, with_year or end.year != start.year)}"
     if end.year != start.year:
         return f"{cn_date(start)}至{cn_date(end)}"
     if end.month == start.month:

@@ -28,6 +28,7 @@ from typing import Any, Iterator
 
 from openpyxl.utils import get_column_letter
 
+from .. import dates
 from .. import workbook_layout as L
 from . import amounts
 from ..errors import Finding, InputError, Location, Path as FieldPath, SourceMap
@@ -51,6 +52,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "01
 _COUNT_SUFFIX = re.compile(r"(人次|人|名|次|个|场|期|户|份|篇|支|处|项|家|件|条|张|天|小时|年度|年|月份|月)$")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?")
+_YEAR = re.compile(r"(\d{4})\s*年?")
 _TRUE = {"是", "true", "yes", "y", "1", "对", "√", "✓", "需要"}
 _FALSE = {"否", "false", "no", "n", "0", "不", "×", "✗", "不需要"}
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -232,6 +235,9 @@ def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if raw == int(raw) and dates.YEARS[0] <= raw <= dates.YEARS[1]:
+            # 2023 typed in a number cell is a year (成立于2023年); as a serial it would be 1905.
+            return int(raw)
         if 1 <= raw < 2958466:
             return (epoch + dt.timedelta(days=int(raw))).date()
         return raw
@@ -242,6 +248,12 @@ def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             return text
+    match = _MONTH.fullmatch(text)
+    if match:  # 2024年8月, 2024-08, 2024/8, 2024.8: the month only, for fields that take one
+        return f"{match.group(1)}-{int(match.group(2)):02d}"
+    match = _YEAR.fullmatch(text)
+    if match:
+        return match.group(1)
     return raw
 
 

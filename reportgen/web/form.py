@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
+from .. import dates
 from .. import model as m
 from .. import workbook_layout as L
 from ..errors import format_path
@@ -51,6 +52,8 @@ class Field:
             return "select"
         if self.kind.name in ("list", "choicelist") or self.long:
             return "textarea"
+        if self.kind.partial:  # 2024-08 or 2023 must be typeable: a date picker would drop them
+            return "text"
         return {"date": "date", "int": "number", "decimal": "decimal"}.get(self.kind.name, "text")
 
 
@@ -197,8 +200,10 @@ def shown(f: Field, value: Any) -> str:
         return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if f.kind.name == "keylist":
         return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
         return value.isoformat()[:10]
+    if isinstance(value, dt.date):
+        return dates.iso(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -224,7 +229,10 @@ def typed(f: Field, text: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            return text
+            pass
+        if f.kind.partial and re.fullmatch(r"\d{4}", text):
+            return int(text)  # a year, written to YAML as 2023 like a clerk would
+        return text
     if kind == "bool":
         return {"true": True, "false": False}.get(text, text)
     if kind in ("list", "choicelist"):
