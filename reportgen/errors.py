@@ -144,7 +144,7 @@ def _bound(value: Any) -> str:
 def _message(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    if kind in ("placeholder", "invisible_char", "report_rule"):
+    if kind in ("placeholder", "invisible_char", "report_rule", "empty_group"):
         return error["msg"]
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")

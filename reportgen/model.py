@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     StringConstraints,
     computed_field,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -165,11 +166,24 @@ class Quantity(Model):
     unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位，如 人、人次、面、份、万元")
     approx: Approx = Field("exact", description="约数说法：余、多、近、约、超过、以上；确切的数不用填")
     agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
+    verb: Annotated[Text, StringConstraints(max_length=6)] | None = Field(
+        None, description="动作，写在计量对象前，如“慰问”“发放”：慰问困难群众11人")
+    per: Annotated[Text, StringConstraints(max_length=6)] | None = Field(
+        None, description="按每户、每人计的数额填“户”“人”，写作“每户1000元”；这样的数不与其他数相加")
+    others: list[Amount] = Field(
+        default_factory=list, max_length=10,
+        description="数额不等时的其他数值：“300元、200元不等”数值填 300，这里填 200")
+    money: Amount | None = Field(
+        None, description="这些对象共计的金额（元），如慰问困难群众11人、慰问金共13200元：填 13200")
+    money_label: Annotated[Text, StringConstraints(max_length=12)] | None = Field(
+        None, description="金额的名称，如“慰问金”“补助资金”")
 
 
 class Person(Model):
     role: Text = Field(description="职务，如“党委书记”“社区主任”")
     name: Text | None = Field(None, description="姓名；不填则只写职务")
+    post: Annotated[Text, StringConstraints(max_length=10)] | None = Field(
+        None, description="在领导小组（指挥部）中担任的职务，如“总指挥”“政委”“第一组长”；不填则按位置写作组长、副组长")
 
 
 class Superior(Model):
@@ -297,13 +311,26 @@ class Campaign(Model):
 
 class LeadershipGroup(Model):
     name: Text | None = Field(None, description="领导小组名称；不填则按创建活动生成")
-    leader: Person = Field(description="组长")
+    leader: Person | None = Field(None, description="组长；没有明确组长的不填")
     deputies: list[Person] = Field(default_factory=list, max_length=10, description="副组长")
+    others: list[Person] = Field(
+        default_factory=list, max_length=10,
+        description="组长、副组长以外的职务，如政委、顾问：每人填职务、姓名和在领导小组中的职务 post")
     members: Text | None = Field(None, description="成员构成，如“各科室负责人”")
     office: Text | None = Field(None, description="下设办公室所在部门")
     office_head: Person | None = Field(None, description="办公室主任")
+    office_head_from: Annotated[Text, StringConstraints(max_length=10)] | None = Field(
+        None, description="办公室主任由领导小组中哪一职务兼任，如“副组长”：写作“办公室主任由副组长兼任”")
     established: When | None = Field(None, description="成立日期；只知道年份写 2023，只知道月份写 2023-03")
     meetings: Count | None = Field(None, description="本期召开领导小组会议次数")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> LeadershipGroup:
+        """The 组长 may be unnamed, but a group with nothing at all in it would vanish from the text silently."""
+        if not any(getattr(self, name) for name in type(self).model_fields):
+            raise PydanticCustomError(
+                "empty_group", "领导小组什么也没有填写：请至少填写名称、组长、副组长或成员，或删去 leadership")
+        return self
 
 
 class Mechanism(Model):

@@ -27,6 +27,7 @@ def _comparable(unit: str, base_unit: str) -> bool:
 def check(report: Report) -> list[Rule]:
     return (
         list(_metrics(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
+        + list(_quantities(report)) + list(_organisation(report))
         + list(_plans(report))
         + list(_duplicates(report)) + list(_signature(report))
     )
@@ -127,6 +128,51 @@ def _counts(report: Report) -> Iterator[Rule]:
                 f"“{activity.recurrence}”从{cn_date(start, False)}到{cn_date(end, False)}最多{most}次，"
                 f"写的是{times}次：请核对次数、频次或起止日期"
             ), "error"
+
+
+def _quantities(report: Report) -> Iterator[Rule]:
+    """Per-recipient amounts, spreads and money carried by a count: each says one thing only."""
+    for i, activity in enumerate(report.activities):
+        for j, q in enumerate(activity.quantities):
+            where = ("activities", i, "quantities", j)
+            if q.per and q.agg != "none":
+                yield where + ("agg",), (
+                    f"“每{q.per}”的数额不是合计，不能再写“{q.agg}”：请删去口径 agg，或删去 per 改填合计数"
+                ), "error"
+            if q.others and q.approx != "exact":
+                yield where + ("approx",), (
+                    "数额不等（others）时约数说法只会落在第一个数上：请删去 approx，把每个数按实际填写"
+                ), "error"
+            if q.value in q.others:
+                yield where + ("others",), (
+                    f"其他数值中又写了 {plain_number(q.value)}：数额不等时这里只填与数值不同的数"
+                ), "error"
+            if q.money is not None and q.unit.endswith("元"):
+                yield where + ("money",), (
+                    f"计量单位“{q.unit}”已是金额，不能再填金额 money：请把 money 写成另一项数量，或删去"
+                ), "error"
+            if q.money_label and q.money is None:
+                yield where + ("money_label",), (
+                    f"填了金额名称“{q.money_label}”却没有金额：请填写金额 money（元），或删去 money_label"
+                ), "error"
+
+
+def _organisation(report: Report) -> Iterator[Rule]:
+    """The leading group's other posts need their name of post; an office head said twice must agree."""
+    group = report.leadership
+    if group is None:
+        return
+    for i, person in enumerate(group.others):
+        if not person.post:
+            yield ("leadership", "others", i, "post"), (
+                f"“{person.role}{person.name or ''}”列在其他职务中，却没有写在领导小组中担任什么：请填写 post，"
+                "如“政委”“顾问”；副组长请填在 deputies 中"
+            ), "error"
+    head = group.office_head
+    if head and head.post and group.office_head_from and head.post != group.office_head_from:
+        yield ("leadership", "office_head_from"), (
+            f"办公室主任由“{group.office_head_from}”兼任，可办公室主任的小组职务写的是“{head.post}”：请改成一致，或删去其中一个"
+        ), "error"
 
 
 def _one_day_totals(report: Report) -> Iterator[Rule]:

@@ -60,8 +60,9 @@ def opt(strategy: st.SearchStrategy) -> st.SearchStrategy:
 
 
 quantity = st.builds(m.Quantity, label=opt(texts(12)), value=amounts, unit=short(8), approx=lit(m.Approx),
-                     agg=lit(m.Aggregation))
-person = st.builds(m.Person, role=texts(12), name=opt(texts(6)))
+                     agg=lit(m.Aggregation), verb=opt(texts(6)), per=opt(texts(6)), others=st.lists(amounts, max_size=3),
+                     money=opt(amounts), money_label=opt(texts(12)))
+person = st.builds(m.Person, role=texts(12), name=opt(texts(6)), post=opt(texts(6)))
 activity = st.builds(
     m.Activity, theme=lit(m.Theme), title=texts(), kind=lit(m.ActivityKind), date=opt(whens), end=opt(whens),
     recurrence=opt(texts(8)), times=opt(counts), festival=opt(lit(m.Festival)), location=opt(texts(12)),
@@ -100,7 +101,9 @@ report = st.builds(
         standard=opt(texts(12)), goals=st.lists(items, max_size=3), occasion=opt(texts(12)),
     ),
     leadership=opt(st.builds(
-        m.LeadershipGroup, name=opt(texts(10)), leader=person, deputies=st.lists(person, max_size=2),
+        # a group with nothing in it is refused, so the name (the one field alone enough) is always there
+        m.LeadershipGroup, name=texts(10), leader=opt(person), deputies=st.lists(person, max_size=2),
+        others=st.lists(person, max_size=2), office_head_from=opt(texts(6)),
         members=opt(texts(10)), office=opt(texts(8)), office_head=opt(person), established=opt(whens),
         meetings=opt(counts),
     )),

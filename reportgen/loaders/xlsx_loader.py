@@ -280,6 +280,16 @@ def split_list(raw: Any, keys: bool = False) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def split_numbers(raw: Any) -> list[str]:
+    """``300、200`` or ``300，200`` → two numbers; a comma before three digits (1,200) is a thousands mark."""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        return [str(to_decimal(raw))]
+    text = _text(raw)
+    if text is _MISSING:
+        return []
+    return [p.strip() for p in re.split(r"[、，；;\s]+|,(?!\d{3}(?!\d))", text) if p.strip()]
+
+
 _ESCAPED = re.compile("_x(00[01][0-9A-Fa-f])_")
 
 
@@ -295,6 +305,9 @@ def convert(kind: L.Kind, raw: Any, number_format: str = "", epoch: dt.datetime 
     if isinstance(raw, str) and "_x" in raw:
         raw = _unescape(raw)
     name = kind.name
+    if name == "numberlist":
+        items = [to_decimal(item) for item in split_numbers(raw)]
+        return items if items else _MISSING
     if kind.is_list:
         items = split_list(raw, keys=name == "keylist")
         return items if items else _MISSING

@@ -137,7 +137,7 @@ _QUANTITIES = ListSpec("quantities", "数量", _columns(L.QUANTITIES), item_labe
 _LAYOUT: tuple[tuple[str, tuple[tuple[L.TableSheet, tuple[ListSpec, ...], str], ...]], ...] = (
     ("单位", ()), ("期间", ()), ("文稿", ()), ("单位概况", ()), ("创建活动", ()),
     ("依据", ((L.SUPERIORS, (), "上级机关"), (L.DOCUMENTS, (), "文件"), (L.MEETINGS, (), "会议"))),
-    ("领导小组", ((L.DEPUTIES, (), "副组长"),)),
+    ("领导小组", ((L.DEPUTIES, (), "副组长"), (L.POSTS, (), "其他职务"))),
     ("活动台账", ((L.ACTIVITIES, (_QUANTITIES,), "活动"),)),
     ("指标完成情况", ((L.METRICS, (_parts(),), "指标"),)),
     ("制度机制", ((L.MECHANISMS, (), "制度"),)),
@@ -198,7 +198,7 @@ def shown(f: Field, value: Any) -> str:
         return "true" if value else "false"
     if f.kind.name in ("list", "choicelist"):
         return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    if f.kind.name == "keylist":
+    if f.kind.name in ("keylist", "numberlist"):
         return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()[:10]
@@ -237,6 +237,9 @@ def typed(f: Field, text: str) -> Any:
         return {"true": True, "false": False}.get(text, text)
     if kind in ("list", "choicelist"):
         return [line.strip() for line in text.splitlines() if line.strip()]
+    if kind == "numberlist":
+        numbers = [part for part in re.split(r"[、，；;\s]+|,(?!\d{3}(?!\d))", text) if part]
+        return [int(n) if _INT.fullmatch(n) else n for n in (p.replace(",", "") for p in numbers)]
     if kind == "keylist":
         return [part for part in re.split(r"[,，、;；\s]+", text) if part]
     if kind == "text" and f.long:

@@ -1,0 +1,167 @@
+"""Quantities as clerks have them (每户1000元, 300元、200元不等, 慰问11人共13200元) and leading groups
+without a named 组长 or with posts of their own (政委, 总指挥, 办公室主任由副组长兼任)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from reportgen import lint, rules, zh
+from reportgen import model as m
+from reportgen.compose import compose, load_pack
+from reportgen.figures import tally
+from reportgen.loaders.xlsx_loader import load_xlsx, split_numbers
+from reportgen.pipeline import render_workbook
+from reportgen.writers import markdown
+
+PACK = load_pack()
+D = Decimal
+
+
+def _report(**fields) -> m.Report:
+    return m.Report(**{"unit": m.Unit(name="槐荫社区", type="社区"), "period": m.Period(year=2024), **fields})
+
+
+def _text(report: m.Report) -> str:
+    document = compose(report, pack=PACK)
+    assert lint.check(document) == []
+    return markdown.render(document)
+
+
+def _errors(report: m.Report) -> list[tuple]:
+    return [(path, text) for path, text, severity in rules.check(report) if severity == "error"]
+
+
+def _visit(*quantities: m.Quantity) -> m.Activity:
+    return m.Activity(theme="民生服务", title="春节走访困难家庭", kind="慰问", quantities=list(quantities))
+
+
+# ---------------------------------------------------------------- quantities
+
+
+def test_an_amount_per_household_a_spread_and_a_count_with_its_money():
+    assert zh.qty(D(1000), "元", label="慰问金", per="户") == "慰问金每户1000元"
+    assert zh.qty(D(300), "元", label="慰问金", per="户", others=[D(200)]) == "慰问金每户300元、200元不等"
+    assert zh.qty(11, "人", label="困难群众", verb="慰问") == "慰问困难群众11人"
+    text = _text(_report(activities=[_visit(
+        m.Quantity(verb="慰问", label="困难群众", value=11, unit="人", money=13200, money_label="慰问金"),
+        m.Quantity(label="米面油", value=2, unit="份", per="户"),
+        m.Quantity(label="节日补助", value=300, unit="元", per="人", others=[200, 100]),
+    )]))
+    assert "慰问困难群众11人，慰问金共13200元，米面油每户2份，节日补助每人300元、200元、100元不等" in text
+
+
+def test_exact_money_keeps_its_form():
+    assert "共13200元" in zh.qty(D(13200), "元", agg="共") and "1.32万" not in zh.qty(D(13200), "元", agg="共")
+
+
+def test_per_recipient_figures_are_never_added_into_a_total():
+    report = _report(activities=[
+        _visit(m.Quantity(label="慰问品", value=2, unit="份", per="户")),
+        _visit(m.Quantity(label="慰问品", value=30, unit="份")),
+        _visit(m.Quantity(label="慰问品", value=20, unit="份")),
+    ])
+    [total] = tally(report, [0, 1, 2])["quantities"]
+    assert total["total"].value == 50  # 30 + 20; the 每户2份 is not a count of things
+
+
+@pytest.mark.parametrize(
+    ("quantity", "field", "says"),
+    [
+        (m.Quantity(label="慰问金", value=1000, unit="元", per="户", agg="共"), "agg", "不是合计"),
+        (m.Quantity(label="慰问金", value=300, unit="元", others=[200], approx="约"), "approx", "约数说法"),
+        (m.Quantity(label="慰问金", value=300, unit="元", others=[300]), "others", "只填与数值不同的数"),
+        (m.Quantity(label="慰问金", value=300, unit="元", money=300), "money", "已是金额"),
+        (m.Quantity(label="困难群众", value=11, unit="人", money_label="慰问金"), "money_label", "没有金额"),
+    ],
+)
+def test_rules_say_how_to_fix_a_quantity(quantity, field, says):
+    [(path, text)] = _errors(_report(activities=[_visit(quantity)]))
+    assert path == ("activities", 0, "quantities", 0, field) and says in text
+
+
+def test_the_new_quantity_fields_survive_the_workbook(tmp_path: Path):
+    report = _report(activities=[_visit(
+        m.Quantity(verb="慰问", label="困难群众", value=11, unit="人", money=13200, money_label="慰问金"),
+        m.Quantity(label="节日补助", value=300, unit="元", per="人", others=[200, D("150.5")]),
+    )])
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_workbook(report))
+    assert m.Report.model_validate(load_xlsx(path)[0]).model_dump() == report.model_dump()
+
+
+@pytest.mark.parametrize(("cell", "numbers"), [("200、100", ["200", "100"]), ("200，100", ["200", "100"]),
+                                               ("1,200、800", ["1,200", "800"]), (200, ["200"])])
+def test_the_workbook_reads_a_spread_typed_in_one_cell(cell, numbers):
+    assert split_numbers(cell) == numbers
+    assert m.Quantity(label="补助", value=1, unit="元", others=[s.replace(",", "") for s in numbers]).others
+
+
+# ---------------------------------------------------------------- leading group
+
+
+def test_a_group_with_no_named_leader_names_whom_it_has():
+    text = _text(_report(leadership=m.LeadershipGroup(
+        name="春节慰问工作领导小组", deputies=[m.Person(role="社区党委书记", name="张华")], members="各网格员")))
+    assert "春节慰问工作领导小组由社区党委书记张华任副组长，成员包括各网格员。" in text
+    assert "任组长" not in text
+
+
+def test_posts_other_than_leader_and_deputy():
+    text = _text(_report(leadership=m.LeadershipGroup(
+        name="创建工作指挥部",
+        leader=m.Person(role="街道党工委书记", name="赵立", post="总指挥"),
+        deputies=[m.Person(role="街道办主任", name="钱明", post="副总指挥"), m.Person(role="社区主任", name="孙燕")],
+        others=[m.Person(role="派出所所长", name="李强", post="政委")],
+    )))
+    assert ("创建工作指挥部由街道党工委书记赵立任总指挥，街道办主任钱明任副总指挥，社区主任孙燕任副组长，"
+            "派出所所长李强任政委。") in text
+
+
+def test_another_post_without_its_name_is_refused():
+    report = _report(leadership=m.LeadershipGroup(others=[m.Person(role="派出所所长")]))
+    [(path, text)] = _errors(report)
+    assert path == ("leadership", "others", 0, "post") and "请填写 post" in text
+
+
+@pytest.mark.parametrize(
+    ("group", "sentence"),
+    [
+        (m.LeadershipGroup(leader=m.Person(role="党委书记"), office_head_from="副组长"),
+         "领导小组下设办公室，办公室主任由副组长兼任。"),
+        (m.LeadershipGroup(leader=m.Person(role="党委书记"), office="党政办", office_head_from="副组长"),
+         "领导小组办公室设在党政办，办公室主任由副组长兼任。"),
+        (m.LeadershipGroup(leader=m.Person(role="党委书记"),
+                           office_head=m.Person(role="社区副主任", name="王芳", post="副组长")),
+         "领导小组下设办公室，由副组长、社区副主任王芳兼任办公室主任。"),
+        (m.LeadershipGroup(leader=m.Person(role="党委书记"), office_head=m.Person(role="社区副主任", name="王芳")),
+         "领导小组办公室由社区副主任王芳任办公室主任。"),
+    ],
+)
+def test_the_office_head_being_a_deputy_is_said_even_without_an_office(group, sentence):
+    assert sentence in _text(_report(leadership=group))
+
+
+def test_two_answers_to_who_heads_the_office_must_agree():
+    report = _report(leadership=m.LeadershipGroup(
+        leader=m.Person(role="党委书记"), office_head_from="副组长",
+        office_head=m.Person(role="社区副主任", post="成员")))
+    assert [p for p, _ in _errors(report)] == [("leadership", "office_head_from")]
+
+
+def test_an_empty_group_is_refused_rather_than_dropped():
+    with pytest.raises(ValidationError) as caught:
+        m.LeadershipGroup()
+    assert "请至少填写名称、组长、副组长或成员" in str(caught.value)
+
+
+def test_other_posts_survive_the_workbook(tmp_path: Path):
+    report = _report(leadership=m.LeadershipGroup(
+        name="创建工作指挥部", leader=m.Person(role="街道党工委书记", post="总指挥"),
+        others=[m.Person(role="派出所所长", name="李强", post="政委")], office_head_from="副总指挥"))
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_workbook(report))
+    assert m.Report.model_validate(load_xlsx(path)[0]).model_dump() == report.model_dump()
