@@ -196,6 +196,7 @@ class DocRef(Model):
     doc_no: DocNumber | None = Field(None, description="文号，如 区文明办〔2024〕3号")
     issuer: Text | None = Field(None, description="发文机关")
     date: When | None = Field(None, description="印发日期；只知道月份写 2024-08，只知道年份写 2023")
+    own: bool = Field(False, description="本单位自己制定的文件（如实施方案）选“是”：写作“制定《…》”，不写成依据")
 
 
 class Meeting(Model):
@@ -209,7 +210,8 @@ class Basis(Model):
 
     superiors: list[Superior] = Field(default_factory=list, max_length=10)
     ideology: list[Text] = Field(default_factory=list, max_length=5, description="指导思想")
-    documents: list[DocRef] = Field(default_factory=list, max_length=20, description="依据文件")
+    documents: list[DocRef] = Field(default_factory=list, max_length=20,
+                                    description="依据文件，以及本单位制定的方案、制度（own 选“是”）")
     meetings: list[Meeting] = Field(default_factory=list, max_length=20, description="依据会议")
     standard: DocTitle | None = Field(None, description="对照的标准，如“全国文明城市测评体系”")
     goals: list[Text] = Field(default_factory=list, max_length=12, description="目标愿景，如“环境优美”")

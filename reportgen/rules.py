@@ -94,6 +94,13 @@ def _dates(report: Report) -> Iterator[Rule]:
             yield ("activities", i, "end"), "结束日期早于开始日期：请核对", "error"
         elif activity.end and not (dates.first_day(activity.end) <= end and last >= start):
             yield ("activities", i, "end"), f"结束日期不在本期（{span}）内：请核对", "error"
+    for i, document in enumerate(report.basis.documents):
+        signed = report.signature.date
+        if document.date and signed and dates.first_day(document.date) > signed:
+            yield ("basis", "documents", i, "date"), (
+                f"文件《{document.title}》的印发日期 {dates.iso(document.date)} 晚于成文日期：请核对日期，"
+                "或把这份文件从本期的依据中删去"
+            ), "error"
     if report.signature.date and report.signature.date < start:
         yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
 

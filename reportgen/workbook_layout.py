@@ -305,6 +305,7 @@ _DOCUMENT: _Spec = {
     "doc_no": ("文号", ("发文字号",), True),
     "issuer": ("发文机关", ("发文单位",), True),
     "date": ("印发日期", ("日期", "发文日期"), True),
+    "own": ("本单位制定", ("本单位文件", "自行制定"), True),
 }
 
 _MEETING: _Spec = {

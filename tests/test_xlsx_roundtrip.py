@@ -96,7 +96,7 @@ report = st.builds(
         superiors=st.lists(st.builds(m.Superior, name=texts(10), relation=lit(m.SuperiorRelation)), max_size=2),
         ideology=st.lists(items, max_size=2),
         documents=st.lists(st.builds(m.DocRef, title=texts(20), doc_no=opt(texts(12)), issuer=opt(texts(8)),
-                                     date=opt(whens)), max_size=2),
+                                     date=opt(whens), own=st.booleans()), max_size=2),
         meetings=st.lists(st.builds(m.Meeting, name=texts(12), date=opt(whens), participants=opt(counts)), max_size=2),
         standard=opt(texts(12)), goals=st.lists(items, max_size=3), occasion=opt(texts(12)),
     ),

@@ -1,5 +1,5 @@
-"""Quantities as clerks have them (每户1000元, 300元、200元不等, 慰问11人共13200元) and leading groups
-without a named 组长 or with posts of their own (政委, 总指挥, 办公室主任由副组长兼任)."""
+"""Facts as clerks have them: quantities (每户1000元, 300元、200元不等, 慰问11人共13200元), leading groups
+without a named 组长 or with posts of their own (政委, 总指挥, 办公室主任由副组长兼任), the unit's own documents."""
 
 from __future__ import annotations
 
@@ -165,3 +165,40 @@ def test_other_posts_survive_the_workbook(tmp_path: Path):
     path = tmp_path / "r.xlsx"
     path.write_bytes(render_workbook(report))
     assert m.Report.model_validate(load_xlsx(path)[0]).model_dump() == report.model_dump()
+
+
+# ---------------------------------------------------------------- the unit's own documents
+
+
+def _documents() -> m.Basis:
+    return m.Basis(documents=[
+        m.DocRef(title="关于做好春节元宵节期间走访慰问工作的通知", doc_no="街道办〔2024〕5号"),
+        m.DocRef(title="槐荫社区春节元宵节走访慰问工作实施方案", own=True, date="2024-01"),
+    ])
+
+
+def test_the_units_own_document_is_made_not_obeyed():
+    text = _text(_report(basis=_documents()))
+    assert ("我社区按照《关于做好春节元宵节期间走访慰问工作的通知》（街道办〔2024〕5号）的要求，"
+            "制定《槐荫社区春节元宵节走访慰问工作实施方案》，围绕") in text
+    assert "按照《槐荫社区" not in text
+
+
+def test_only_own_documents_give_no_依据():
+    text = _text(_report(basis=m.Basis(documents=[m.DocRef(title="槐荫社区文明创建实施方案", own=True)])))
+    assert "我社区制定《槐荫社区文明创建实施方案》，围绕" in text and "按照" not in text
+
+
+def test_a_document_issued_after_the_report_is_refused():
+    report = _report(basis=_documents(), signature=m.Signature(date="2023-12-28"),
+                     period=m.Period(year=2023))
+    assert [p for p, _ in _errors(report)] == [("basis", "documents", 1, "date")]
+
+
+def test_own_documents_survive_the_workbook(tmp_path: Path):
+    report = _report(basis=_documents())
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_workbook(report))
+    back = m.Report.model_validate(load_xlsx(path)[0])
+    assert [d.own for d in back.basis.documents] == [False, True]
+    assert back.model_dump() == report.model_dump()
