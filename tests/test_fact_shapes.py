@@ -202,3 +202,15 @@ def test_own_documents_survive_the_workbook(tmp_path: Path):
     back = m.Report.model_validate(load_xlsx(path)[0])
     assert [d.own for d in back.basis.documents] == [False, True]
     assert back.model_dump() == report.model_dump()
+
+
+def test_a_group_that_is_not_a_领导小组_keeps_its_own_name_for_its_office():
+    text = _text(_report(leadership=m.LeadershipGroup(
+        name="节日活动工作专班", leader=m.Person(role="社区党委书记", post="召集人"), office_head_from="副召集人")))
+    assert "节日活动工作专班由社区党委书记任召集人。下设办公室，办公室主任由副召集人兼任。" in text
+    assert "领导小组" not in text
+
+
+def test_meetings_of_a_group_that_is_not_a_领导小组_are_its_own():
+    text = _text(_report(leadership=m.LeadershipGroup(name="创建工作指挥部", meetings=3)))
+    assert "成立创建工作指挥部。2024年度，创建工作指挥部共召开会议3次。" in text
