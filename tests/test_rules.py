@@ -318,7 +318,10 @@ def test_warnings_do_not_stop_loading(tmp_path, monkeypatch):
     assert len(report.problems) == 2
 
 
-RICH = [p for p in EXAMPLES if p.stem != "minimal"]
+#: Examples that show one shape of fact (a festival report with per-household amounts) rather than a whole
+#: year's summary are not held to the size of one.
+FOCUSED = {"minimal", "shequ-2024-chunjie"}
+RICH = [p for p in EXAMPLES if p.stem not in FOCUSED]
 
 
 @pytest.mark.parametrize("path", RICH, ids=lambda p: p.name)
