@@ -171,3 +171,12 @@ def test_yaml_months_and_years_load(tmp_path: Path):
     )
     report, _ = load_report(source)
     assert report.activities[0].date == dates.month(2024, 8) and report.leadership.established == dates.year(2023)
+
+
+def test_from_a_month_on_counts_from_its_first_day():
+    def report(times: int) -> m.Report:
+        return _report(activities=[m.Activity(theme="志愿服务", title="敬老志愿服务", date="2024-08",
+                                              recurrence="每月两次", times=times)])
+    assert _errors(report(10)) == []  # 8月至12月: 5 months, twice a month
+    assert [p for p, _ in _errors(report(11))] == [("activities", 0, "times")]
+    assert "自8月份起" in markdown.render(compose(report(10), pack=PACK))

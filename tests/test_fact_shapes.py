@@ -214,3 +214,29 @@ def test_a_group_that_is_not_a_领导小组_keeps_its_own_name_for_its_office():
 def test_meetings_of_a_group_that_is_not_a_领导小组_are_its_own():
     text = _text(_report(leadership=m.LeadershipGroup(name="创建工作指挥部", meetings=3)))
     assert "成立创建工作指挥部。2024年度，创建工作指挥部共召开会议3次。" in text
+
+
+def test_the_readme_command_post_example_reads_as_promised():
+    text = _text(_report(leadership=m.LeadershipGroup(
+        name="创建工作指挥部", leader=m.Person(role="街道党工委书记", name="赵立", post="总指挥"),
+        deputies=[m.Person(role="街道办主任", name="钱明", post="副总指挥")],
+        others=[m.Person(role="派出所所长", name="李强", post="政委")], office_head_from="副总指挥")))
+    assert ("创建工作指挥部由街道党工委书记赵立任总指挥，街道办主任钱明任副总指挥，派出所所长李强任政委。"
+            "下设办公室，办公室主任由副总指挥兼任。") in text
+
+
+def test_an_office_head_named_and_said_to_be_a_deputy():
+    text = _text(_report(leadership=m.LeadershipGroup(
+        leader=m.Person(role="党委书记"), office_head_from="副组长",
+        office_head=m.Person(role="社区副主任", name="王芳"))))
+    assert "领导小组下设办公室，由副组长、社区副主任王芳兼任办公室主任。" in text
+
+
+def test_a_spread_cell_with_thousands_marks_is_read_as_numbers():
+    from reportgen import workbook_layout as L
+    from reportgen.loaders.xlsx_loader import convert
+
+    kind = L.kind_of(m.Quantity.model_fields["others"].annotation)
+    assert kind.name == "numberlist"
+    assert convert(kind, "1,200、800") == [D(1200), D(800)]
+    assert convert(kind, "300，200") == [D(300), D(200)]
