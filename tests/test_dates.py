@@ -179,4 +179,5 @@ def test_from_a_month_on_counts_from_its_first_day():
                                               recurrence="每月两次", times=times)])
     assert _errors(report(10)) == []  # 8月至12月: 5 months, twice a month
     assert [p for p, _ in _errors(report(11))] == [("activities", 0, "times")]
+    assert "从8月1日到12月31日最多10次" in _errors(report(11))[0][1]
     assert "自8月份起" in markdown.render(compose(report(10), pack=PACK))
