@@ -240,3 +240,19 @@ def test_a_spread_cell_with_thousands_marks_is_read_as_numbers():
     assert kind.name == "numberlist"
     assert convert(kind, "1,200、800") == [D(1200), D(800)]
     assert convert(kind, "300，200") == [D(300), D(200)]
+
+
+def test_a_spread_typed_in_the_value_cell_is_split(tmp_path: Path):
+    import openpyxl
+
+    report = _report(activities=[_visit(m.Quantity(label="节日补助", value=1, unit="元", per="人"))])
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_workbook(report))
+    book = openpyxl.load_workbook(path)
+    sheet = book["数量明细"]
+    header = next(row for row in sheet.iter_rows() if any(c.value == "*数值" for c in row))
+    cell = next(c for c in header if c.value == "*数值")
+    sheet.cell(row=cell.row + 1, column=cell.column).value = "300元、200元不等"
+    book.save(path)
+    [quantity] = m.Report.model_validate(load_xlsx(path)[0]).activities[0].quantities
+    assert (quantity.value, quantity.others, quantity.unit, quantity.per) == (300, [200], "元", "人")

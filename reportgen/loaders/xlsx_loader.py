@@ -280,6 +280,30 @@ def split_list(raw: Any, keys: bool = False) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_SPREAD = re.compile(r"(.+?)不等\s*")
+
+
+def _spread(raw: Any) -> tuple[str, list[Any]] | None:
+    """``300元、200元不等`` → (``300元``, [200]): a spread of amounts the clerk typed in the value cell.
+    Anything else (one number, two numbers without 不等) is left to the figure reader and its messages."""
+    if not isinstance(raw, str):
+        return None
+    match = _SPREAD.fullmatch(raw.strip())
+    if not match:
+        return None
+    first, *rest = [p.strip() for p in re.split(r"[、，,；;]", match.group(1)) if p.strip()]
+    if not rest:
+        return None
+    others = []
+    for text in rest:
+        try:
+            amount = amounts.parse(text)
+        except amounts.AmountError:
+            return None
+        others.append(amount.value)
+    return first, others
+
+
 def split_numbers(raw: Any) -> list[str]:
     """``300、200`` or ``300，200`` → two numbers; a comma before three digits (1,200) is a thousands mark."""
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
@@ -686,6 +710,11 @@ class Reader:
                 self.problem(sheet, index, col, f"“{column.header}”是公式，但文件里没有保存计算结果：请在 Excel 或 WPS 中打开后保存一次，或把公式改为数值")
             if not column.is_field or col is None:
                 continue
+            spread = _spread(raw) if column.key == "value" and "others" in spec.model.model_fields else None
+            if spread:  # 300元、200元不等 typed in one cell: the first number here, the rest in 其他数值
+                raw, others = spread
+                if "others" not in item:
+                    item["others"] = others
             value = self.value(column.kind, raw, fmt, (sheet, index, col), column.header)
             if isinstance(value, amounts.Amount):
                 figures.append((column, value, raw, col))
