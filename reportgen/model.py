@@ -17,10 +17,13 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
+    WithJsonSchema,
     computed_field,
     model_validator,
 )
@@ -120,16 +123,50 @@ def _checked_text(value: str) -> str:
     return value
 
 
+def _date_as_typed(value: object) -> object:
+    """An unquoted 2024-06-05 in a text field is text to the editor's schema (YAML 1.2), so it is here too."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_checked_text)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    BeforeValidator(_date_as_typed),
+    AfterValidator(_checked_text),
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_checked_text)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    BeforeValidator(_date_as_typed),
+    AfterValidator(_checked_text),
 ]
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
-Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0, le=10**9)]
-Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+def _typed(whole: bool):
+    """A number in quotes ("1200") is text to the editor's schema; refusing it here too keeps the two in
+    step. The error types are pydantic's own, so the messages stay those of any other unreadable number."""
+    kind = "int_parsing" if whole else "decimal_parsing"
+
+    def typed_number(value: object) -> object:
+        if isinstance(value, (str, bool)):
+            raise PydanticCustomError(kind, "应填写数字")
+        return value
+
+    return typed_number
+
+
+def _number(low: int, high: int, whole: bool = True) -> tuple:
+    """Annotations of a number field whose JSON Schema says exactly what ``validate`` accepts."""
+    schema = {"type": "integer" if whole else "number", "minimum": low, "maximum": high}
+    return (BeforeValidator(_typed(whole)), Field(ge=low, le=high), WithJsonSchema(schema))
+
+
+Amount = Annotated[Decimal, *_number(0, 10**12, whole=False), Field(allow_inf_nan=False)]
+Count = Annotated[int, *_number(0, 10**9)]
+Year = Annotated[int, *_number(1990, 2100)]
+#: A yes/no field takes true or false only: pydantic would also take 1, "yes" or "on", which the schema cannot.
+Flag = Annotated[bool, Strict()]
 
 
 def _title_text(value: str) -> str:
@@ -262,8 +299,8 @@ class Unit(Model):
 class Period(Model):
     year: Year = Field(description="年度，如 2024")
     type: PeriodType = Field("全年", description="上半年、下半年、全年、季度、月度或阶段")
-    quarter: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
-    month: Annotated[int, Field(ge=1, le=12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
+    quarter: Annotated[int, *_number(1, 4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
+    month: Annotated[int, *_number(1, 12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
     start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
     end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
     as_of: dt.date | None = Field(None, description="数据截至日期")
@@ -291,7 +328,7 @@ class Campaign(Model):
     level: CampaignLevel = Field("全国", description="全国、全国县级、省级、市级、县级")
     kind: CampaignKind = Field("文明城市", description="文明城市、文明县城、文明村、文明单位、卫生城市……")
     region: Text | None = Field(None, description="命名地区，如“陕西省”；填写后名称写作“陕西省文明城市”，代替级别")
-    edition: Annotated[int, Field(ge=1, le=50)] | None = Field(None, description="届次，如 4 写作“第四届”")
+    edition: Annotated[int, *_number(1, 50)] | None = Field(None, description="届次，如 4 写作“第四届”")
     verb: CampaignVerb = Field("创建", description="创建、巩固、深化创建、争创")
     also: list[Text] = Field(default_factory=list, max_length=3,
                              description="同时创建的其他称号，如“国家卫生县城”，写在名称后用“和”连接")
@@ -384,8 +421,8 @@ class Metric(Model):
     target: Amount | None = Field(None, description="目标值")
     target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
     previous: Amount | None = Field(None, description="上期（上年同期）值")
-    lower_is_better: bool = Field(False, description="数值越低越好（如投诉件数）时选“是”")
-    profile: bool = Field(
+    lower_is_better: Flag = Field(False, description="数值越低越好（如投诉件数）时选“是”")
+    profile: Flag = Field(
         False,
         description="基本情况数字（如常住人口、在岗职工、在校学生）选“是”：只作概况或占比的分母，不列入指标表，也不算作成效",
     )
@@ -483,7 +520,7 @@ class Report(Model):
     themes: list[Theme] | None = Field(None, description="正文各部分的顺序；不填则按单位类型的默认顺序")
     headings: dict[Theme, Text] = Field(default_factory=dict, description="自定义某一部分的标题")
     list_style: ListStyle | None = Field(None, description="条目写法：“一是”或“数字”；不填则按模板默认")
-    attach_indicators: bool = Field(True, description="是否附上指标完成情况表（附件）")
+    attach_indicators: Flag = Field(True, description="是否附上指标完成情况表（附件）")
 
     @property
     def signature_unit(self) -> str:

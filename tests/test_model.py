@@ -284,7 +284,8 @@ def test_type_errors_are_explained_in_chinese(path, value, message):
         ("12人", "应填写数字，如 12 或 3.5"),
         (-3, "不能小于 0"),
         (10**13, "不能大于 1000000000000"),
-        ("NaN", "应填写一个有限的数字"),
+        (float("nan"), "应填写一个有限的数字"),
+        ("1200", "应填写数字，如 12 或 3.5"),  # quoted: text to the editor's schema, so text here too
     ],
 )
 def test_amount_errors(value, message):
