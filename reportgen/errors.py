@@ -109,7 +109,7 @@ _EXPECTED = {
     "date_parsing": "日期应写成 2024-06-05",
     "date_from_datetime_parsing": "日期应写成 2024-06-05",
     "date_from_datetime_inexact": "日期应写成 2024-06-05，不带时间",
-    "partial_date": "日期应写成 2024-06-05；只知道月份写 2024-08，只知道年份写 2023",  # dates.When
+    "partial_date_parsing": "日期应写成 2024-06-05；只知道月份写 2024-08，只知道年份写 2023",  # dates.When
     "list_type": "应填写一个列表（每项以“- ”开头）",
     "dict_type": "应填写若干“字段: 值”",
     "model_type": "应填写若干“字段: 值”",

@@ -233,7 +233,7 @@ class DocRef(Model):
     doc_no: DocNumber | None = Field(None, description="文号，如 区文明办〔2024〕3号")
     issuer: Text | None = Field(None, description="发文机关")
     date: When | None = Field(None, description="印发日期；只知道月份写 2024-08，只知道年份写 2023")
-    own: bool = Field(False, description="本单位自己制定的文件（如实施方案）选“是”：写作“制定《…》”，不写成依据")
+    own: Flag = Field(False, description="本单位自己制定的文件（如实施方案）选“是”：写作“制定《…》”，不写成依据")
 
 
 class Meeting(Model):

@@ -97,7 +97,7 @@ def test_the_new_quantity_fields_survive_the_workbook(tmp_path: Path):
                                                ("1,200、800", ["1,200", "800"]), (200, ["200"])])
 def test_the_workbook_reads_a_spread_typed_in_one_cell(cell, numbers):
     assert split_numbers(cell) == numbers
-    assert m.Quantity(label="补助", value=1, unit="元", others=[s.replace(",", "") for s in numbers]).others
+    assert m.Quantity(label="补助", value=1, unit="元", others=[D(s.replace(",", "")) for s in numbers]).others
 
 
 # ---------------------------------------------------------------- leading group

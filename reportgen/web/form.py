@@ -239,7 +239,8 @@ def typed(f: Field, text: str) -> Any:
         return [line.strip() for line in text.splitlines() if line.strip()]
     if kind == "numberlist":
         numbers = [part for part in re.split(r"[、，；;\s]+|,(?!\d{3}(?!\d))", text) if part]
-        return [int(n) if _INT.fullmatch(n) else n for n in (p.replace(",", "") for p in numbers)]
+        return [int(n) if _INT.fullmatch(n) else float(n) if _DECIMAL.fullmatch(n) else n
+                for n in (p.replace(",", "") for p in numbers)]
     if kind == "keylist":
         return [part for part in re.split(r"[,，、;；\s]+", text) if part]
     if kind == "text" and f.long:
