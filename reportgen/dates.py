@@ -96,7 +96,7 @@ def cell(day: dt.date) -> dt.date | str:
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_NUMBER = r"(0?[1-9]|1[0-2])"
 _MONTH = re.compile(rf"(\d{{4}})(?:-{_MONTH_NUMBER}|年{_MONTH_NUMBER}月份?)")
-_YEAR = re.compile(r"(199\d|20\d\d|2100)年?")
+_YEAR = re.compile(r"(199\d|20\d\d|2100)年?")  # YEARS, as a pattern the schema can state
 
 
 def _in_range(year_: int) -> bool:
@@ -119,15 +119,14 @@ def read(value: Any) -> dt.date:
         raise _refused(value)
     if not isinstance(value, str):
         raise _refused(value)
-    text = value
     try:
-        found = _DAY.fullmatch(text)
+        found = _DAY.fullmatch(value)
         if found:
             return dt.date(*(int(g) for g in found.groups()))
-        found = _MONTH.fullmatch(text)
+        found = _MONTH.fullmatch(value)
         if found:
             return month(int(found.group(1)), int(found.group(2) or found.group(3)))
-        found = _YEAR.fullmatch(text)
+        found = _YEAR.fullmatch(value)
         if found:
             return year(int(found.group(1)))
     except ValueError:
