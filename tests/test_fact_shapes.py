@@ -256,3 +256,22 @@ def test_a_spread_typed_in_the_value_cell_is_split(tmp_path: Path):
     book.save(path)
     [quantity] = m.Report.model_validate(load_xlsx(path)[0]).activities[0].quantities
     assert (quantity.value, quantity.others, quantity.unit, quantity.per) == (300, [200], "元", "人")
+
+
+@pytest.mark.parametrize("unit_type", ["社区", "镇", "局"])
+def test_the_starter_file_shows_the_new_shapes_and_they_work_when_uncommented(unit_type, tmp_path: Path):
+    import re
+
+    from reportgen.loaders import load_report
+    from reportgen.starter import yaml_text
+
+    text = yaml_text(unit_type, 2024)
+    assert "own: true" in text and "office_head_from: 副组长" in text and "post: 政委" in text
+    assert "只知道月份写 2024-02" in text
+    # uncommenting the shown lines gives a file that still validates, and the text says what they mean
+    opened = re.sub(r"^(\s*)# (- title: 本单位|  own: true|office_head_from|others)", r"\1\2", text, flags=re.M)
+    source = tmp_path / "r.yaml"
+    source.write_text(opened, encoding="utf-8")
+    report, _ = load_report(source)
+    assert report.leadership.office_head_from == "副组长" and report.leadership.others[0].post == "政委"
+    assert [d.own for d in report.basis.documents] == [False, True]
