@@ -242,20 +242,28 @@ def test_a_spread_cell_with_thousands_marks_is_read_as_numbers():
     assert convert(kind, "300，200") == [D(300), D(200)]
 
 
-def test_a_spread_typed_in_the_value_cell_is_split(tmp_path: Path):
+@pytest.mark.parametrize(("typed", "per"), [("300元、200元不等", "人"), ("每人300元、200元不等", "人")])
+def test_a_spread_typed_in_the_value_cell_is_split(tmp_path: Path, typed, per):
     import openpyxl
 
-    report = _report(activities=[_visit(m.Quantity(label="节日补助", value=1, unit="元", per="人"))])
+    report = _report(activities=[_visit(m.Quantity(label="节日补助", value=1, unit="元", per="人" if typed[0] != "每" else None))])
     path = tmp_path / "r.xlsx"
     path.write_bytes(render_workbook(report))
     book = openpyxl.load_workbook(path)
     sheet = book["数量明细"]
     header = next(row for row in sheet.iter_rows() if any(c.value == "*数值" for c in row))
     cell = next(c for c in header if c.value == "*数值")
-    sheet.cell(row=cell.row + 1, column=cell.column).value = "300元、200元不等"
+    sheet.cell(row=cell.row + 1, column=cell.column).value = typed
     book.save(path)
     [quantity] = m.Report.model_validate(load_xlsx(path)[0]).activities[0].quantities
-    assert (quantity.value, quantity.others, quantity.unit, quantity.per) == (300, [200], "元", "人")
+    assert (quantity.value, quantity.others, quantity.unit, quantity.per) == (300, [200], "元", per)
+
+
+def test_an_amount_per_household_typed_in_the_value_cell(tmp_path: Path):
+    from reportgen.loaders.xlsx_loader import _per
+
+    assert _per("每户1000元") == ("户", "1000元") and _per("每人约50元") == ("人", "约50元")
+    assert _per("1000元") == (None, "1000元") and _per("每月两次") == (None, "每月两次")
 
 
 @pytest.mark.parametrize("unit_type", ["社区", "镇", "局"])

@@ -281,6 +281,13 @@ def split_list(raw: Any, keys: bool = False) -> list[str]:
 
 
 _SPREAD = re.compile(r"(.+?)不等\s*")
+_PER = re.compile(r"\s*每([^\d\s、，,；;]{1,4}?)\s*(?=[\d近约超逾])")
+
+
+def _per(raw: Any) -> tuple[str | None, Any]:
+    """``每户1000元`` → (``户``, ``1000元``); anything else unchanged."""
+    match = _PER.match(raw) if isinstance(raw, str) else None
+    return (match.group(1), raw[match.end():]) if match else (None, raw)
 
 
 def _spread(raw: Any) -> tuple[str, list[Any]] | None:
@@ -710,11 +717,16 @@ class Reader:
                 self.problem(sheet, index, col, f"“{column.header}”是公式，但文件里没有保存计算结果：请在 Excel 或 WPS 中打开后保存一次，或把公式改为数值")
             if not column.is_field or col is None:
                 continue
-            spread = _spread(raw) if column.key == "value" and "others" in spec.model.model_fields else None
-            if spread:  # 300元、200元不等 typed in one cell: the first number here, the rest in 其他数值
-                raw, others = spread
-                if "others" not in item:
-                    item["others"] = others
+            if column.key == "value" and "others" in spec.model.model_fields:
+                # 每户300元、200元不等 typed in one cell: 户 to 按每…计, the first number here, the rest to 其他数值
+                per, raw = _per(raw)
+                if per and "per" not in item:
+                    item["per"] = per
+                spread = _spread(raw)
+                if spread:
+                    raw, others = spread
+                    if "others" not in item:
+                        item["others"] = others
             value = self.value(column.kind, raw, fmt, (sheet, index, col), column.header)
             if isinstance(value, amounts.Amount):
                 figures.append((column, value, raw, col))
