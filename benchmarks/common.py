@@ -1,7 +1,7 @@
 """Shared helpers for the benchmarks: the machine and versions, alternating timers, test inputs.
 
 Benchmarks are scripts, not timed tests: run them with the project's Python, e.g.
-``/work/venv/bin/python benchmarks/run_all.py``.
+``.venv/bin/python benchmarks/run_all.py``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Run every benchmark and end with one line per target (measured value, ratio, PASS/FAIL).
 
-    /work/venv/bin/python benchmarks/run_all.py            # full: 30 rounds, 1,000-unit batch
-    /work/venv/bin/python benchmarks/run_all.py --quick    # fewer rounds, 200-unit batch
+    .venv/bin/python benchmarks/run_all.py            # full: 30 rounds, 1,000-unit batch
+    .venv/bin/python benchmarks/run_all.py --quick    # fewer rounds, 200-unit batch
 
 Each benchmark runs in its own process so imports and caches do not leak between them.
 """

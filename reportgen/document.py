@@ -125,8 +125,12 @@ class Signature:
 @dataclass
 class Document:
     title: str
-    title_lines: tuple[str, ...]
+    #: The title's meaningful pieces (unit | period | campaign), joined they are ``title``: where a
+    #: writer prefers to break a title too long for one line. Breaking is the writer's, by set width.
+    title_segments: tuple[str, ...] = ()
     blocks: list[Block] = field(default_factory=list)
+    #: 附件说明: one entry per attachment listed under the main text, without the “附件：” label,
+    #: which the writer adds and aligns the entries under.
     attachment_note: tuple[str, ...] = ()
     signature: Signature | None = None
     attachments: list[Attachment] = field(default_factory=list)
@@ -134,15 +138,12 @@ class Document:
     author: str = ""
     year: int = 2000
 
-    def paragraphs(self) -> list[Paragraph]:
-        return [b for b in self.blocks if isinstance(b, Paragraph)]
-
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]
 
     def plain_text(self) -> str:
         """All visible text in reading order, one block a line (for linting and tests)."""
-        lines = list(self.title_lines)
+        lines = [self.title]
         for block in self.blocks:
             if isinstance(block, Heading):
                 lines.append(block.full_text)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from . import zh
+from . import periods, zh
 from .document import Column, Table
 from .model import Activity, Metric, Report
 
@@ -24,7 +24,8 @@ class IndicatorRow:
     theme: str
     label: str
     unit: str
-    value: Decimal
+    #: None for a target with no actual value yet (shown as —, never summed).
+    value: Decimal | None
     target: Decimal | None
     completion: Decimal | None
     previous: Decimal | None
@@ -41,6 +42,12 @@ class IndicatorRow:
     approx: str = "exact"
     #: The metric's key (the catalogue's identity of the indicator), "" when the unit gave none.
     key: str = ""
+    #: 原有数 with its own measure word (路灯2处 → 23盏) and the standard to meet: shown beside the
+    #: name, never used for 完成率 or 达标.
+    before: Decimal | None = None
+    before_unit: str = ""
+    before_approx: str = "exact"
+    standard: Decimal | None = None
 
     @property
     def change_text(self) -> str:
@@ -67,6 +74,8 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
                 metric.completion, metric.previous, metric.change, metric.met,
                 metric.owner or "", metric.evidence or "", metric.note or "", in_points=metric.in_points,
                 approx=metric.approx, key=metric.key or "",
+                before=metric.before, before_unit=metric.before_unit or "", before_approx=metric.before_approx,
+                standard=metric.standard,
             )
         )
         for part in metric.parts:
@@ -78,6 +87,9 @@ def indicator_rows(report: Report, reported_only: bool = False) -> list[Indicato
 
 
 def indicator_table(report: Report) -> Table:
+    """The attachment table. A 原有数 or 标准值 is written after the indicator's name (路灯（原有2处）,
+    绿地面积（标准9平方米）) rather than in a column of its own: nine columns do not fit an A4 page, and a
+    standard must never stand in 目标值 or give a 完成率."""
     columns = (
         Column("序号"), Column("类别"), Column("指标名称"), Column("单位"),
         Column("目标值", True), Column("完成值", True), Column("完成率", True), Column("同比", True),
@@ -86,7 +98,8 @@ def indicator_table(report: Report) -> Table:
     indicators = indicator_rows(report, reported_only=True)
     for row in indicators:
         rows.append((
-            row.number, row.theme if not row.depth else "", ("其中：" if row.depth else "") + row.label, row.unit,
+            row.number, row.theme if not row.depth else "",
+            ("其中：" if row.depth else "") + row.label + _compared(row), row.unit,
             zh.table_number(row.target),
             zh.table_number(row.value, row.approx),
             zh.percent(row.completion) if row.completion is not None else "—",
@@ -96,21 +109,18 @@ def indicator_table(report: Report) -> Table:
     return Table(f"{report.unit.name}{period_label(report)}{report.campaign.phrase}工作指标完成情况表", columns, tuple(rows), indent)
 
 
+def _compared(row: IndicatorRow) -> str:
+    """“（原有2处）” or “（标准9平方米）”, with the measure word each figure was given in."""
+    if row.before is not None:
+        return f"（原有{zh.qty(row.before, row.before_unit or row.unit, row.before_approx)}）"
+    if row.standard is not None:
+        return f"（标准{zh.qty(row.standard, row.unit)}）"
+    return ""
+
+
 def period_label(report: Report) -> str:
-    """2024年上半年 / 2024年度 / 2024年第三季度 / 2024年6月 / the user's own label."""
-    period = report.period
-    if period.label:
-        return period.label
-    year = f"{period.year}年"
-    if period.type == "全年":
-        return year + "度"
-    if period.type == "季度" and period.quarter:
-        return f"{year}第{zh.cn_int(period.quarter)}季度"
-    if period.type == "月度" and period.month:
-        return f"{year}{period.month}月"
-    if period.type in ("上半年", "下半年"):
-        return year + period.type
-    return year
+    """2024年上半年 / 2024年度 / 2024年第三季度 / 2025年3月至6月 / the user's own label (see ``periods``)."""
+    return periods.words(report.period).name
 
 
 def _by_date(activity: Activity) -> tuple[int, dt.date]:
@@ -148,7 +158,7 @@ def attendance_text(totals: dict[str, int]) -> str:
 def share(metric: Metric, report: Report) -> Decimal | None:
     """占比 in percent against the metric named by ``base`` (validated to be comparable)."""
     base = report.metric_by_key().get(metric.base or "")
-    if base is None or base.value == 0:
+    if base is None or not base.value or metric.value is None:
         return None
     return metric.value / base.value * 100
 
@@ -163,13 +173,12 @@ def context(report: Report) -> dict[str, Any]:
         "campaign": report.campaign,
         "basis": report.basis,
         "me": report.unit.self_ref,
-        "everyone": report.unit.collective,
         "period_label": period_label(report),
         "activity_count": len(activities),
         "attendance_by_unit": attendance_by_unit(activities),
         "total_spend": sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
         "met_count": sum(1 for i in reported_metrics(report) if report.metrics[i].met),
-        "target_count": sum(1 for i in reported_metrics(report) if report.metrics[i].target is not None),
+        "target_count": sum(1 for i in reported_metrics(report) if report.metrics[i].met is not None),
         "problem_ids": report.problem_ids(),
         "metric_by_key": report.metric_by_key(),
         "share": lambda metric: share(metric, report),
@@ -206,6 +215,13 @@ def is_profile(metric: Metric, report: Report) -> bool:
     return metric.key in bases and metric.target is None and metric.previous is None
 
 
+def results_in(report: Report, theme: str | None) -> list[int]:
+    """Indices of the qualitative results of one theme (``None``: those with no theme, which the
+    achievements section tells), milestones in date order, undated last."""
+    chosen = [i for i, r in enumerate(report.results) if r.theme == theme]
+    return sorted(chosen, key=lambda i: (report.results[i].date is None, report.results[i].date or dt.date.max))
+
+
 def reported_metrics(report: Report, theme: str | None = None) -> list[int]:
     """Indices of metrics that are results of the work: never a profile figure (see ``is_profile``)."""
     return [
@@ -222,7 +238,7 @@ def wording(report: Report) -> dict[str, str]:
         "全": report.unit.collective,
         "对象": {"社区": "居民", "村": "村民", "乡镇": "群众", "机关": "干部职工", "医疗": "患者", "教育": "师生", "窗口": "群众"}.get(group, "群众"),
         "人员": {"社区": "社区工作者", "村": "村干部", "乡镇": "干部", "机关": "干部职工", "医疗": "医务人员", "教育": "教职工", "窗口": "员工"}.get(group, "干部职工"),
-        "期间": {"全年": "一年来", "上半年": "上半年", "下半年": "下半年", "季度": "本季度", "月度": "本月"}.get(report.period.type, "这一阶段"),
+        "期间": periods.words(report.period).during,
     }
 
 
@@ -309,13 +325,15 @@ def tally(report: Report, indices: list[int]) -> dict[str, Any]:
 def report_figures(report: Report) -> dict[str, Any]:
     """Figures of the whole report: what the opening and the achievements section say in sum."""
     metrics = reported_metrics(report)
-    targeted = [i for i in metrics if report.metrics[i].target is not None]
+    # A goal with no actual value yet is not counted among the targets met or missed.
+    targeted = [i for i in metrics if report.metrics[i].met is not None]
     met = [i for i in targeted if report.metrics[i].met]
     unmet = [i for i in targeted if report.metrics[i].met is False]
     improved = [
         i for i in metrics
         if report.metrics[i].change is not None and (report.metrics[i].change > 0) != report.metrics[i].lower_is_better
     ]
+    said = periods.words(report.period)
     target_paths = tuple(("metrics", i, "target") for i in targeted)
     value_paths = tuple(p for i in targeted for p in (("metrics", i, "value"), ("metrics", i, "target")))
     return {
@@ -326,24 +344,16 @@ def report_figures(report: Report) -> dict[str, Any]:
         "none_met": bool(targeted) and not met,
         "unmet": tuple(Figure(report.metrics[i].label, (("metrics", i, "label"), ("metrics", i, "value"), ("metrics", i, "target"))) for i in unmet),
         "improved": tuple(improved),
-        "period_label": Figure(period_label(report), (("period", "type"), ("period", "year"))),
+        "period_label": Figure(said.name, said.paths),
+        "title_period": Figure(said.title, said.paths),
+        "stage": Figure(said.stage, said.paths) if said.stage else "",
+        "lead": Figure(said.lead, said.paths),
+        "again": Figure(said.again, said.paths),
+        "intro": Figure(said.intro, said.paths) if said.intro else "",
         "next_year": Figure(report.period.year + 1, (("period", "year"),)),
         "annual": report.period.type == "全年",
         "problem_ids": tuple(report.problem_ids()),
-        "compare": Figure("比上年" if report.period.type == "全年" else "比上年同期", (("period", "type"),)),
-        "outlook": Figure(_outlook(report), (("period", "type"), ("period", "year"))),
+        "results": tuple(results_in(report, None)),
+        "compare": Figure("比上年" if report.period.type in ("全年", "近年来", "多年") else "比上年同期", (("period", "type"),)),
+        "outlook": Figure(said.outlook, said.paths),
     }
-
-
-def _outlook(report: Report) -> str:
-    """When the plans are for: the rest of the year for a part-year report, the next year after a full one."""
-    period = report.period
-    if period.type == "上半年":
-        return "下半年"
-    if period.type == "季度" and period.quarter and period.quarter < 4:
-        return f"第{zh.cn_int(period.quarter + 1)}季度"
-    if period.type == "月度" and period.month and period.month < 12:
-        return f"{period.month + 1}月"
-    if period.type == "阶段":
-        return "下一阶段"
-    return f"{period.year + 1}年"

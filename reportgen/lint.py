@@ -33,7 +33,7 @@ def _expected_numbers(level: int, count: int) -> list[str]:
 
 def check(document: Document) -> list[str]:
     findings: list[str] = []
-    texts = list(document.title_lines)
+    texts = [document.title]
     typed: dict[int, tuple] = {}  # text index → the paragraph's sentences, to say where a value was typed
     numbers: dict[int, list[str]] = {1: []}
     for block in document.blocks:

@@ -68,8 +68,11 @@ UNIT_GROUP: dict[str, str] = {
     "银行": "窗口", "信用社": "窗口", "客运站": "窗口", "企业": "窗口", "其他": "机关",
 }
 
-PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段"]
-CampaignLevel = Literal["全国", "全国县级", "省级", "市级", "县级"]
+PeriodType = Literal["上半年", "下半年", "全年", "季度", "月度", "阶段", "专项", "近年来", "多年"]
+#: Kinds whose report is written after the period is over (成文日期 not before the end); a 阶段, 专项 or
+#: span of years is reported on while it is still running.
+CLOSED_PERIODS = ("上半年", "下半年", "全年", "季度", "月度")
+CampaignLevel = Literal["全国", "全国县级", "国家", "省级", "市级", "县级"]
 CampaignKind = Literal[
     "文明城市", "文明城区", "文明县城", "文明村镇", "文明村", "文明乡镇", "文明社区", "文明单位", "文明校园",
     "文明家庭", "卫生城市", "卫生县城", "卫生乡镇", "卫生村",
@@ -195,14 +198,20 @@ class Model(BaseModel):
 # ---------------------------------------------------------------- small parts
 
 
-class Quantity(Model):
-    """一个数量，按总结中的写法：如“道旗120余面”“共发放宣传单2000余份”。"""
+class Figure(Model):
+    """一个数字，按总结中的写法：名称、数值、量词和约数说法，如“社区工作人员11名”。"""
 
     label: Text | None = Field(None, description="计量对象，如“道旗”“宣传单”")
     value: Amount = Field(description="数值（阿拉伯数字）")
     unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位，如 人、人次、面、份、万元")
     approx: Approx = Field("exact", description="约数说法：余、多、近、约、超过、以上；确切的数不用填")
     agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
+
+
+class Quantity(Figure):
+    """活动中的一个数量：如“道旗120余面”“共发放宣传单2000余份”；还可按户按人计（每户1000元）、数额不等
+    （300元、200元不等）、带动作（慰问困难群众11人）和所涉金额（慰问金共13200元）。概况数字用 Figure：这些写法对它没有意义。"""
+
     verb: Annotated[Text, StringConstraints(max_length=6)] | None = Field(
         None, description="动作，写在计量对象前，如“慰问”“发放”：慰问困难群众11人")
     per: Annotated[Text, StringConstraints(max_length=6)] | None = Field(
@@ -262,7 +271,11 @@ class Profile(Model):
     households: Count | None = Field(None, description="户数")
     population: Count | None = Field(None, description="人口数")
     subdivisions: Text | None = Field(None, description="下辖单元，如“8个居民小组”")
-    staff: Count | None = Field(None, description="在编/在岗职工人数")
+    staff: Count | None = Field(None, description="在编/在岗职工人数（写作“有工作人员N人”；要用别的说法，填在“其他概况数字”中）")
+    figures: list[Figure] = Field(
+        default_factory=list, max_length=10,
+        description="其他概况数字，名称和量词照填照写，如 {label: 社区工作人员, value: 11, unit: 名}",
+    )
     description: LongText | None = Field(None, description="其他概况（一两句话）")
 
 
@@ -298,18 +311,25 @@ class Unit(Model):
 
 class Period(Model):
     year: Year = Field(description="年度，如 2024")
-    type: PeriodType = Field("全年", description="上半年、下半年、全年、季度、月度或阶段")
+    type: PeriodType = Field("全年", description=(
+        "上半年、下半年、全年、季度、月度、阶段（填起始日期）、专项（填名称和起止日期，如春节、元宵节期间）、"
+        "近年来或多年（填起始年份，写作“2021年以来”）"))
     quarter: Annotated[int, *_number(1, 4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
     month: Annotated[int, *_number(1, 12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
     start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
     end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
     as_of: dt.date | None = Field(None, description="数据截至日期")
-    label: Text | None = Field(None, description="自定义期间说法，连同年份写，如“2025年春节、元宵节期间”")
+    name: Text | None = Field(None, description="专项期间的名称，如“春节、元宵节期间”（期间类型为“专项”时填写）")
+    since: Year | None = Field(None, description="起始年份（期间类型为“近年来”或“多年”时填写），如 2021 写作“2021年以来”")
+    label: Text | None = Field(None, description="自定义期间说法，连同年份写，如“2025年春节、元宵节期间”；"
+                                                 "一般不必填，期间类型和上面各项已能写出")
 
     @property
     def start_date(self) -> dt.date:
         if self.start:
             return self.start
+        if self.since and self.type in ("近年来", "多年"):
+            return dt.date(self.since, 1, 1)
         month = {"下半年": 7, "季度": 3 * ((self.quarter or 1) - 1) + 1, "月度": self.month or 1}.get(self.type, 1)
         return dt.date(self.year, month, 1)
 
@@ -325,7 +345,7 @@ class Period(Model):
 
 
 class Campaign(Model):
-    level: CampaignLevel = Field("全国", description="全国、全国县级、省级、市级、县级")
+    level: CampaignLevel = Field("全国", description="全国、全国县级、国家（国家卫生城市等）、省级、市级、县级")
     kind: CampaignKind = Field("文明城市", description="文明城市、文明县城、文明村、文明单位、卫生城市……")
     region: Text | None = Field(None, description="命名地区，如“陕西省”；填写后名称写作“陕西省文明城市”，代替级别")
     edition: Annotated[int, *_number(1, 50)] | None = Field(None, description="届次，如 4 写作“第四届”")
@@ -414,19 +434,39 @@ class Metric(Model):
     key: Key | None = Field(None, description="指标代号，供其他指标引用作占比基数；表格中可不填，程序自动编号")
     label: Text = Field(description="指标名称，如“注册志愿者人数”")
     theme: Theme = Field(description="所属工作方面")
-    value: Amount = Field(description="完成值")
+    value: Amount | None = Field(
+        None, description="完成值；只有目标、还没有完成数时不填，该指标写作目标，表中完成值为“—”，不参与合计和完成率",
+    )
     unit: Annotated[Text, StringConstraints(max_length=8)] = Field(description="计量单位")
     approx: Approx = Field("exact", description="约数说法：余、多、近、约、超过、以上；确切的数不用填")
     agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
     target: Amount | None = Field(None, description="目标值")
     target_source: Text | None = Field(None, description="目标来源，如“测评体系要求”")
     previous: Amount | None = Field(None, description="上期（上年同期）值")
+    before: Amount | None = Field(
+        None, description="原有数（创建前或某个时间的数，不是上期值），写作“由2处增加到23盏”",
+    )
+    before_unit: Annotated[Text, StringConstraints(max_length=8)] | None = Field(
+        None, description="原有数的计量单位；与计量单位不同时填写，如原有“2处”、现有“23盏”",
+    )
+    before_approx: Approx = Field("exact", description="原有数的约数说法：余、多、近、约、超过、以上；确切的数不用填")
+    before_when: Text | None = Field(None, description="原有数是什么时候的，如“创建前”“2021年”；不填则只写“由…增加到…”")
+    standard: Amount | None = Field(
+        None, description="应达到的标准（如标准60平方米），与完成值（实际数）对照写出；不算目标，不计完成率和达标",
+    )
+    standard_source: Text | None = Field(None, description="标准出处，如“省级卫生乡镇标准”")
+    parts_partial: Flag = Field(
+        False, description="“其中”各分项只是总数的一部分（不必加起来等于完成值）时选“是”",
+    )
     lower_is_better: Flag = Field(False, description="数值越低越好（如投诉件数）时选“是”")
     profile: Flag = Field(
         False,
         description="基本情况数字（如常住人口、在岗职工、在校学生）选“是”：只作概况或占比的分母，不列入指标表，也不算作成效",
     )
-    parts: list[Part] = Field(default_factory=list, max_length=30, description="其中各分项，合计应等于完成值")
+    parts: list[Part] = Field(
+        default_factory=list, max_length=30,
+        description="其中各分项，合计应等于完成值；只列出一部分时把“其中只列部分”选为“是”",
+    )
     base: Key | None = Field(None, description="计算占比时作分母的指标：从下拉列表中选指标名称")
     owner: Text | None = Field(None, description="责任人或责任科室")
     evidence: Text | None = Field(None, description="佐证材料")
@@ -438,7 +478,7 @@ class Metric(Model):
     @property
     def completion(self) -> Decimal | None:
         """完成率 in percent. One computation shared by the document and the workbook."""
-        if self.target is None or self.target == 0:
+        if self.value is None or self.target is None or self.target == 0:
             return None
         if self.lower_is_better:
             return Decimal(100) if self.value <= self.target else self.target / self.value * 100
@@ -446,7 +486,8 @@ class Metric(Model):
 
     @property
     def met(self) -> bool | None:
-        if self.target is None:
+        """Against the target only: a ``standard`` is a condition to meet, never a goal counted as 达标."""
+        if self.value is None or self.target is None:
             return None
         return self.value <= self.target if self.lower_is_better else self.value >= self.target
 
@@ -458,13 +499,21 @@ class Metric(Model):
     @property
     def change(self) -> Decimal | None:
         """同比: percentage points for rates, percent of ``previous`` otherwise; None if not comparable."""
-        if self.previous is None:
+        if self.previous is None or self.value is None:
             return None
         if self.in_points:
             return self.value - self.previous
         if self.previous == 0:
             return None
         return (self.value - self.previous) / self.previous * 100
+
+
+class Result(Model):
+    """一项没有数字的成效或工作节点，如“县文明程度指数排位提升”“通过省级测评验收”。"""
+
+    text: Text = Field(description="成效或节点，照原意写成一句短语，如“通过省级文明县城测评验收”")
+    date: When | None = Field(None, description="日期（节点填写，如 2024-10-15；只知道月份写 2024-10）；没有就不填")
+    theme: Theme | None = Field(None, description="所属工作方面；不填则写在成效部分")
 
 
 class Honour(Model):
@@ -513,6 +562,9 @@ class Report(Model):
     activities: list[Activity] = Field(default_factory=list, max_length=20000)
     metrics: list[Metric] = Field(default_factory=list, max_length=2000)
     honours: list[Honour] = Field(default_factory=list, max_length=200)
+    results: list[Result] = Field(
+        default_factory=list, max_length=100, description="没有数字的成效和工作节点（如通过测评验收、排位提升）",
+    )
     problems: list[Problem] = Field(default_factory=list, max_length=50)
     plans: list[Plan] = Field(default_factory=list, max_length=50)
     closing: Closing = Field(default_factory=Closing)

@@ -107,7 +107,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
         indicators=indicator_rows(report, reported_only=True),  # a profile figure (常住人口) is no indicator
-        target_count=sum(1 for m in report.metrics if m.target is not None),
+        target_count=sum(1 for m in report.metrics if m.met is not None),  # a goal with no value yet is not scored
         met_count=sum(1 for m in report.metrics if m.met),
         highlights=ranked[:HIGHLIGHTS_PER_UNIT],
         honours=honours,
@@ -201,7 +201,7 @@ def indicator_totals(summaries: Sequence[UnitSummary]) -> list[IndicatorTotal]:
     parts: dict[tuple[str, ...], list[tuple[Decimal, str]]] = {}
     for s in summaries:
         for row in s.indicators:
-            if row.depth:
+            if row.depth or row.value is None:  # a goal with no actual yet adds nothing to a sum
                 continue
             identity = row.key or named.get(row.label)
             key = ("key", identity, row.unit) if identity else ("name", row.theme, row.label, row.unit)
@@ -338,7 +338,7 @@ def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
 def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None = None, templates: Path | None = None) -> Document:  # noqa: ANN001
     """Summaries → the 汇总 Document, through the pack's ``rollup.j2``; linted like any report."""
     from . import lint
-    from .compose import Section, break_title, chooser, load_pack, number_sections, parse_markup, render_template, to_blocks
+    from .compose import Section, chooser, load_pack, number_sections, parse_markup, render_template, to_blocks
 
     if not summaries:
         raise ValueError("no units to roll up")
@@ -362,9 +362,9 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
     end = max(dates) if dates else None
     document = Document(
         title="".join(title_segments),
-        title_lines=break_title(title_segments),
+        title_segments=tuple(title_segments),
         blocks=blocks,
-        attachment_note=(f"附件：{table_title}",),
+        attachment_note=(table_title,),
         signature=Signature(ctx["office"], zh.cn_date(end)) if ctx["office"] else None,
         attachments=attachments,
         author=ctx["office"],
@@ -381,13 +381,13 @@ def _sheet(book, title: str, period: str, office: str, headers: Sequence[str], r
            widths: Sequence[float]):  # noqa: ANN202
     """One roll-up table: the unit workbook's frame (title, 汇总单位, header) and print set-up."""
     from . import workbook as W
-    from .unit_book import FIRST_ROW, HEADER_ROW, _frame, _heights
+    from .sheet_frame import FIRST_ROW, HEADER_ROW, frame, row_heights
 
     ws = book.sheets[-1]
     widths = [max(width, min(max((W.text_width(v) + 2 for v, _ in (r[i] for r in rows[:400]) if isinstance(v, str)),
                                  default=0), 30))
               for i, width in enumerate(widths)]
-    _frame(ws, title, widths, office, "")
+    frame(ws, title, widths, office, "")
     ws.put(2, 1, f"汇总单位：{office or '—'}    统计期间：{period}", W.META)
     for i, header in enumerate(headers, 1):
         ws.put(HEADER_ROW, i, header, W.HEADER)
@@ -398,7 +398,7 @@ def _sheet(book, title: str, period: str, office: str, headers: Sequence[str], r
     last = FIRST_ROW + len(rows) - 1
     for i, width in enumerate(widths, 1):
         ws.widths[i] = width
-    _heights(ws, widths, FIRST_ROW, last, [i for i, (v, _) in enumerate(rows[0], 1) if isinstance(v, str)] if rows else [])
+    row_heights(ws, widths, FIRST_ROW, last, [i for i, (v, _) in enumerate(rows[0], 1) if isinstance(v, str)] if rows else [])
     ws.freeze = (FIRST_ROW, 1)
     ws.autofilter = (HEADER_ROW, 1, max(last, HEADER_ROW), len(headers))
     ws.print = W.Print((1, 1, max(last, HEADER_ROW), len(headers)), (HEADER_ROW, HEADER_ROW))
@@ -452,7 +452,7 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
     first_period = order[0][1].period_label if order else ""
     charted = min(sum(1 for rank, s in order if rank is not None and s.period_label == first_period), 30)
     if charted:
-        from .unit_book import _pixels
+        from .sheet_frame import chart_width
 
         top = FIRST_ROW + len(rows) + 1
         height = max(220, 90 + 36 * charted)
@@ -464,7 +464,7 @@ def workbook_book(summaries: Sequence[UnitSummary], name: str | None = None):  #
                                                       else "各单位达标率与平均完成率"),
             (W.Series("达标率", (2, first, last), (headers.index("达标率") + 1, first, last)),
              W.Series("平均完成率", (2, first, last), (headers.index("平均完成率") + 1, first, last), color="ED7D31")),
-            (top, 1), (_pixels(widths), height), "", "0%", 0, math.ceil(most * 10) / 10, reverse_categories=True))
+            (top, 1), (chart_width(widths), height), "", "0%", 0, math.ceil(most * 10) / 10, reverse_categories=True))
         ws.print = W.Print((1, 1, top + height // 20 + 1, len(widths)), (3, 3))
     ws.selected = True
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from . import dates, recurrence
-from .model import Report
+from .model import CLOSED_PERIODS, Metric, Report
 from .zh import cn_date, plain_number
 
 Rule = tuple[tuple, str, str]
@@ -26,7 +26,7 @@ def _comparable(unit: str, base_unit: str) -> bool:
 
 def check(report: Report) -> list[Rule]:
     return (
-        list(_metrics(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
+        list(_metrics(report)) + list(_period(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
         + list(_quantities(report)) + list(_organisation(report))
         + list(_plans(report))
         + list(_duplicates(report)) + list(_signature(report))
@@ -40,17 +40,29 @@ def _metrics(report: Report) -> Iterator[Rule]:
         where = ("metrics", i)
         if metric.key and keys[metric.key] > 1:
             yield where + ("key",), f"标识“{metric.key}”被多个指标使用：每个指标的 key 应不同", "error"
-        if metric.parts:
+        yield from _shape(metric, where)
+        if metric.parts and metric.value is not None:
             total = sum((p.value for p in metric.parts), Decimal(0))
-            wrong = (
-                total != metric.value if metric.approx == "exact"
-                else total < metric.value if metric.approx in ("余", "多", "超过", "以上")
-                else False
-            )
-            if wrong:
+            if metric.parts_partial:
+                # only some parts are listed: they may fall short of the total, never exceed it
+                wrong = total > metric.value and metric.approx in ("exact", "近")
+            else:
+                wrong = (
+                    total != metric.value if metric.approx == "exact"
+                    else total < metric.value if metric.approx in ("余", "多", "超过", "以上")
+                    else False
+                )
+            if wrong and metric.parts_partial:
+                yield where + ("parts",), (
+                    f"列出的分项合计 {plain_number(total)}{metric.unit}，超过了完成值 {plain_number(metric.value)}{metric.unit}："
+                    "分项只是总数的一部分时，合计不能大于总数，请核对分项或完成值"
+                ), "error"
+            elif wrong:
                 yield where + ("parts",), (
                     f"各分项合计 {plain_number(total)}{metric.unit}，与完成值 {plain_number(metric.value)}{metric.unit}"
-                    "对不上：请核对分项或完成值"
+                    "对不上：请核对分项或完成值" + (
+                        "；如果只列出了总数中的一部分，请把 parts_partial 设为 true（表格中“其中只列部分”选“是”）"
+                        if total < metric.value else "")
                 ), "error"
         if metric.profile and (metric.target is not None or metric.parts):
             yield where + ("profile",), (
@@ -63,16 +75,64 @@ def _metrics(report: Report) -> Iterator[Rule]:
                 yield where + ("base",), f"找不到 key 为“{metric.base}”的指标：占比的分母须是另一项指标的 key", "error"
             elif base is metric:
                 yield where + ("base",), "指标不能以自己为占比基数", "error"
+            elif base.value is None:
+                yield where + ("base",), (
+                    f"占比的分母“{base.label}”还没有完成值，算不出占比：请补填它的完成值，或删去 base"
+                ), "error"
             elif not _comparable(metric.unit, base.unit):
                 yield where + ("base",), (
                     f"“{metric.label}”以“{metric.unit}”计，“{base.label}”以“{base.unit}”计，"
                     "不能相除求占比：请选择同一计量单位的指标作分母"
                 ), "error"
-            elif metric.value > base.value:
+            elif metric.value is not None and base.value is not None and metric.value > base.value:
                 yield where + ("base",), (
                     f"“{metric.label}”（{plain_number(metric.value)}）大于分母“{base.label}”"
                     f"（{plain_number(base.value)}），占比会超过 100%：请核对数字或换一个分母"
                 ), "error"
+
+
+def _shape(metric: Metric, where: tuple) -> Iterator[Rule]:
+    """The figure shapes a metric may take: a goal with no value yet, before → after, standard vs actual."""
+    if metric.value is None:
+        if metric.target is None:
+            yield where + ("value",), (
+                f"“{metric.label}”既没有完成值也没有目标值：请填写完成值 value；还没有完成数的，请至少填写目标值 target"
+            ), "error"
+        extra = [name for name in ("previous", "before", "standard", "base") if getattr(metric, name) is not None]
+        extra += ["parts"] if metric.parts else []
+        extra += ["profile"] if metric.profile else []
+        if extra:
+            yield where + (extra[0],), (
+                f"“{metric.label}”没有完成值，却填了 {'、'.join(extra)}：这些都要和完成值对照着写，"
+                "请补填完成值 value，或删去这些项"
+            ), "error"
+    if metric.before is None and (metric.before_unit or metric.before_when or metric.before_approx != "exact"):
+        yield where + ("before",), (
+            f"“{metric.label}”填了原有数的单位、时间或约数说法，却没有原有数 before：请补填原有数，或删去这些项"
+        ), "error"
+    if metric.standard is None and metric.standard_source:
+        yield where + ("standard_source",), (
+            f"“{metric.label}”填了标准出处，却没有标准值 standard：请补填标准值，或删去标准出处"
+        ), "error"
+    if metric.standard is not None and metric.before is not None:
+        yield where + ("standard",), (
+            f"“{metric.label}”同时填了标准值和原有数，一句话里只能写一种对照：请把其中一项拆成另一个指标"
+        ), "error"
+    if metric.standard is not None and metric.target is not None and metric.standard == metric.target:
+        yield where + ("target",), (
+            f"“{metric.label}”的目标值与标准值相同：标准是必须达到的条件，不是要完成的目标，"
+            "请只填标准值 standard，删去目标值 target"
+        ), "warning"
+    if (metric.before is not None and metric.value is not None and metric.before == metric.value
+            and (metric.before_unit or metric.unit) == metric.unit):
+        yield where + ("before",), (
+            f"“{metric.label}”的原有数与完成值相同（{plain_number(metric.value)}{metric.unit}）：请核对，"
+            "没有变化的指标不必填原有数"
+        ), "warning"
+    if metric.parts_partial and not metric.parts:
+        yield where + ("parts_partial",), (
+            f"“{metric.label}”选了“其中只列部分”，却没有填写分项：请在指标下一行填写“其中：……”分项，或删去这一项"
+        ), "error"
 
 
 def _dates(report: Report) -> Iterator[Rule]:
@@ -80,7 +140,8 @@ def _dates(report: Report) -> Iterator[Rule]:
     start, end = period.start_date, period.end_date
     span = f"{cn_date(start)}至{cn_date(end)}"
     if start > end:
-        yield ("period", "end"), "截止日期早于起始日期：请核对", "error"
+        if period.start:  # a first year after the report's year is reported on since itself
+            yield ("period", "end"), "截止日期早于起始日期：请核对", "error"
         return
     if period.as_of and not start <= period.as_of <= end:
         yield ("period", "as_of"), f"数据截至日期不在本期（{span}）内：请核对", "error"
@@ -94,15 +155,75 @@ def _dates(report: Report) -> Iterator[Rule]:
             yield ("activities", i, "end"), "结束日期早于开始日期：请核对", "error"
         elif activity.end and not (dates.first_day(activity.end) <= end and last >= start):
             yield ("activities", i, "end"), f"结束日期不在本期（{span}）内：请核对", "error"
+    for i, result in enumerate(report.results):
+        if result.date and not (dates.first_day(result.date) <= end and dates.last_day(result.date) >= start):
+            yield ("results", i, "date"), f"节点日期 {dates.iso(result.date)} 不在本期（{span}）内：请核对日期，或不填日期", "error"
+    signed = report.signature.date
     for i, document in enumerate(report.basis.documents):
-        signed = report.signature.date
         if document.date and signed and dates.first_day(document.date) > signed:
             yield ("basis", "documents", i, "date"), (
                 f"文件《{document.title}》的印发日期 {dates.iso(document.date)} 晚于成文日期：请核对日期，"
                 "或把这份文件从本期的依据中删去"
             ), "error"
-    if report.signature.date and report.signature.date < start:
+    if signed and signed < start:
         yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
+    elif signed and period.as_of and signed < period.as_of:
+        yield ("signature", "date"), (
+            f"成文日期{cn_date(signed)}早于数据截至日期{cn_date(period.as_of)}：请核对两个日期"
+        ), "error"
+    elif signed and _known_end(period) and signed < end.replace(day=1):
+        # Units do sign a 年度总结 in late December, but one signed months before the end is a 阶段 report.
+        yield ("signature", "date"), (
+            f"成文日期{cn_date(signed)}早于本期的最后一个月（{end.year}年{end.month}月）：{period.type}的{report.kind}"
+            "应在期末成文；写到目前为止的情况，请把期间类型改为“阶段”并填写起始日期 start，否则请核对成文日期"
+        ), "error"
+
+
+def _known_end(period) -> bool:
+    """A closed period whose end the data fixes: a 季度 without its quarter has none to check against."""
+    return period.type in CLOSED_PERIODS and not (
+        (period.type == "季度" and period.quarter is None) or (period.type == "月度" and period.month is None))
+
+
+def _period(report: Report) -> Iterator[Rule]:
+    """Each period kind has the fields it is named by: a 季度 its quarter, a 专项 its name and dates,
+    a span of years its first year; a field the kind does not use would be dropped without a word."""
+    period = report.period
+    kind = period.type
+    if kind == "季度" and period.quarter is None:
+        yield ("period", "quarter"), "期间类型为季度：请填写 quarter（1–4），如第三季度填 3", "error"
+    if kind == "月度" and period.month is None:
+        yield ("period", "month"), "期间类型为月度：请填写 month（1–12）", "error"
+    if kind == "阶段" and period.start is None:
+        yield ("period", "start"), (
+            f"阶段汇报没有起始日期：正文只能写“{period.year}年以来”；请填写这一阶段的起始日期 start"
+            f"（如 {period.year}-03-01，写作“{period.year}年3月以来”）"
+        ), "warning"
+    if kind == "专项":
+        if not (period.name or period.label):
+            yield ("period", "name"), "专项期间没有名称：请填写 name，如“春节、元宵节期间”", "error"
+        for name, word in (("start", "起始日期"), ("end", "截止日期")):
+            if getattr(period, name) is None:
+                yield ("period", name), f"专项期间没有{word}：请填写 {name}（如 {period.year}-02-01）", "error"
+    elif period.name:
+        yield ("period", "name"), (
+            f"期间名称“{period.name}”只用于专项期间：节日、专项行动的报告请把期间类型改为“专项”，否则删去 name"
+        ), "error"
+    if kind in ("近年来", "多年"):
+        if period.since is None and period.start is None:
+            yield ("period", "since"), (
+                f"期间类型为{kind}：请填写起始年份 since（如 {period.year - 3}，正文写作“{period.year - 3}年以来”）"
+            ), "error"
+        elif period.since and period.since > period.year:
+            yield ("period", "since"), f"起始年份 {period.since} 晚于年度 {period.year}：请核对", "error"
+        elif period.since and period.start and period.start.year != period.since:
+            yield ("period", "since"), (
+                f"起始年份 {period.since} 与起始日期 {cn_date(period.start)} 不一致：两者留一个即可"
+            ), "error"
+    elif period.since is not None:
+        yield ("period", "since"), (
+            "起始年份只用于近年来或多年的汇报：写几年来的工作请把期间类型改为“近年来”，否则删去 since"
+        ), "error"
 
 
 def _counts(report: Report) -> Iterator[Rule]:
@@ -185,7 +306,8 @@ def _organisation(report: Report) -> Iterator[Rule]:
 def _one_day_totals(report: Report) -> Iterator[Rule]:
     """A one-day activity carrying the period's own indicator (5月31日…劝阻吸烟1240人次, when 1240人次 is the
     year's figure compared with last year) credits a whole year's work to one day."""
-    periodic = {(m.label, m.value, m.unit) for m in report.metrics if m.previous is not None or m.target is not None}
+    periodic = {(m.label, m.value, m.unit) for m in report.metrics
+                if m.value is not None and (m.previous is not None or m.target is not None)}
     for i, activity in enumerate(report.activities):
         if not dates.is_day(activity.date) or activity.recurrence or (activity.end and activity.end != activity.date):
             continue

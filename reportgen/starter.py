@@ -114,8 +114,23 @@ unit:
 {profile}
 period:
   year: {year}                      # 年度
-  type: 全年                        # 上半年、下半年、全年、季度、月度或阶段
+  type: 全年                        # 全年、上半年、下半年、季度、月度、阶段、专项、近年来或多年
   # as_of: {year}-12-20            # 数据截至日期（可选，须在本期之内）
+  # 其他期间：把上面的 type 换成下面的一组，并去掉这几行行首的“# ”
+  # 【季度】标题写“{year}年第三季度”，下一步打算写“第四季度”：
+  # type: 季度
+  # quarter: 3
+  # 【阶段】写到目前为止的情况，标题写“阶段性汇报”，开头写“{year}年3月以来”，下一步写“下一阶段”：
+  # type: 阶段
+  # start: {year}-03-01
+  # 【专项】节日或专项行动，开头写“{year}年春节、元宵节期间”：
+  # type: 专项
+  # name: 春节、元宵节期间
+  # start: {year}-02-01
+  # end: {year}-02-24
+  # 【近年来】几年来的工作，开头写“{since}年以来”，不写“近年来以来”（几十年的可选“多年”）：
+  # type: 近年来
+  # since: {since}
 
 campaign:
   level: 全国                       # 全国、全国县级、省级、市级、县级
@@ -173,8 +188,16 @@ activities:
 # 指标：value 是完成值，target 是目标值，previous 是上期值（用于同比）。
 # parts 为“其中”各分项，合计必须等于 value；base 填另一项指标的 key，程序自动计算占比
 # （分子分母计量单位要一致，不能用“人次”除以“人”）。
+# 其他写法：before 原有数（写作“由4处增加到58盏”，单位不同时填 before_unit）；
+# standard 标准值（写作“标准为60平方米，实际为……”，不算目标、不计完成率）；
+# 还没有完成数的指标不填 value、只填 target；“其中”只列一部分时加 parts_partial: true。例如：
+#   - {{label: 太阳能路灯, theme: 基础设施, value: 58, unit: 盏, before: 4, before_unit: 处}}
+#   - {{label: 健康教育基地, theme: 宣传发动, unit: 个, target: 3}}
 metrics:
 {metrics}
+# 没有数字的成效和工作节点（有日期的填 date；不填 theme 则写在成效部分），例如：
+#   - {{text: 通过市级复检, date: {year}-11-20}}
+results: []
 # 获得的荣誉（不要重复填写）
 honours:
 {honours}
@@ -525,7 +548,7 @@ def yaml_text(unit_type: str, year: int | None = None) -> str:
     header = _HEADER.format(schema=schema_line(), name=unit.name, year=y, self_ref=self_ref, collective=collective)
     body = _BODY.format(
         name=unit.name, type=unit_type, short=unit.short, parent=unit.parent, self_ref=self_ref,
-        profile=_profile(unit_type, group), year=y,
+        profile=_profile(unit_type, group), year=y, since=y - 3,
         superior=unit.superior, city_office=city_office,
         doc_title=f"{area}{y}年创建全国文明城市工作要点",
         doc_no=f"{abbr}文明委〔{y}〕1号", doc_issuer=f"{area}精神文明建设委员会",

@@ -18,18 +18,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import dates, evidence, figures, lint, zh
+from . import dates, evidence, figures, lint, markers, periods, zh
 from . import workbook as W
 from . import workbook_layout as L
 from .document import Document
 from .model import THEMES, Activity, Metric, Part, Report
+from .sheet_frame import FIRST_ROW, HEADER_ROW, chart_width, frame, row_heights
 
-HEADER_ROW = 3
-FIRST_ROW = HEADER_ROW + 1
 MAX_WIDTH = 40
 WIDTH_SAMPLE = 400  # rows looked at when sizing columns
-LINE_HEIGHT = 15.5
-SEPARATORS = "、，,；;\n"
 EVIDENCE_SHEET = L.EVIDENCE
 #: The report sheets: selected when the book opens, so printing the workbook prints these.
 REPORT_SHEETS = (L.SUMMARY, L.METRICS.name, L.ACTIVITIES.name)
@@ -40,12 +37,12 @@ REPORT_SHEETS = (L.SUMMARY, L.METRICS.name, L.ACTIVITIES.name)
 def join_list(items: Sequence[str]) -> str:
     """A list in one cell: ``甲、乙`` normally; one item per line when an item itself holds a separator.
 
-    The reader splits on line breaks when there are any, else on 、，,；; — so the choice here is
+    The reader splits on line breaks when there are any, else on ``markers.LIST_SEPARATORS`` — so the choice here is
     always read back exactly (a single item holding a separator gets a trailing line break).
     """
     items = [str(i) for i in items]
-    if not any(ch in item for item in items for ch in SEPARATORS):
-        return "、".join(items)
+    if not any(ch in item for item in items for ch in markers.LIST_SEPARATORS + "\n"):
+        return markers.LIST_JOINER.join(items)
     return "\n".join(items) + ("\n" if len(items) == 1 else "")
 
 
@@ -139,52 +136,9 @@ class Choices:
 # ---------------------------------------------------------------- common sheet frame
 
 
-def _frame(ws: W.Sheet, title: str, widths: Sequence[float], unit: str, date: str) -> None:
-    """Row 1 the title across the printed columns (shrunk, then wrapped, never clipped); row 2 填报单位 and 日期."""
-    columns = len(widths)
-    room = sum(widths)
-    need = W.text_width(title)
-    size = 18
-    if need and need * 18 / 11 > room:
-        size = max(12, int(room * 11 / need))
-    lines = max(1, math.ceil(need * size / 11 / max(room - 2, 1)))
-    ws.put(1, 1, title, W.TITLE.but(size=size, wrap=lines > 1))
-    ws.merge(1, 1, 1, columns)
-    ws.heights[1] = 32 if lines == 1 else round(lines * size * 1.45 + 6, 1)
-    left = f"填报单位：{unit}（盖章）" if unit else "填报单位："
-    right = f"填报日期：{date}" if date else "填报日期：    年  月  日"
-    text = f"{left}    {right}"
-    lines = max(1, math.ceil(W.text_width(text) / max(room - 2, 1)))
-    if lines > 1:  # too narrow for one line: 填报日期 on a line of its own rather than broken mid-phrase
-        text = f"{left}\n{right}"
-        lines = sum(max(1, math.ceil(W.text_width(part) / max(room - 2, 1))) for part in (left, right))
-    ws.put(2, 1, text, W.META.but(wrap=lines > 1))
-    ws.merge(2, 1, 2, columns)
-    ws.heights[2] = 20 if lines == 1 else round(lines * LINE_HEIGHT + 4, 1)
-
-
 def _print(ws: W.Sheet, printed: int, last_row: int) -> None:
     """The first ``printed`` columns, header row repeated on every page."""
     ws.print = W.Print((1, 1, max(last_row, HEADER_ROW), printed), (HEADER_ROW, HEADER_ROW))
-
-
-def _heights(ws: W.Sheet, widths: Sequence[float], first: int, last: int, wrapped: Iterable[int],
-             slack: float = 1.0) -> None:
-    """Row heights from the wrapped text of the printed columns (CJK counts double).
-
-    ``slack`` > 1 for text that can break only at some characters (field paths), so lines run short.
-    """
-    rooms = {col: max(widths[col - 1] - 1, 1) / slack for col in wrapped}
-    cells = ws.cells
-    for row in range(first, last + 1):
-        lines = 1
-        for col, room in rooms.items():
-            found = cells.get((row, col))
-            value = found[0] if found else None
-            if isinstance(value, str) and value:
-                lines = max(lines, sum(max(1, math.ceil(W.text_width(part) / room)) for part in value.split("\n")))
-        if lines > 1:
-            ws.heights[row] = round(min(lines, 26) * LINE_HEIGHT + 3, 2)  # 409 pt is Excel's tallest row
 
 
 _STYLE_BY_KIND = {"int": W.INT, "decimal": W.DECIMAL, "date": W.DATE, "choice": W.CENTER, "bool": W.CENTER}
@@ -321,7 +275,7 @@ def table_sheet(book: W.Book, choices: Choices, spec: L.TableSheet, rows: list[C
     printed = spec.printed
     protect = any(computed(c) for c in columns)
     widths = [_column_width(c, (cells[i][0] for cells in rows[:WIDTH_SAMPLE])) for i, c in enumerate(columns)]
-    _frame(ws, title, widths[:printed], unit, date)
+    frame(ws, title, widths[:printed], unit, date)
     for i, column in enumerate(columns, 1):
         ws.put(HEADER_ROW, i, column.title, W.HEADER)
     ws.heights[HEADER_ROW] = 30
@@ -336,7 +290,7 @@ def table_sheet(book: W.Book, choices: Choices, spec: L.TableSheet, rows: list[C
         for i, column in enumerate(columns, 1):
             value = total.get(column.key)
             ws.put(row, i, value, W.INT if isinstance(value, int) else W.BOLD)
-        ws.put(row, 1, "合计", W.BOLD)
+        ws.put(row, 1, markers.TOTAL, W.BOLD)
         row += 1
     end = row - 1
     for i, width in enumerate(widths, 1):
@@ -344,7 +298,7 @@ def table_sheet(book: W.Book, choices: Choices, spec: L.TableSheet, rows: list[C
     for i in editable:
         ws.column_styles[i] = W.PLAIN.but(locked=False)
     wrapped = [i for i, c in enumerate(columns[:printed], 1) if c.kind.name in ("text", "list", "keylist", "choicelist")]
-    _heights(ws, widths, FIRST_ROW, min(end, FIRST_ROW + 5000), wrapped)
+    row_heights(ws, widths, FIRST_ROW, min(end, FIRST_ROW + 5000), wrapped)
     ws.freeze = (FIRST_ROW, _FROZEN.get(spec.name, 1))
     ws.autofilter = (HEADER_ROW, 1, max(last, HEADER_ROW), len(columns))
     _validations(choices, ws, columns, FIRST_ROW, max(end, FIRST_ROW) + spare)
@@ -389,7 +343,7 @@ def _part_cells(columns: Sequence[L.Column], metric: Metric, part: Part, value: 
     cells: Cells = []
     for column in columns:
         if column.key == "label":
-            cells.append(("其中：" + part.label, W.CHILD))
+            cells.append((markers.PART + part.label, W.CHILD))
         elif column.key == "value":
             cells.append(number_cell(value))
         elif column.key == "unit":
@@ -441,7 +395,7 @@ def info_sheet(book: W.Book, choices: Choices, values: dict[str, Any], head: tup
     """分组, 项目, 内容 print; the 填写说明 column is for the screen only."""
     ws = book.add(L.INFO)
     widths = [12, 20, 36, 48]
-    _frame(ws, head[0], widths[:3], head[1], head[2])
+    frame(ws, head[0], widths[:3], head[1], head[2])
     for i, header in enumerate(("分组", "项目", "内容", "填写说明"), 1):
         ws.put(HEADER_ROW, i, header, W.HEADER)
     by_choices: dict[tuple[str, ...], list[int]] = {}
@@ -468,7 +422,7 @@ def info_sheet(book: W.Book, choices: Choices, values: dict[str, Any], head: tup
                                                      error="请从下拉列表中选择"))
     for i, width in enumerate(widths, 1):
         ws.widths[i] = width
-    _heights(ws, widths, FIRST_ROW, row - 1, (2, 3))
+    row_heights(ws, widths, FIRST_ROW, row - 1, (2, 3))
     ws.freeze = (FIRST_ROW, 1)
     _print(ws, 3, row - 1)
     return ws
@@ -511,7 +465,7 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
     ws = book.add(L.SUMMARY)
     widths = [8, 16, 10, 10, 8, 8, 10, 10, 14]
     ncol = len(widths)
-    _frame(ws, f"{report.unit.name}{figures.period_label(report)}{report.campaign.phrase}工作汇总表", widths,
+    frame(ws, f"{report.unit.name}{figures.period_label(report)}{report.campaign.phrase}工作汇总表", widths,
            report.unit.name, zh.cn_date(report.signature_date))
     ctx = figures.context(report)
     period = report.period
@@ -520,7 +474,8 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
     facts: list[tuple[str, Any, W.Style]] = [
         ("单位名称", report.unit.name, W.TEXT),
         ("单位类型", report.unit.type, W.TEXT),
-        ("统计时段", f"{zh.cn_date(period.start_date)}至{zh.cn_date(period.end_date)}（{figures.period_label(report)}）",
+        ("统计时段", f"{zh.cn_date(period.start_date)}至{zh.cn_date(periods.reach(period, report.signature_date))}"
+                     f"（{figures.period_label(report)}）",
          W.TEXT),
         ("创建工作", report.campaign.phrase, W.TEXT),
         ("开展活动（项）", ctx["activity_count"], W.INT),
@@ -558,7 +513,7 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
                      (c["met"], W.INT), (c["targeted"] - c["met"], W.INT), (share, W.PERCENT),
                      (c["activities"], W.INT), _attendance_cell(c["attendance"])])
     if counts:
-        rows.append([(None, W.BOLD), ("合计", W.BOLD), (len(report.metrics), W.INT), (targeted, W.INT), (met, W.INT),
+        rows.append([(None, W.BOLD), (markers.TOTAL, W.BOLD), (len(report.metrics), W.INT), (targeted, W.INT), (met, W.INT),
                      (targeted - met, W.INT), (rate, W.PERCENT), (ctx["activity_count"], W.INT),
                      _attendance_cell(attendance_total(report.activities))])
     row = _table(ws, row + 1, ("序号", "类别", "指标数", "设定目标", "达标", "未达标", "达标率", "开展活动",
@@ -578,13 +533,13 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
         for r in range(header, row):
             ws.merge(r, 2, r, 4)
         ws.highlights.append(W.Highlight((header + 1, 9, row - 1, 9), "未达标", W.UNMET))
-        _heights(ws, [8, 34], header + 1, row - 1, (2,))
+        row_heights(ws, [8, 34], header + 1, row - 1, (2,))
         top = max(1.0, *(rounded_percent(f.completion) or 0 for f in targeted_rows))
         height = min(max(220, 90 + 36 * len(targeted_rows)), 900)  # room for every label: Calc drops crowded ones
         ws.charts.append(W.Chart(
             "bar", "各项指标完成率（100%为完成目标）",
             (W.Series("完成率", (2, header + 1, row - 1), (8, header + 1, row - 1)),),
-            (row + 1, 1), (_pixels(widths), height), "完成率", "0%", 0, math.ceil(top * 10) / 10,
+            (row + 1, 1), (chart_width(widths), height), "完成率", "0%", 0, math.ceil(top * 10) / 10,
             reverse_categories=True))
         row += 2 + math.ceil(height / 20)
     ws.put(row + 1, 1, "单位负责人：            审核人：            填报人：            联系电话：", W.META)
@@ -597,11 +552,6 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
 
 def _attendance_cell(total: int | str | None) -> tuple[Any, W.Style]:
     return total, W.TEXT.but(align="right") if isinstance(total, str) else W.INT
-
-
-def _pixels(widths: Sequence[float]) -> int:
-    """Excel's column width in characters → pixels (at the default font), for sizing a chart to the columns."""
-    return int(sum(w * 7 + 5 for w in widths))
 
 
 # ---------------------------------------------------------------- 文字依据
@@ -620,7 +570,7 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
     # workbook does not depend on the folder the input was in (same input, same bytes).
     files = input_files(document)
     only = files.pop() if len(files) == 1 else None
-    _frame(ws, f"{document.title}文字依据", widths, "", "")
+    frame(ws, f"{document.title}文字依据", widths, "", "")
     note = "每一句话都来自所列字段；“连接语”是不含数据的过渡用语。"
     where = f"来源均在数据文件 {Path(only).name} 中（行:列，或 表名!单元格）。" if only else ""
     ws.put(2, 1, note + where, W.META.but(wrap=True))
@@ -642,7 +592,7 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
         row += 1
     for i, width in enumerate(widths, 1):
         ws.widths[i] = width
-    _heights(ws, widths, FIRST_ROW, row - 1, (1, 2, 3, 4), slack=1.3)  # field paths wrap only at "；"
+    row_heights(ws, widths, FIRST_ROW, row - 1, (1, 2, 3, 4), slack=1.3)  # field paths wrap only at "；"
     ws.freeze = (FIRST_ROW, 1)
     ws.autofilter = (HEADER_ROW, 1, max(row - 1, HEADER_ROW), 4)
     _print(ws, 4, row - 1)
@@ -722,7 +672,7 @@ def notes_sheet(book: W.Book) -> W.Sheet:
         row += 1
     for i, width in enumerate(widths, 1):
         ws.widths[i] = width
-    _heights(ws, widths, HEADER_ROW, row - 1, (2,))
+    row_heights(ws, widths, HEADER_ROW, row - 1, (2,))
     ws.print = W.Print((1, 1, row - 1, len(widths)))
     return ws
 
@@ -744,12 +694,12 @@ def form(unit_type: str = "社区") -> W.Book:
     for spec in L.TABLES:
         columns = ordered(spec)
         examples = [] if spec is L.HEADINGS else L.EXAMPLES.get(spec.name, [])
-        rows = [_row_cells(columns, item, "示例", "示例") for item in examples]
+        rows = [_row_cells(columns, item, markers.EXAMPLE, markers.EXAMPLE) for item in examples]
         if spec is L.METRICS:
             for item in examples:
                 rows += [_part_cells(columns, item, part, part.value) for part in item.parts]
             for cells in rows[1:]:
-                cells[0] = ("示例", W.CENTER)
+                cells[0] = (markers.EXAMPLE, W.CENTER)
         rows = [[(value, style.but(italic=True, color="808080")) for value, style in cells] for cells in rows]
         shown = len(rows)
         rows += [[(None, W.TEXT)] * len(columns) for _ in range(L.BLANK_ROWS)]  # ruled rows for a printout

@@ -121,7 +121,9 @@ APPROXIMABLE: dict[tuple[type[BaseModel], str], Companions] = {
     (m.Activity, "attendance"): Companions("attendance_approx", None, "attendance_unit", ("人", "人次", "名")),
     (m.Activity, "spend"): Companions("spend_approx", None, None, ("元",)),
     (m.Quantity, "value"): Companions("approx", "agg", "unit"),
+    (m.Figure, "value"): Companions("approx", "agg", "unit"),
     (m.Metric, "value"): Companions("approx", "agg", "unit"),
+    (m.Metric, "before"): Companions("before_approx", None, "before_unit"),
 }
 
 #: Common 量词/计量单位, offered (not enforced) as a dropdown for the free-text unit columns.
@@ -250,11 +252,18 @@ _METRIC: _Spec = {
     "evidence": ("佐证材料", ("佐证", "佐证资料", "见证材料"), True),
     "note": ("备注", ("说明",), True),
     "target_source": ("目标来源", (), True),
+    "before": ("原有数", ("原有", "原来", "创建前"), True),
+    "before_unit": ("原有数单位", ("原有单位",), True),
+    "before_when": ("原有数时间", ("原有时间",), True),
+    "standard": ("标准值", ("应达标准", "标准要求"), True),
+    "standard_source": ("标准出处", ("标准来源", "标准依据"), True),
+    "parts_partial": ("其中只列部分", ("分项不全",), True),
     "lower_is_better": ("越低越好", ("数值越低越好",), True),
     "base": ("占比基数", ("分母指标",), True),
     "profile": ("基本情况数字", ("概况数字",), True),
     "approx": ("近似写法", ("近似", "约数说法"), False),
     "agg": ("口径", (), False),
+    "before_approx": ("原有数约数说法", ("原有数近似写法",), False),
     "key": ("指标代号", ("标识", "key", "指标标识"), False),
 }
 
@@ -275,6 +284,13 @@ _HONOUR: _Spec = {
     "awarder": ("授予机关", ("授予单位", "颁发单位"), True),
     "date": ("获得日期", ("日期", "授予日期"), True),
     "recipient": ("获得者", ("获得人", "获奖者"), True),
+}
+
+_RESULT: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "text": ("成效或节点", ("成效", "节点", "工作节点", "定性成效"), True),
+    "date": ("日期", ("节点日期", "完成日期"), True),
+    "theme": ("所属方面", ("类别", "工作方面"), True),
 }
 
 _PROBLEM: _Spec = {
@@ -320,6 +336,15 @@ _PERSON: _Spec = {
     "role": ("职务", (), True),
     "name": ("姓名", (), True),
     "post": ("小组职务", ("领导小组职务", "指挥部职务"), True),
+}
+
+_PROFILE_FIGURE: _Spec = {
+    SEQ: ("序号", _SEQ_ALIASES, True),
+    "label": ("名称", ("概况项目", "项目"), True),
+    "value": ("数值", ("数量",), True),
+    "unit": ("计量单位", ("单位",), True),
+    "approx": ("近似写法", ("近似",), True),
+    "agg": ("口径", (), False),
 }
 
 _HEADING: _Spec = {
@@ -396,6 +421,8 @@ METRICS = TableSheet("指标完成情况表", ("metrics",), m.Metric, _columns(m
                      "工作指标完成情况表", ("指标", "指标完成情况", "指标表", "指标完成表"))
 MECHANISMS = TableSheet("制度机制", ("mechanisms",), m.Mechanism, _columns(m.Mechanism, _MECHANISM), "制度机制清单",
                         ("制度",))
+RESULTS = TableSheet("成效与节点", ("results",), m.Result, _columns(m.Result, _RESULT), "没有数字的成效和工作节点",
+                     ("成效节点", "工作节点", "定性成效"))
 HONOURS = TableSheet("荣誉称号", ("honours",), m.Honour, _columns(m.Honour, _HONOUR), "所获荣誉", ("荣誉",))
 PROBLEMS = TableSheet("存在问题", ("problems",), m.Problem, _columns(m.Problem, _PROBLEM), "存在问题", ("问题",))
 PLANS = TableSheet("下一步打算", ("plans",), m.Plan, _columns(m.Plan, _PLAN), "下一步工作打算",
@@ -407,13 +434,15 @@ DEPUTIES = TableSheet("副组长", ("leadership", "deputies"), m.Person, _column
                       ("领导小组副组长",))
 POSTS = TableSheet("其他职务", ("leadership", "others"), m.Person, _columns(m.Person, _PERSON), "领导小组其他职务",
                    ("领导小组其他职务", "政委", "顾问"))
+PROFILE_FIGURES = TableSheet("概况数字", ("unit", "profile", "figures"), m.Figure,
+                             _columns(m.Figure, _PROFILE_FIGURE, ("unit",)), "单位概况数字", ("概况",))
 HEADINGS = TableSheet("部分标题", ("headings",), _HeadingRow, _columns(_HeadingRow, _HEADING), "自定义部分标题",
                       ("自定义标题",))
 
 #: List sheets in workbook order (after 汇总 and 单位信息 … see SHEET_ORDER).
 TABLES: tuple[TableSheet, ...] = (
-    METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, HONOURS, PROBLEMS, PLANS, SUPERIORS, DOCUMENTS, MEETINGS,
-    DEPUTIES, POSTS, HEADINGS,
+    METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, RESULTS, HONOURS, PROBLEMS, PLANS, SUPERIORS, DOCUMENTS, MEETINGS,
+    DEPUTIES, POSTS, PROFILE_FIGURES, HEADINGS,
 )
 
 _EXAMPLE_YEAR = 2024
@@ -434,6 +463,7 @@ EXAMPLES: dict[str, list[Any]] = {
     )],
     "制度机制": [m.Mechanism(name="每周例会制度", kind="例会", frequency="每周一次", theme="制度责任",
                         detail="每周一召开创建工作例会，通报问题、部署任务")],
+    "成效与节点": [m.Result(text="通过市级文明社区复检", date=dt.date(_EXAMPLE_YEAR, 11, 8))],
     "荣誉称号": [m.Honour(title="文明单位", level="市级", awarder="市委、市政府", date=dt.date(_EXAMPLE_YEAR, 1, 20))],
     "存在问题": [m.Problem(label="宣传阵地不足", detail="部分小区公益广告数量偏少、更新不及时")],
     "下一步打算": [m.Plan(label="加大宣传投入", detail="在各小区出入口增设公益广告", theme="宣传发动",
@@ -443,6 +473,7 @@ EXAMPLES: dict[str, list[Any]] = {
     "依据会议": [m.Meeting(name="创建全国文明城市工作推进会", participants=60)],
     "副组长": [m.Person(role="社区主任", name="王芳")],
     "其他职务": [m.Person(role="社区党委书记", name="张华", post="第一组长")],
+    "概况数字": [m.Figure(label="社区工作人员", value=Decimal(11), unit="名")],
 }
 
 #: Columns whose dropdown lists what another sheet holds: (sheet, column) → (sheet, column). The clerk
@@ -468,8 +499,13 @@ FORM_NOTE: dict[str, str] = {
         "合计行不用填，程序会自动计算。数字可以照平时的写法填，如“1,200”“100多人”“近百名”“40多万元”；"
         "一格只填一个数，两个数请分成两行。表名请不要改动。",
     "单位信息": "本单位的基本情况、总结的期间、创建活动、领导小组和结尾落款，每项填在“内容”一栏。",
-    METRICS.name: "每行一项工作指标。分项数请在指标下一行填写，指标名称写成“其中：党员志愿者”，序号空着。"
+    METRICS.name: "每行一项工作指标。分项数请在指标下一行填写，指标名称写成“其中：党员志愿者”，序号空着；"
+                  "分项只列了总数的一部分时，“其中只列部分”选“是”。还没有完成数的指标，只填目标值，完成值空着。"
+                  "要写“由2处增加到23盏”的，把原来的数填在“原有数”（单位不同时填“原有数单位”）；"
+                  "要写“标准60平方米、实际300平方米”的，把标准填在“标准值”，实际数填在“完成值”，不要填成目标值。"
                   "完成率、同比和状态由程序计算，不用填写。",
+    RESULTS.name: "没有数字的成效（如“县文明程度指数排位提升”）和工作节点（如“通过省级测评验收”），每项一行；"
+                  "节点有日期的填日期；“所属方面”不填则写在成效部分。",
     ACTIVITIES.name: "每行一项活动或工作。参与人数可直接写“100多人”“近百名”；投入经费可写“40多万元”。"
                      "一项活动的其他数量（发放宣传单、悬挂道旗等）填在“数量明细”表。",
     QUANTITIES.name: "活动中的其他数量，每个数量一行；“活动序号”填该活动在“活动台账”中的序号。",
@@ -478,10 +514,11 @@ FORM_NOTE: dict[str, str] = {
     PROBLEMS.name: "存在的问题，每个问题一行。",
     PLANS.name: "下一步的打算，每条一行；“针对问题”从下拉列表中选“存在问题”表里的问题概括。",
     SUPERIORS.name: "开头“在……的领导和指导下”要写的上级机关，每个一行（本单位的隶属关系填在“单位信息”的“上级单位”）。",
-    DOCUMENTS.name: "开头“按照……的要求”要写的上级文件，每份一行。",
+    DOCUMENTS.name: "开头“按照……的要求”要写的上级文件，每份一行；本单位自己制定的方案、制度也填在这里，“本单位制定”选“是”。",
     MEETINGS.name: "开头“贯彻落实……精神”要写的上级会议，每个一行；本单位自己召开的会议请填在“活动台账”，活动形式选“会议”。",
     DEPUTIES.name: "领导小组的副组长，每人一行（组长填在“单位信息”）。",
     POSTS.name: "组长、副组长以外的职务（政委、顾问等），每人一行，“小组职务”一栏必填。",
+    PROFILE_FIGURES.name: "开头介绍本单位时要写的其他数字，名称和量词照平时的说法填，如“社区工作人员 11 名”。",
     HEADINGS.name: "想自己拟定某一部分的小标题时填写，不填则由程序拟定。",
 }
 
@@ -490,7 +527,8 @@ INFO_HINTS: dict[str, str] = {
     "unit.parent": "（只用于介绍本单位；开头“在……领导下”的上级机关请填“上级机关”表）",
     "unit.city": "（本单位所在的城市；创建的是哪个城市请填“创建城市”）",
     "campaign.city": "（创建的是哪个城市；不填则用“所在城市”）",
-    "period.type": "（节日、专项活动等的总结请选“阶段”，并填起始日期、截止日期和期间说法）",
+    "period.type": "（节日、专项行动的总结选“专项”，并填专项名称、起始日期和截止日期；到目前为止的阶段汇报选“阶段”，"
+                   "填起始日期；写几年来的工作选“近年来”，填起始年份）",
     "period.year": "（写四位数，如 2025）",
 }
 
@@ -540,6 +578,8 @@ _INFO_LABELS: dict[str, tuple[str, str]] = {
     "period.start": ("期间", "起始日期"),
     "period.end": ("期间", "截止日期"),
     "period.as_of": ("期间", "数据截至日期"),
+    "period.name": ("期间", "专项名称"),
+    "period.since": ("期间", "起始年份"),
     "period.label": ("期间", "期间说法"),
     "campaign.level": ("创建活动", "创建级别"),
     "campaign.kind": ("创建活动", "创建类型"),

@@ -96,9 +96,9 @@ def docx_sample_document() -> Document:
     table = Table("幸福里社区2024年上半年创建工作指标完成情况表", columns, tuple(rows), tuple(indent))
     return Document(
         title="幸福里社区2024年上半年创建全国文明城市工作总结",
-        title_lines=("幸福里社区2024年上半年", "创建全国文明城市工作总结"),
+        title_segments=("幸福里社区", "2024年上半年", "创建全国文明城市工作总结"),
         blocks=blocks,
-        attachment_note=("附件：幸福里社区2024年上半年创建工作指标完成情况表",),
+        attachment_note=("幸福里社区2024年上半年创建工作指标完成情况表",),
         signature=Signature("幸福里社区居民委员会", "2024年6月30日"),
         attachments=[Attachment(1, table.title, (table,))],
         author="幸福里社区居民委员会",

@@ -7,7 +7,6 @@ no output file. Never a traceback (exit 3 is an internal bug), never a hang.
 from __future__ import annotations
 
 import collections
-import importlib.util
 import os
 import re
 import zipfile
@@ -56,25 +55,6 @@ def assert_contract(result, *, where: str | None = None) -> str:
         if where:
             assert where in text, detail
     return text
-
-
-def writer_available(fmt: str) -> bool:
-    """Writers are being written in parallel; suites build only the formats that exist."""
-    module = {"md": "markdown"}.get(fmt, fmt)
-    return importlib.util.find_spec(f"reportgen.writers.{module}") is not None
-
-
-def available_formats() -> tuple[str, ...]:
-    return tuple(f for f in ("md", "docx", "xlsx") if writer_available(f))
-
-
-def cli_build_ready() -> bool:
-    """``reportgen build`` writes docx, xlsx and md: usable through the CLI once all writers exist."""
-    return all(writer_available(f) for f in ("md", "docx", "xlsx"))
-
-
-def xlsx_loader_ready() -> bool:
-    return importlib.util.find_spec("reportgen.loaders.xlsx_loader") is not None
 
 
 def valid_output(path: Path) -> bool:

@@ -260,7 +260,7 @@ def test_no_traceback_from_build_on_bad_input(tmp_path):
     result = cli("build", "bad.yaml", "-o", "out", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[0] == "bad.yaml:2:28 period.type：取值应为以下之一：上半年、下半年、全年、季度、月度、阶段"
+    assert result.stderr.splitlines()[0] == "bad.yaml:2:28 period.type：取值应为以下之一：上半年、下半年、全年、季度、月度、阶段、专项、近年来、多年"
     assert not list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
 
 

@@ -89,10 +89,13 @@ def test_page_is_a4_with_gbt9704_margins(docx_parts):
 
 
 def test_line_grid_is_22_lines_of_579_twips(docx_parts):
-    grid = docx_parts.document.find("w:body/w:sectPr/w:docGrid", NS)
+    sect = docx_parts.document.find("w:body/w:sectPr", NS)
+    grid = sect.find("w:docGrid", NS)
     assert grid.get(w("type")) == "lines"
-    assert grid.get(w("linePitch")) == "579"  # 580 (固定值 29 磅) would fit only 21 lines
-    assert 22 * 579 <= 12756
+    pitch = int(grid.get(w("linePitch")))
+    # the text block this file sets up holds exactly 22 lines at its pitch (580, 固定值 29 磅, gives 21)
+    height = int(attr(sect, "w:pgSz", "h")) - int(attr(sect, "w:pgMar", "top")) - int(attr(sect, "w:pgMar", "bottom"))
+    assert pitch == 579 and height // pitch == 22
 
 
 def test_body_pitch_and_character_spacing_give_28_characters(docx_parts):
@@ -101,7 +104,11 @@ def test_body_pitch_and_character_spacing_give_28_characters(docx_parts):
     assert attr(body, "w:pPr/w:spacing", "lineRule") == "exact"
     assert attr(body, "w:pPr/w:spacing", "before") == "0" and attr(body, "w:pPr/w:spacing", "after") == "0"
     assert attr(body, "w:rPr/w:spacing", "val") == "-5"  # −0.25 pt
-    assert 28 * (16 - 0.25) <= 442.2 < 29 * (16 - 0.25)
+    # a 汉字 is the font size plus the spacing; the text width this file sets up holds exactly 28 of them
+    sect = docx_parts.document.find("w:body/w:sectPr", NS)
+    width = int(attr(sect, "w:pgSz", "w")) - int(attr(sect, "w:pgMar", "left")) - int(attr(sect, "w:pgMar", "right"))
+    char = int(attr(body, "w:rPr/w:sz", "val")) * 10 + int(attr(body, "w:rPr/w:spacing", "val"))  # twips
+    assert width // char == 28
     assert attr(body, "w:pPr/w:jc", "val") == "both"
 
 
@@ -558,6 +565,45 @@ def test_title_lines_fit_and_never_leave_one_character(title):
         assert all(len(line) >= 2 and writer.set_width(line) <= 20 for line in lines), lines
 
 
+@given(st.lists(HAN, min_size=1, max_size=5))
+def test_titles_in_segments_fit_and_never_leave_one_character(segments):
+    title = "".join(segments)
+    lines = writer.title_lines(title, tuple(segments), 20)
+    assert "".join(lines) == title
+    if writer.set_width(title) > 20 and len(title) > 3:
+        assert all(len(line) >= 2 and writer.set_width(line) <= 20 for line in lines), lines
+
+
+def test_a_title_that_fits_stays_on_one_line():
+    segments = ("竹园社区", "2024年", "工作总结")
+    title = "".join(segments)
+    assert writer.set_width(title) <= 20  # the premise: this title does fit
+    assert writer.title_lines(title, segments, 20) == [title]
+
+
+def test_a_long_title_breaks_where_its_segments_meet():
+    segments = ("青枫市东湖区柳荫街道槐树里社区", "2024年上半年", "巩固全国文明城市工作总结")
+    title = "".join(segments)
+    assert writer.set_width(title) > 20  # the premise: it cannot stay on one line
+    lines = writer.title_lines(title, segments, 20)
+    ends = {len("".join(segments[:i])) for i in range(1, len(segments))}
+    assert len(lines) > 1 and all(len("".join(lines[:i])) in ends for i in range(1, len(lines))), lines
+
+
+def test_one_overlong_segment_is_cut_evenly():
+    lines = writer.title_lines("青" * 41, ("青" * 41,), 20)
+    assert "".join(lines) == "青" * 41 and len(lines) == 3
+    assert max(map(len, lines)) - min(map(len, lines)) <= 1
+
+
+def test_a_title_of_many_segments_is_broken_quickly():
+    """A title.j2 may produce dozens of | segments: breaking them must stay linear, not explode."""
+    started = time.monotonic()
+    lines = writer.title_lines("标题段落" * 60, ("标题段落",) * 60, 20)
+    assert time.monotonic() - started < 1
+    assert "".join(lines) == "标题段落" * 60 and all(writer.set_width(line) <= 20 for line in lines)
+
+
 @given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
 def test_signature_lines_keep_the_two_character_offset(unit, date):
     unit_indent, date_indent = writer.signature_indents(unit, date)
@@ -583,8 +629,12 @@ def test_body_table_gets_a_title_and_several_attachments_are_numbered(docx_sampl
         docx_sample,
         blocks=[*docx_sample.blocks[:3], small, *docx_sample.blocks[3:]],
         attachments=[replace(docx_sample.attachments[0], number=1), replace(docx_sample.attachments[0], number=2, title="第二个附件")],
+        attachment_note=(f"1.{table.title}", "2.第二个附件"),
     )
     parts = Parts(writer.render(document))
     assert [text(p) for p in parts.paragraphs("GwTableTitle")] == ["重点任务完成情况", table.title]
     assert [text(p) for p in parts.paragraphs("GwAttachLabel")] == ["附件1", "附件2"]
+    # 附件说明 is one paragraph, an entry a line: the hanging indent aligns the second under the first
+    note = parts.paragraphs("GwAttachNote")
+    assert len(note) == 1 and text(note[0]).startswith("附件：") and len(note[0].findall(".//w:br", NS)) == 1
     assert len(parts.document.findall("w:body/w:tbl", NS)) == 3

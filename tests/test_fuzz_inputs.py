@@ -24,11 +24,9 @@ from fuzz_helpers import (
     EXAMPLES,
     SOAK,
     assert_contract,
-    cli_build_ready,
     files_in,
     run_cli,
     valid_output,
-    xlsx_loader_ready,
 )
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -52,12 +50,12 @@ def fuzz_settings(examples: int) -> settings:
 
 
 def check_file(path: Path, out: Path, *, build: bool = True) -> int:
-    """validate, then (when valid and the CLI can build) build; both must keep the contract."""
+    """validate, then (when valid) build; both must keep the contract."""
     started = time.monotonic()
     result = run_cli("validate", path)
     assert_contract(result, where=path.name)
     assert time.monotonic() - started < CASE_SECONDS, "validate took too long"
-    if result.exit_code == 0 and build and cli_build_ready():
+    if result.exit_code == 0 and build:
         started = time.monotonic()
         built = run_cli("build", path, "-o", out)
         assert_contract(built, where=path.name)
@@ -412,8 +410,6 @@ def test_path_problems_are_located(tmp_path):
 
 # ---------------------------------------------------------------- workbooks
 
-needs_xlsx = pytest.mark.skipif(not xlsx_loader_ready(), reason="the .xlsx reader (reportgen/loaders/xlsx_loader.py) is not there yet")
-
 
 def _seed_workbook(name: str = "minimal.yaml") -> bytes:
     from reportgen.loaders import load_report
@@ -452,7 +448,6 @@ CELL_VALUES = st.one_of(
 )
 
 
-@needs_xlsx
 @fuzz_settings(40)
 @given(data=st.data())
 def test_workbook_with_hostile_cells(data, tmp_path_factory):
@@ -475,7 +470,6 @@ def test_workbook_with_hostile_cells(data, tmp_path_factory):
     check_file(source, folder / "out", build=data.draw(st.booleans(), label="build"))
 
 
-@needs_xlsx
 @fuzz_settings(60)
 @given(position=st.integers(min_value=0, max_value=10**7), kind=st.sampled_from(["truncate", "flip", "zero_run"]))
 def test_damaged_workbook_bytes(position, kind, tmp_path_factory):
@@ -624,7 +618,6 @@ def _formula_with_cached_value() -> bytes:
     return _rezip(seed(), change)
 
 
-@needs_xlsx
 def test_formula_cell_reads_its_saved_value(tmp_path):
     source = tmp_path / "formula.xlsx"
     source.write_bytes(_formula_with_cached_value())
@@ -637,7 +630,6 @@ def test_formula_cell_reads_its_saved_value(tmp_path):
     assert [m.value for m in report.metrics if m.label == "注册志愿者"] == [420]
 
 
-@needs_xlsx
 @pytest.mark.parametrize(
     "case, expect_exit",
     [
@@ -671,7 +663,7 @@ def test_hostile_workbook(case, expect_exit, tmp_path):
     if expect_exit is not None:
         assert result.exit_code == expect_exit, text
     out = tmp_path / "out"
-    if result.exit_code == 0 and cli_build_ready():
+    if result.exit_code == 0:
         built = run_cli("build", source, "-o", out)
         assert_contract(built, where=source.name)
         for name in files_in(out):
@@ -720,8 +712,6 @@ def _reference_bomb() -> bytes:
      "style_list", "style_unknown_keys", "style_huge_numbers", "style_binary"],
 )
 def test_hostile_reference_and_style_files(case, tmp_path):
-    if not cli_build_ready():
-        pytest.skip("reportgen build needs the docx, xlsx and md writers")
     import docx
 
     source = tmp_path / "unit.yaml"
@@ -753,7 +743,6 @@ def test_hostile_reference_and_style_files(case, tmp_path):
     assert time.monotonic() - started < CASE_SECONDS
 
 
-@needs_xlsx
 @pytest.mark.parametrize("damage", ["header", "data"])
 def test_each_workbook_entry_damaged(damage, tmp_path):
     """Zero the local header (or the start of the data) of every entry in turn: found by the soak run

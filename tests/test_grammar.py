@@ -226,7 +226,7 @@ def test_what_a_clerk_writes_as_a_statement_or_a_list_passes(text):
 
 
 def test_a_build_refuses_a_grammar_finding():
-    document = Document(title="标题", title_lines=("标题",), blocks=[
+    document = Document(title="标题", title_segments=("标题",), blocks=[
         Paragraph((Run("一是建立督查通报制度。"),)), Paragraph((Run("二是督查通报制度。"),)),
     ])
     with pytest.raises(lint.LintError) as raised:

@@ -26,7 +26,7 @@ CLEAN = [
 
 
 def _doc(blocks, title="槐树里社区2024年上半年创建全国文明城市工作总结") -> Document:
-    return Document(title=title, title_lines=(title,), blocks=list(blocks))
+    return Document(title=title, title_segments=(title,), blocks=list(blocks))
 
 
 def _replace(index: int, block) -> list:
@@ -137,7 +137,7 @@ def test_doubled_punctuation(text):
 
 def test_attachment_note_is_checked():
     document = _doc(CLEAN)
-    document.attachment_note = ("附件：20xx年指标完成情况表",)
+    document.attachment_note = ("20xx年指标完成情况表",)
     assert any("占位符" in f for f in lint.check(document))
 
 

@@ -261,7 +261,7 @@ def test_unknown_key_in_a_list_item():
         (("period", "year"), "2024年", "应填写整数，如 12"),
         (("period", "year"), 1980, "不能小于 1990"),
         (("period", "year"), 2101, "不能大于 2100"),
-        (("period", "type"), "年度", "取值应为以下之一：上半年、下半年、全年、季度、月度、阶段"),
+        (("period", "type"), "年度", "取值应为以下之一：上半年、下半年、全年、季度、月度、阶段、专项、近年来、多年"),
         (("period", "quarter"), 5, "不能大于 4"),
         (("attach_indicators",), "是", "应填写 true 或 false"),
         (("leadership",), ["王芳"], "应填写若干“字段: 值”"),

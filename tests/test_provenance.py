@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 PACK = load_pack()
 #: Fields that hold a figure: the line a sentence cites for them must show that figure.
+#: Examples meant to have almost no figures (a 阶段汇报 whose text must stay sound without them).
+FEW_FIGURES = {"xian-2025-jieduan"}
 NUMERIC = {"value", "target", "previous", "attendance", "times", "spend", "parties", "meetings", "households",
            "population", "staff", "participants"}
 
@@ -99,7 +101,7 @@ def test_each_cited_line_holds_the_cited_figure(path):
             line = int(source.location.rsplit(":", 2)[-2])
             assert any(form in lines[line - 1] for form in _number_forms(value)), (source, lines[line - 1])
             checked += 1
-    assert checked > 3, "the example cites figures"
+    assert checked > 3 or path.stem in FEW_FIGURES, "the example cites figures"
 
 
 def test_each_cited_cell_holds_the_cited_figure(tmp_path):
@@ -253,7 +255,7 @@ def test_workbook_lists_every_sentence_with_lines_that_hold_its_figures(path):
             held = [lines[int(p.split(":")[0]) - 1] for p in places if p.split(":")[0].isdigit()]
             assert any(form in line for line in held for form in _number_forms(value)), (field, value, places)
             checked += 1
-    assert checked > 3
+    assert checked > 3 or path.stem in FEW_FIGURES
 
 
 def test_workbook_built_from_a_workbook_cites_cells_that_hold_its_figures(tmp_path):

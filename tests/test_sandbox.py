@@ -309,16 +309,6 @@ def test_manifest_symlink_out_of_the_folder_is_refused(tmp_path, minimal):
     assert files_in(out) == []
 
 
-def test_title_with_many_segments_is_broken_quickly():
-    """A title.j2 producing dozens of | segments used to take exponential time outside the limit."""
-    from reportgen.compose import break_title
-
-    started = time.monotonic()
-    lines = break_title(["标题段落"] * 60)
-    assert time.monotonic() - started < 1
-    assert all(len(line) <= 20 for line in lines) and "".join(lines) == "标题段落" * 60
-
-
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX only")
 def test_manifest_override_that_is_not_a_mapping_is_refused(tmp_path, minimal):
     folder = _pack(tmp_path, "{{ me }}")

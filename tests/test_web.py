@@ -95,7 +95,7 @@ def test_list_shows_each_file_with_unit_period_and_status(client: TestClient, fo
     (folder / "broken.yaml").write_text("unit: {name: 某社区, type: 社区}\nperiod: {year: 2024}\nactivities: 3\n", encoding="utf-8")
     html = client.get("/").text
     assert "青枫市东湖区柳荫街道竹园社区" in html and "2024年上半年" in html
-    assert re.search(r"broken\.yaml.*?2024年全年.*?\d+ 个问题", html, re.S)
+    assert re.search(r"broken\.yaml.*?2024年度.*?\d+ 个问题", html, re.S)
     assert html.count("通过") >= 2
 
 

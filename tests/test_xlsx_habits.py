@@ -209,6 +209,7 @@ def test_every_numeric_column_takes_an_approximate_figure_or_says_where_it_goes(
         L.MECHANISMS.name: {L.SEQ: 1, "name": "例会制度"},
         L.MEETINGS.name: {L.SEQ: 1, "name": "推进会"},
         L.PLANS.name: {L.SEQ: 1, "label": "加大宣传"},
+        L.PROFILE_FIGURES.name: {L.SEQ: 1, "label": "社区工作人员", "value": 1, "unit": "名"},
     }[spec.name]
     row = FIRST + 1 if spec is L.ACTIVITIES else FIRST
     typed = "2024年以上" if column.key == "year" else "100多"
@@ -397,7 +398,8 @@ def test_the_blank_form_prints_every_fillable_column(tmp_path: Path) -> None:
 #: Columns a clerk need not fill because the figure cell next to them takes the same fact ("100多人"),
 #: and codes the program makes: kept (unprinted) for the round trip of the report workbook.
 _COVERED = {(L.ACTIVITIES.model, "attendance_approx"), (L.ACTIVITIES.model, "spend_approx"),
-            (L.METRICS.model, "approx"), (L.METRICS.model, "agg"), (L.METRICS.model, "key")}
+            (L.METRICS.model, "approx"), (L.METRICS.model, "agg"), (L.METRICS.model, "key"),
+            (L.METRICS.model, "before_approx")}  # typed in 原有数 (约2处), as approx is in 完成值
 
 
 def test_validate_and_build_end_with_the_same_count(tmp_path: Path) -> None:

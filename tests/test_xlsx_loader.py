@@ -386,6 +386,13 @@ def test_serials_follow_the_1904_date_system() -> None:
     assert to_date(43986, dt.datetime(1904, 1, 1)) == dt.date(2024, 6, 5)
 
 
+def test_early_serials_follow_excels_phantom_leap_day() -> None:
+    """Excel counts a 1900-02-29 that never was: serial 1 is 1900-01-01 and 61 is 1900-03-01, as Excel shows them."""
+    assert to_date(1) == dt.date(1900, 1, 1)
+    assert to_date(59) == dt.date(1900, 2, 28)
+    assert to_date(61) == dt.date(1900, 3, 1)
+
+
 def test_formulas_read_as_their_cached_values(tmp_path: Path) -> None:
     """A workbook saved by Excel/WPS keeps each formula's value: that value is read, never evaluated."""
     wb = Workbook()

@@ -73,8 +73,10 @@ activity = st.builds(
 )
 part = st.builds(m.Part, label=texts(10), value=amounts)
 metric = st.builds(
-    m.Metric, key=opt(keys), label=texts(), theme=lit(m.Theme), value=amounts, unit=short(8), approx=lit(m.Approx),
+    m.Metric, key=opt(keys), label=texts(), theme=lit(m.Theme), value=opt(amounts), unit=short(8), approx=lit(m.Approx),
     agg=lit(m.Aggregation), target=opt(amounts), target_source=opt(texts(10)), previous=opt(amounts),
+    before=opt(amounts), before_unit=opt(short(8)), before_approx=lit(m.Approx), before_when=opt(texts(8)),
+    standard=opt(amounts), standard_source=opt(texts(10)), parts_partial=st.booleans(),
     lower_is_better=st.booleans(), profile=st.booleans(), parts=st.lists(part, max_size=3), base=opt(keys), owner=opt(texts(8)),
     evidence=opt(texts(10)), note=opt(texts(10)),
 )
@@ -111,6 +113,7 @@ report = st.builds(
                                   frequency=opt(texts(6)), parties=opt(counts), theme=lit(m.Theme)), max_size=2),
     activities=st.lists(activity, max_size=4),
     metrics=st.lists(metric, max_size=4),
+    results=st.lists(st.builds(m.Result, text=texts(20), date=opt(whens), theme=opt(lit(m.Theme))), max_size=2),
     honours=st.lists(st.builds(m.Honour, title=texts(12), level=opt(texts(4)), awarder=opt(texts(8)),
                                date=opt(whens), recipient=opt(texts(6))), max_size=2),
     problems=st.lists(st.builds(m.Problem, id=opt(keys), label=texts(12), detail=opt(texts(40))), max_size=3),

@@ -98,7 +98,8 @@ def document_of(docx: reader.Docx) -> tuple[Document, list[str], str]:
     title_lines = tuple(builder.para(b) for b in main if b.role == "title")
     recipient = next((builder.para(b) for b in main if b.role == "recipient"), "")
     body = builder.blocks([b for b in main if b.role in ("recipient", "heading", "body", "table_title", "table")])
-    note = tuple(builder.para(b) for b in main if b.role == "note")
+    # the 附件： label and the spaces that aligned the entries are the writer's to put back
+    note = tuple(re.sub(r"^(附件\s*[：:])?[\s\u3000]*", "", builder.para(b)) for b in main if b.role == "note")
     unit = next((builder.para(b) for b in main if b.role == "signature"), "")
     date = next((builder.para(b) for b in main if b.role == "date"), "")
     attachments = []
@@ -110,7 +111,7 @@ def document_of(docx: reader.Docx) -> tuple[Document, list[str], str]:
                                       tuple(builder.blocks([b for b in part if b.role not in ("label", "attachment_title")]))))
     year = re.search(r"(\d{4})年", date or "".join(title_lines))
     document = Document(
-        title="".join(title_lines), title_lines=title_lines, blocks=body, attachment_note=note,
+        title="".join(title_lines), title_segments=title_lines, blocks=body, attachment_note=note,
         signature=Signature(unit, date) if unit or date else None, attachments=attachments,
         year=int(year.group(1)) if year and 1900 < int(year.group(1)) < 2200 else 2000,
     )

@@ -9,7 +9,7 @@ margins) or common Word practice (固定值 28 磅 still gives 22 lines; 29 磅 
 from __future__ import annotations
 
 from ..writers.docx import signature_indents
-from ..writers.style import SIZES, Font, Profile
+from ..writers.style import SIZES, Font, StyleProfile
 from .findings import Issue
 from .reader import Docx, Para
 from .roles import Block
@@ -46,7 +46,7 @@ def size_name(points: float) -> str:
     return f"{names[0]}（{points:g} 磅）" if names else f"{points:g} 磅"
 
 
-def expected_font(block: Block, profile: Profile) -> Font | None:
+def expected_font(block: Block, profile: StyleProfile) -> Font | None:
     fonts = profile.fonts
     if block.role in ("title", "attachment_title"):
         return fonts.title
@@ -59,7 +59,7 @@ def expected_font(block: Block, profile: Profile) -> Font | None:
     return None
 
 
-def check_page(document: Docx, profile: Profile) -> list[Issue]:
+def check_page(document: Docx, profile: StyleProfile) -> list[Issue]:
     issues = []
     page, mm = profile.page, 1440 / 25.4
     for index, section in enumerate(document.sections, 1):
@@ -96,7 +96,7 @@ def _page_numbers(document: Docx) -> list[Issue]:
     return issues
 
 
-def check_paragraphs(blocks: list[Block], profile: Profile) -> list[Issue]:
+def check_paragraphs(blocks: list[Block], profile: StyleProfile) -> list[Issue]:
     issues: list[Issue] = []
     for block in blocks:
         if not isinstance(block.item, Para):
@@ -129,7 +129,7 @@ def _font(para: Para, name: str, font: Font, run_in: Font | None = None) -> list
     return issues
 
 
-def _spacing(block: Block, para: Para, name: str, profile: Profile) -> list[Issue]:
+def _spacing(block: Block, para: Para, name: str, profile: StyleProfile) -> list[Issue]:
     issues = []
     low, high = PITCH_RANGE[0], max(PITCH_RANGE[1], profile.line_pitch)
     if block.role in ON_GRID | {"title", "attachment_title"}:
@@ -146,13 +146,13 @@ def _spacing(block: Block, para: Para, name: str, profile: Profile) -> list[Issu
     return issues
 
 
-def _indent_chars(para: Para, profile: Profile) -> float:
+def _indent_chars(para: Para, profile: StyleProfile) -> float:
     if para.first_line_chars is not None:
         return para.first_line_chars
     return para.first_line / (profile.fonts.body.size * 20)
 
 
-def _placement(block: Block, para: Para, name: str, profile: Profile) -> list[Issue]:
+def _placement(block: Block, para: Para, name: str, profile: StyleProfile) -> list[Issue]:
     issues = []
     role = block.role
     if role in ("title", "attachment_title") and para.align != "center":
@@ -170,7 +170,7 @@ def _placement(block: Block, para: Para, name: str, profile: Profile) -> list[Is
     return issues
 
 
-def _closing(blocks: list[Block], profile: Profile) -> list[Issue]:
+def _closing(blocks: list[Block], profile: StyleProfile) -> list[Issue]:
     """署名 and 成文日期: 空一行, right-aligned with GB/T 9704 §7.3.5.2's offsets; 附件说明 空一行."""
     issues = []
     paras = {b.role: b.item for b in blocks if isinstance(b.item, Para) and b.part == 0}

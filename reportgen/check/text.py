@@ -27,6 +27,8 @@ MIN_LABEL = 3
 #: A percentage after these is a rate of change for one item, not a figure of the label.
 CHANGE = re.compile(r"增长|下降|提高|减少|降低|上升|比")
 MIN_SENTENCE = 8
+#: A title naming a stage, a campaign or a span of years: such a report is signed while the period runs.
+OPEN_PERIOD = re.compile(r"阶段|以来|近年来|多年来|期间")
 PERIOD_END = {"第一季度": 3, "一季度": 3, "第二季度": 6, "二季度": 6, "上半年": 6, "第三季度": 9, "三季度": 9,
               "前三季度": 9, "第四季度": 12, "四季度": 12, "下半年": 12, "全年": 12, "年度": 12}
 
@@ -150,7 +152,7 @@ def _date(blocks: list[Block]) -> list[Issue]:
         if not period_year <= y <= period_year + 1:
             issues.append(Issue("日期", f"成文日期与标题所写的总结期（{span}）对不上：请核对年份", date.number,
                                 date.full_text, fixable=False))
-        elif not earliest <= (y, m) <= latest:
+        elif not earliest <= (y, m) <= latest and not OPEN_PERIOD.search(title):
             issues.append(Issue("日期", f"成文日期离总结期（{span}）末较远：请核对月份", date.number,
                                 date.full_text, fixable=False, severity="warning"))
     return issues

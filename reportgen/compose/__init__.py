@@ -5,12 +5,12 @@ Four modules, one job each: ``sandbox`` (the bounded Jinja environment and rende
 templates see), ``markup`` (the text markup → blocks and sentences) and ``report`` (the composition).
 """
 
-from .markup import break_title, parse_markup, to_blocks
+from .markup import parse_markup, to_blocks
 from .pack import Pack, load_pack, templates_root
 from .report import Composer, Section, chooser, compose, number_sections, render_template, theme_order
 from .sandbox import TemplateError
 
 __all__ = [
-    "Composer", "Pack", "Section", "TemplateError", "break_title", "chooser", "compose", "load_pack",
+    "Composer", "Pack", "Section", "TemplateError", "chooser", "compose", "load_pack",
     "number_sections", "parse_markup", "render_template", "templates_root", "theme_order", "to_blocks",
 ]

@@ -299,7 +299,7 @@ DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
     "Unit": {"group": ("type",), "display_name": ("name", "short_name")},
     "Campaign": {"full_name": ("edition", "region", "level", "kind"),
                  "phrase": ("verb", "edition", "region", "level", "kind", "also")},
-    "Period": {"start_date": ("start", "year", "type"), "end_date": ("end", "year", "type")},
+    "Period": {"start_date": ("start", "since", "year", "type"), "end_date": ("end", "year", "type")},
 }
 #: Derived text that is a way of speaking, not a claim: 我社区, 全社区.
 WORDS = {"Unit": ("self_ref", "collective")}

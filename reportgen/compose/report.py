@@ -18,7 +18,7 @@ from ..document import Attachment, Document, Heading, Signature
 from ..errors import SourceMap
 from ..model import Report
 from . import facts
-from .markup import Evidence, break_title, parse_markup, plain_text, to_blocks
+from .markup import Evidence, parse_markup, plain_text, to_blocks
 from .pack import Pack, load_pack
 from .sandbox import budget, render
 
@@ -136,6 +136,7 @@ def theme_order(report: Report, pack: Pack) -> list[str]:
         return list(dict.fromkeys(report.themes))
     profile = pack.manifest["profiles"].get(report.unit.group, [])
     used = [a.theme for a in report.activities] + [m.theme for m in report.mechanisms] + [m.theme for m in report.metrics]
+    used += [r.theme for r in report.results if r.theme]
     rest = [t for t in pack.themes() + used if t not in profile]
     return list(dict.fromkeys(list(profile) + rest))
 
@@ -208,6 +209,9 @@ class Composer:
             return self.report.headings[key]  # type: ignore[index]
         by_group = self.pack.manifest.get("headings_by_group", {}).get(self.report.unit.group, {})
         options = by_group.get(key) or self.pack.manifest["headings"].get(key) or [key]
+        if key == "achievements" and isinstance(options, list) and self.figures.targets is None:
+            # no target was set (a standard or a goal with no value yet is none): no “目标完成情况”
+            options = [o for o in options if "目标" not in o] or options
         choice = self.pick(f"heading:{key}", *options) if isinstance(options, list) else options
         return plain_text(choice)
 
@@ -217,15 +221,17 @@ class Composer:
         mechanisms = [i for i, m in enumerate(report.mechanisms) if m.theme == theme]
         metrics = figures.reported_metrics(report, theme)
         leadership = self.data.leadership if theme == "组织领导" else None
+        results = figures.results_in(report, theme)
         return {
             "theme": theme,
             "activities": tuple(self.data.activities[i] for i in indices),
             "mechanisms": tuple(self.data.mechanisms[i] for i in mechanisms),
             "metrics": tuple(self.data.metrics[i] for i in metrics),
             "leadership": leadership,
+            "results": tuple(self.data.results[i] for i in results),
             "tally": self._figures(figures.tally(report, indices)),
             "activity_indices": indices,
-            "size": len(indices) + len(mechanisms) + len(metrics) + (1 if leadership else 0),
+            "size": len(indices) + len(mechanisms) + len(metrics) + len(results) + (1 if leadership else 0),
         }
 
     def section(self, key: str, name: str, scope: dict[str, Any] | None = None) -> Section | None:
@@ -242,9 +248,8 @@ class Composer:
 
     def compose(self) -> Document:
         report = self.report
-        title_segments = [plain_text(s) for s in self.render("title.j2").strip().split("|")]
-        title = report.title or "".join(title_segments)
-        title_lines = break_title([report.title] if report.title else title_segments)
+        segments = tuple(s for s in (plain_text(s) for s in self.render("title.j2").strip().split("|")) if s)
+        title = report.title or "".join(segments)
 
         blocks: list = self.paragraphs("opening.j2")
         themes: list[Section] = []
@@ -269,14 +274,11 @@ class Composer:
         if report.attach_indicators and report.metrics:
             table = figures.indicator_table(report)
             attachments.append(Attachment(1, table.title, (table,)))
-        note = tuple(
-            ("附件：" if i == 0 else "　　　") + (f"{a.number}.{a.title}" if len(attachments) > 1 else a.title)
-            for i, a in enumerate(attachments)
-        )
+        note = tuple(f"{a.number}.{a.title}" if len(attachments) > 1 else a.title for a in attachments)
         date = report.signature_date
         return Document(
             title=title,
-            title_lines=title_lines,
+            title_segments=(title,) if report.title else segments,
             blocks=blocks,
             attachment_note=note,
             signature=Signature(report.signature_unit, zh.cn_date(date) if date else ""),

@@ -13,17 +13,17 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, findings_from_validation
-from ..writers.style import Profile, default, default_data
+from ..writers.style import StyleProfile, default, default_data
 from .yaml_loader import load_yaml, overlay
 
 
-def load(path: Path | None = None) -> Profile:
+def load(path: Path | None = None) -> StyleProfile:
     """The default profile, or the default with the user's file ``path`` merged over it."""
     if path is None:
         return default()
     override, source = load_yaml(path, what="版式设置文件")
     data = overlay(copy.deepcopy(default_data()), override)
     try:
-        return Profile.model_validate(data)
+        return StyleProfile.model_validate(data)
     except ValidationError as exc:
         raise InputError(findings_from_validation(exc, source)) from None

@@ -24,11 +24,12 @@ import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
-from .. import dates
+from .. import dates, markers
 from .. import workbook_layout as L
 from . import amounts
 from ..errors import Finding, InputError, Location, Path as FieldPath, SourceMap
@@ -43,11 +44,8 @@ MAX_DATA_ROWS = 20_000
 HEADER_SCAN = 12
 
 _MISSING = object()
-_EXAMPLE_SEQ = {"示例", "例", "例如", "样例"}
-_TOTAL = re.compile(r"^(合计|总计|小计|共计)\s*([:：（(].*)?$")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")  # model.Key
 _FOOTER = re.compile(r"^(单位负责人|审核人|填报人|制表人|填表人|联系电话|注[:：]|说明[:：])")
-_PART = re.compile(r"^[\s\u3000]*其中[:：]\s*")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
 _COUNT_SUFFIX = re.compile(r"(人次|人|名|次|个|场|期|户|份|篇|支|处|项|家|件|条|张|天|小时|年度|年|月份|月)$")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
@@ -56,7 +54,7 @@ _MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?")
 _YEAR = re.compile(r"(\d{4})\s*年?")
 _TRUE = {"是", "true", "yes", "y", "1", "对", "√", "✓", "需要"}
 _FALSE = {"否", "false", "no", "n", "0", "不", "×", "✗", "不需要"}
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_EPOCH = CALENDAR_WINDOWS_1900
 
 
 @dataclass
@@ -238,8 +236,9 @@ def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
         if raw == int(raw) and dates.YEARS[0] <= raw <= dates.YEARS[1]:
             # 2023 typed in a number cell is a year (成立于2023年); as a serial it would be 1905.
             return int(raw)
-        if 1 <= raw < 2958466:
-            return (epoch + dt.timedelta(days=int(raw))).date()
+        if 1 <= raw < 2958466:  # serial 2958465 is the last day Excel has; past it there is no date to give
+            # from_excel knows Excel's phantom 1900-02-29 (serials below 61 are one day off otherwise)
+            return from_excel(int(raw), epoch).date()
         return raw
     text = str(raw).translate(_FULL_WIDTH).strip()
     match = _DATE.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
@@ -269,14 +268,14 @@ def to_bool(raw: Any) -> Any:
 
 
 def split_list(raw: Any, keys: bool = False) -> list[str]:
-    """One cell → list: by line when there are line breaks, else by 、，,；; (and spaces for keys)."""
+    """One cell → list: by line when there are line breaks, else by ``markers.LIST_SEPARATORS`` (and spaces for keys)."""
     text = _text(raw)
     if text is _MISSING:
         return []
     if "\n" in text:
         parts = text.split("\n")
     else:
-        parts = re.split(r"[、，,；;\s]+" if keys else r"[、，,；;]", text)
+        parts = (markers.KEY_LIST_SPLIT if keys else markers.LIST_SPLIT).split(text)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -561,11 +560,11 @@ def _row_kind(cells: list[Cell], header: Header) -> str:
     seqs = texts((L.SEQ, L.PARENT))
     first = next((c.value for c in cells if not _blank(c.value)), None)
     lead = [first.strip()] if isinstance(first, str) else []
-    if any(_TOTAL.match(t) for t in seqs + texts(_NAME_KEYS) + lead):
+    if any(markers.TOTAL_ROW.match(t) for t in seqs + texts(_NAME_KEYS) + lead):
         return "total"
     if lead and _FOOTER.match(lead[0]):
         return "footer"
-    if any(t in _EXAMPLE_SEQ for t in seqs):
+    if any(t in markers.EXAMPLE_SEQS for t in seqs):
         return "example"
     return "data"
 
@@ -579,8 +578,8 @@ def _same(read: Any, example: Any) -> bool:
 def untouched_example(spec: L.TableSheet, item: dict[str, Any]) -> bool:
     """Whether a 示例 row still holds the form's own example (and so is not the clerk's data)."""
     label = item.get("label")
-    if spec is L.METRICS and isinstance(label, str) and _PART.match(label):
-        return any(_PART.sub("", label, count=1) == part.label for ex in L.EXAMPLES.get(spec.name, []) for part in ex.parts)
+    if spec is L.METRICS and isinstance(label, str) and markers.PART_PREFIX.match(label):
+        return any(markers.PART_PREFIX.sub("", label, count=1) == part.label for ex in L.EXAMPLES.get(spec.name, []) for part in ex.parts)
     for example in L.EXAMPLES.get(spec.name, []):
         if all(_same(value, getattr(example, key, None)) for key, value in item.items()):
             return True
@@ -802,15 +801,15 @@ class Reader:
             label = item.get("label")
             seq_col = cols.get(L.SEQ)
             seq = _cell_value(cells, seq_col)
-            seq_blank = seq_col is None or _blank(seq) or (isinstance(seq, str) and seq.strip() in _EXAMPLE_SEQ)
-            if seq_blank and isinstance(label, str) and _PART.match(label):
+            seq_blank = seq_col is None or _blank(seq) or (isinstance(seq, str) and seq.strip() in markers.EXAMPLE_SEQS)
+            if seq_blank and isinstance(label, str) and markers.PART_PREFIX.match(label):
                 if not metrics:
                     self.problem(sheet, index, cols.get("label") or 0, "“其中”分项行前面没有指标：请把它放在所属指标的下一行")
                     continue
                 i = len(metrics) - 1
                 parts = metrics[i].setdefault("parts", [])
                 j = len(parts)
-                part: dict[str, Any] = {"label": _PART.sub("", label, count=1)}
+                part: dict[str, Any] = {"label": markers.PART_PREFIX.sub("", label, count=1)}
                 if "value" in item:
                     part["value"] = item["value"]
                 path = ("metrics", i, "parts", j)
@@ -1097,15 +1096,3 @@ def load_xlsx(path: Path) -> tuple[dict, SourceMap]:
     if reader.findings:
         raise InputError(reader.findings)
     return reader.finish(), reader.source
-
-
-def iter_paths(data: Any, prefix: tuple = ()) -> Iterator[tuple]:
-    """Every leaf path of ``data`` (used by tests to check the source map covers the data)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from iter_paths(value, prefix + (key,))
-    elif isinstance(data, list) and data and isinstance(data[0], dict):
-        for i, value in enumerate(data):
-            yield from iter_paths(value, prefix + (i,))
-    else:
-        yield prefix

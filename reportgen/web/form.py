@@ -135,11 +135,12 @@ _QUANTITIES = ListSpec("quantities", "数量", _columns(L.QUANTITIES), item_labe
 
 #: Page order: the 单位信息 groups with the lists that belong to them, then the ledgers.
 _LAYOUT: tuple[tuple[str, tuple[tuple[L.TableSheet, tuple[ListSpec, ...], str], ...]], ...] = (
-    ("单位", ()), ("期间", ()), ("文稿", ()), ("单位概况", ()), ("创建活动", ()),
+    ("单位", ()), ("期间", ()), ("文稿", ()), ("单位概况", ((L.PROFILE_FIGURES, (), "数字"),)), ("创建活动", ()),
     ("依据", ((L.SUPERIORS, (), "上级机关"), (L.DOCUMENTS, (), "文件"), (L.MEETINGS, (), "会议"))),
     ("领导小组", ((L.DEPUTIES, (), "副组长"), (L.POSTS, (), "其他职务"))),
     ("活动台账", ((L.ACTIVITIES, (_QUANTITIES,), "活动"),)),
     ("指标完成情况", ((L.METRICS, (_parts(),), "指标"),)),
+    ("成效与节点", ((L.RESULTS, (), "成效"),)),
     ("制度机制", ((L.MECHANISMS, (), "制度"),)),
     ("荣誉称号", ((L.HONOURS, (), "荣誉"),)),
     ("存在问题", ((L.PROBLEMS, (), "问题"),)),

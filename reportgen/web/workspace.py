@@ -11,10 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from .. import periods
 from ..errors import InputError
 from ..loaders import load, read_data
 from ..loaders.xlsx_loader import MAX_FILE_BYTES
 from ..loaders.yaml_loader import MAX_BYTES
+from ..model import Period
 
 INPUT_SUFFIXES = (".yaml", ".yml", ".xlsx")
 OUTPUT_FOLDER = "生成结果"
@@ -82,7 +86,11 @@ class Entry:
 
 
 def period_text(period: dict | object) -> str:
-    """``2024年上半年``, from validated or raw period data."""
+    """``2024年上半年``, from validated or raw period data; a valid period is named as the report names it."""
+    try:
+        return periods.words(period if isinstance(period, Period) else Period.model_validate(period)).name
+    except (ValidationError, TypeError, ValueError):
+        pass  # a half-typed form: name what there is
     get = period.get if isinstance(period, dict) else lambda key: getattr(period, key, None)
     year, kind = get("year"), get("type") or "全年"
     if year is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import hashlib
 import io
 import re
@@ -37,7 +38,7 @@ from lxml import etree
 
 from . import breaks, columns, deterministic_zip, oxml
 from .reference import load as load_reference
-from .style import Font, Profile, default
+from .style import Font, StyleProfile, default
 
 # Style ids are ASCII (safe in every Word version); names are what users see in Word's style list.
 TITLE = ("GwTitle", "公文标题")
@@ -56,8 +57,9 @@ TABLE_NUMBER = ("GwTableNumber", "公文表格数字")
 PAGE_ODD = ("GwPageOdd", "公文页码（奇数页）")
 PAGE_EVEN = ("GwPageEven", "公文页码（偶数页）")
 
-#: 附件说明 starts with “附件：” (three characters); wrapped lines align with the name after it.
-NOTE_PREFIX_CHARS = 3
+#: 附件说明 starts with “附件：”; the entries after it (and their wrapped lines) align on a hanging indent.
+NOTE_LABEL = "附件："
+NOTE_PREFIX_CHARS = len(NOTE_LABEL)
 #: Left + right cell margins (Word's default 0.19 cm each) plus a little air, in twips.
 CELL_PADDING = 240
 #: Columns whose widest cell is at most this many 字 (序号, 单位) are centred.
@@ -95,17 +97,27 @@ def set_width(text: str) -> float:
     return sum(kinds) + 0.25 * sum(a != b for a, b in zip(kinds, kinds[1:]))
 
 
-def balanced_lines(text: str, capacity: float) -> list[str]:
-    """Split a title line too long for ``capacity`` 字 into lines that each fit.
+def balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) -> list[str]:
+    """Split a title too long for ``capacity`` 字 into lines that each fit.
 
-    Fewest lines first, then the most breaks at meaningful places, then the most even line
+    Fewest lines first, then the most breaks at meaningful places (the offsets in ``breaks``, where
+    the composer's segments meet, or before a year or after a period), then the most even line
     lengths; never a line of one character.
     """
-    return list(_balanced_lines(text, capacity))
+    return list(_balanced_lines(text, capacity, breaks))
+
+
+def title_lines(title: str, segments: tuple[str, ...], capacity: float) -> list[str]:
+    """The title's lines at ``capacity`` 字, preferring to break where ``segments`` meet."""
+    offsets: list[int] = []
+    if "".join(segments) == title:
+        for segment in segments[:-1]:
+            offsets.append((offsets[-1] if offsets else 0) + len(segment))
+    return balanced_lines(title, capacity, tuple(offsets))
 
 
 @functools.lru_cache(maxsize=256)
-def _balanced_lines(text: str, capacity: float) -> tuple[str, ...]:
+def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) -> tuple[str, ...]:
     # set_width(text[a:b]) from prefix sums: widths are multiples of 0.25, so the sums are exact
     # and every comparison gives the same answer as set_width on the slice.
     kinds = [text_width(ch) for ch in text]
@@ -134,14 +146,17 @@ def _balanced_lines(text: str, capacity: float) -> tuple[str, ...]:
                 options.append(((text[start:end], *tail[0]), (w, *tail[1])))
         return min(options, key=score, default=None)
 
-    def good_break(line: str, following: str) -> bool:
+    def good_break(offset: int, line: str, following: str) -> bool:
+        if offset in breaks:
+            return True
         if following[0].isdigit():
             return not line[-1].isdigit()
         return line[-1] in TITLE_BREAK_AFTER and following[0] not in PERIOD_GOES_ON
 
     def score(option) -> tuple:
         lines, line_widths = option
-        awkward = sum(not good_break(a, b) for a, b in zip(lines, lines[1:]))
+        offsets = itertools.accumulate(len(line) for line in lines)
+        awkward = sum(not good_break(at, a, b) for at, a, b in zip(offsets, lines, lines[1:]))
         return len(lines), awkward, max(line_widths) - min(line_widths)
 
     best = split(0)
@@ -153,7 +168,7 @@ StyleIds = dict[tuple[str, str], str]
 
 
 class _Writer:
-    def __init__(self, document: Document, profile: Profile, body, styles: StyleIds):
+    def __init__(self, document: Document, profile: StyleProfile, body, styles: StyleIds):
         self.document = document
         self.profile = profile
         self.body = body
@@ -184,11 +199,10 @@ class _Writer:
                 last = None
         return last
 
-    def title(self, lines) -> None:
+    def title(self, title: str, segments: tuple[str, ...]) -> None:
         capacity = self.profile.text_width / (self.profile.fonts.title.size * 20)
-        for line in lines:
-            for part in balanced_lines(line, capacity):
-                self.paragraph(TITLE, part)
+        for line in title_lines(title, segments, capacity):
+            self.paragraph(TITLE, line)
 
     def table(self, table: Table) -> None:
         narrow = [
@@ -218,12 +232,13 @@ class _Writer:
 
     def write(self) -> None:
         document = self.document
-        self.title(document.title_lines or (document.title,))
+        self.title(document.title, document.title_segments)
         self.paragraph(BODY)
         chain = [self.blocks(document.blocks)]
         if document.attachment_note:
             chain.append(self.paragraph(BODY))
-            chain += [self.paragraph(NOTE, line) for line in document.attachment_note]
+            # one paragraph, entries on their own lines: the hanging indent puts each under the first
+            chain.append(self.paragraph(NOTE, NOTE_LABEL + "\n".join(document.attachment_note)))
         if document.signature:
             unit_indent, date_indent = signature_indents(document.signature.unit, document.signature.date)
             chain.append(self.paragraph(BODY))
@@ -240,7 +255,7 @@ class _Writer:
             label = "附件" if len(document.attachments) == 1 else f"附件{attachment.number}"
             self.paragraph(LABEL, label)
             self.paragraph(BODY)
-            self.title([attachment.title])
+            self.title(attachment.title, ())
             self.paragraph(BODY)
             self.blocks(attachment.blocks, skip_table_title=attachment.title)
 
@@ -266,7 +281,7 @@ def _style(styles, existing: dict, key: tuple[str, str], kind=WD_STYLE_TYPE.PARA
     return style, True
 
 
-def _font(style, profile: Profile, font: Font, spacing: int = 0) -> None:
+def _font(style, profile: StyleProfile, font: Font, spacing: int = 0) -> None:
     rpr = style.element.get_or_add_rPr()
     oxml.set_fonts(rpr, font.font, profile.latin(font))
     style.font.size = Pt(font.size)
@@ -275,7 +290,7 @@ def _font(style, profile: Profile, font: Font, spacing: int = 0) -> None:
         oxml.set_char_spacing(rpr, spacing)
 
 
-def _layout(style, profile: Profile, *, align, line: int, indent_chars: float = 0, keep_next: bool = False,
+def _layout(style, profile: StyleProfile, *, align, line: int, indent_chars: float = 0, keep_next: bool = False,
             grid: bool = True) -> None:
     fmt = style.paragraph_format
     fmt.alignment = align
@@ -292,7 +307,7 @@ def _layout(style, profile: Profile, *, align, line: int, indent_chars: float = 
         oxml.set_first_line_chars(ppr, indent_chars, round(indent_chars * profile.char_width))
 
 
-def define_styles(base, profile: Profile, pin_defaults: bool) -> StyleIds:
+def define_styles(base, profile: StyleProfile, pin_defaults: bool) -> StyleIds:
     """Create the 公文 styles once; a reference document's same-named styles are kept as they are."""
     styles = base.styles
     existing = {s.name: s for s in styles}
@@ -364,7 +379,7 @@ def define_styles(base, profile: Profile, pin_defaults: bool) -> StyleIds:
     return ids
 
 
-def restyle_built_ins(existing: dict, profile: Profile) -> None:
+def restyle_built_ins(existing: dict, profile: StyleProfile) -> None:
     """Word's own 标题 1–9 and 标题 in the 公文 look instead of the template's blue Calibri.
 
     The report itself uses the 公文 styles, but a clerk who adds a heading with Word's 标题 1 would
@@ -390,7 +405,7 @@ def restyle_built_ins(existing: dict, profile: Profile) -> None:
         _restyle(existing["Title Char"], profile, fonts.title, 0)
 
 
-def _restyle(style, profile: Profile, font: Font, spacing: int) -> None:
+def _restyle(style, profile: StyleProfile, font: Font, spacing: int) -> None:
     oxml.clear_run_look(style.element.get_or_add_rPr())
     _font(style, profile, font, spacing)
 
@@ -398,7 +413,7 @@ def _restyle(style, profile: Profile, font: Font, spacing: int) -> None:
 # -- page -----------------------------------------------------------------------------------------
 
 
-def set_up_page(base, profile: Profile) -> None:
+def set_up_page(base, profile: StyleProfile) -> None:
     """A4, GB/T 9704 margins and the line grid (only when no reference document gives its own)."""
     section = base.sections[0]
     page, mm = profile.page, profile.twips
@@ -478,7 +493,7 @@ _BASES_MAX = 4
 _BASES_LOCK = threading.Lock()
 
 
-def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _Base:
+def _prepare(profile: StyleProfile, reference: Path | None, data: bytes | None) -> _Base:
     base = _open_reference(reference, data) if reference is not None else docx.Document()
     oxml.drop_template_extras(base.part)
     section_properties = base.element.body.get_or_add_sectPr()
@@ -502,7 +517,7 @@ def _prepare(profile: Profile, reference: Path | None, data: bytes | None) -> _B
     return _Base(parts, document_name, document, core_name, core, styles)
 
 
-def _base(profile: Profile, reference_path: Path | None) -> _Base:
+def _base(profile: StyleProfile, reference_path: Path | None) -> _Base:
     data = _read_reference(reference_path) if reference_path is not None else None
     key = (profile.model_dump_json(), hashlib.sha256(data).digest() if data is not None else None)
     with _BASES_LOCK:
@@ -540,7 +555,7 @@ def written_on(document: Document) -> datetime:
     return datetime(document.year, 1, 1)
 
 
-def render(document: Document, style: Profile | None = None, reference: Path | None = None) -> bytes:
+def render(document: Document, style: StyleProfile | None = None, reference: Path | None = None) -> bytes:
     """The .docx bytes for ``document``; the same input always gives the same bytes.
 
     ``style`` is the style profile (reportgen.loaders.style_loader; GB/T 9704 when None); ``reference`` is the unit's Word file whose

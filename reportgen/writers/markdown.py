@@ -18,7 +18,7 @@ def _paragraph(paragraph: Paragraph) -> str:
 
 
 def render(document: Document) -> str:
-    lines = [f"# {''.join(document.title_lines)}", ""]
+    lines = [f"# {document.title}", ""]
     for block in document.blocks:
         if isinstance(block, Heading):
             lines += ["#" * (block.level + 1) + " " + block.full_text, ""]
@@ -26,8 +26,8 @@ def render(document: Document) -> str:
             lines += [_paragraph(block), ""]
         else:
             lines += _table(block) + [""]
-    for note in document.attachment_note:
-        lines += [note, ""]
+    if document.attachment_note:
+        lines += ["附件：" + "<br>".join(document.attachment_note), ""]
     if document.signature:
         lines += [f"<p align=\"right\">{document.signature.unit}<br>{document.signature.date}</p>", ""]
     for attachment in document.attachments:

@@ -100,7 +100,7 @@ class Fonts(_Strict):
     page_number: Font
 
 
-class Profile(_Strict):
+class StyleProfile(_Strict):
     name: str
     page: Page
     latin_font: FontName
@@ -158,6 +158,6 @@ def default_data() -> dict:
 
 
 @functools.cache
-def default() -> Profile:
+def default() -> StyleProfile:
     """The GB/T 9704 profile, what the writer uses when it is given none."""
-    return Profile.model_validate(default_data())
+    return StyleProfile.model_validate(default_data())
