@@ -138,11 +138,7 @@ def _date(blocks: list[Block]) -> list[Issue]:
     if month.startswith("0") or day.startswith("0"):
         issues.append(Issue("日期", "成文日期的月、日不编虚位：写“6月5日”，不写“06月05日”", date.number, date.full_text, fixable=False))
     stated = re.search(r"(\d{4})\s*年\s*(第[一二三四]季度|[一二三四]季度|前三季度|上半年|下半年|全年|年度)?", title)
-    # 2024年春节、元宵节期间 / 2024年8月: a span inside the year whose end the title does not give, so
-    # the distance from the year's end says nothing.
-    inside = stated and not stated.group(2) and re.match(r"\s*(?:\d{1,2}\s*月|春节|元宵|清明|端午|七一|中秋|国庆|暑期|寒假|暑假)",
-                                                      title[stated.end():])
-    if stated and not inside:
+    if stated:
         y, m = int(year), int(month)
         period_year = int(stated.group(1))
         end = PERIOD_END.get(stated.group(2) or "年度", 12)
