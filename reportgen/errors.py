@@ -109,6 +109,7 @@ _EXPECTED = {
     "date_parsing": "日期应写成 2024-06-05",
     "date_from_datetime_parsing": "日期应写成 2024-06-05",
     "date_from_datetime_inexact": "日期应写成 2024-06-05，不带时间",
+    "partial_date_parsing": "日期应写成 2024-06-05；只知道月份写 2024-08，只知道年份写 2023",  # dates.When
     "list_type": "应填写一个列表（每项以“- ”开头）",
     "dict_type": "应填写若干“字段: 值”",
     "model_type": "应填写若干“字段: 值”",
@@ -143,7 +144,7 @@ def _bound(value: Any) -> str:
 def _message(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    if kind in ("placeholder", "invisible_char", "report_rule"):
+    if kind in ("placeholder", "invisible_char", "report_rule", "empty_group"):
         return error["msg"]
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")

@@ -289,7 +289,8 @@ def _quantity_totals(report: Report, indices: list[int]) -> list[dict[str, Any]]
     groups: dict[str, list[tuple[int, int]]] = {}
     for i in indices:
         for j, q in enumerate(report.activities[i].quantities):
-            if q.unit in ADDABLE and q.label:
+            # 每户2份 or 2份、3份不等 is not a count of things: adding it to others would invent a total.
+            if q.unit in ADDABLE and q.label and not q.per and not q.others:
                 groups.setdefault(q.unit, []).append((i, j))
     result = []
     for unit, members in sorted(groups.items()):

@@ -25,10 +25,12 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
     computed_field,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from . import zh
+from .dates import When
 from .xmlchars import INVISIBLE
 
 # ---------------------------------------------------------------- vocabularies
@@ -199,8 +201,8 @@ class Model(BaseModel):
 # ---------------------------------------------------------------- small parts
 
 
-class Quantity(Model):
-    """一个数量，按总结中的写法：如“道旗120余面”“共发放宣传单2000余份”。"""
+class Figure(Model):
+    """一个数字，按总结中的写法：名称、数值、量词和约数说法，如“社区工作人员11名”。"""
 
     label: Text | None = Field(None, description="计量对象，如“道旗”“宣传单”")
     value: Amount = Field(description="数值（阿拉伯数字）")
@@ -209,9 +211,28 @@ class Quantity(Model):
     agg: Aggregation = Field("none", description="口径：共、累计、达；没有就不填")
 
 
+class Quantity(Figure):
+    """活动中的一个数量：如“道旗120余面”“共发放宣传单2000余份”；还可按户按人计（每户1000元）、数额不等
+    （300元、200元不等）、带动作（慰问困难群众11人）和所涉金额（慰问金共13200元）。概况数字用 Figure：这些写法对它没有意义。"""
+
+    verb: Annotated[Text, StringConstraints(max_length=6)] | None = Field(
+        None, description="动作，写在计量对象前，如“慰问”“发放”：慰问困难群众11人")
+    per: Annotated[Text, StringConstraints(max_length=6)] | None = Field(
+        None, description="按每户、每人计的数额填“户”“人”，写作“每户1000元”；这样的数不与其他数相加")
+    others: list[Amount] = Field(
+        default_factory=list, max_length=10,
+        description="数额不等时的其他数值：“300元、200元不等”数值填 300，这里填 200")
+    money: Amount | None = Field(
+        None, description="这些对象共计的金额（元），如慰问困难群众11人、慰问金共13200元：填 13200")
+    money_label: Annotated[Text, StringConstraints(max_length=12)] | None = Field(
+        None, description="金额的名称，如“慰问金”“补助资金”")
+
+
 class Person(Model):
     role: Text = Field(description="职务，如“党委书记”“社区主任”")
     name: Text | None = Field(None, description="姓名；不填则只写职务")
+    post: Annotated[Text, StringConstraints(max_length=10)] | None = Field(
+        None, description="在领导小组（指挥部）中担任的职务，如“总指挥”“政委”“第一组长”；不填则按位置写作组长、副组长")
 
 
 class Superior(Model):
@@ -223,12 +244,13 @@ class DocRef(Model):
     title: DocTitle = Field(description="文件标题（书名号可加可不加）")
     doc_no: DocNumber | None = Field(None, description="文号，如 区文明办〔2024〕3号")
     issuer: Text | None = Field(None, description="发文机关")
-    date: dt.date | None = Field(None, description="印发日期")
+    date: When | None = Field(None, description="印发日期；只知道月份写 2024-08，只知道年份写 2023")
+    own: Flag = Field(False, description="本单位自己制定的文件（如实施方案）选“是”：写作“制定《…》”，不写成依据")
 
 
 class Meeting(Model):
     name: Text = Field(description="会议名称，如“创建全国文明城市工作推进会”")
-    date: dt.date | None = None
+    date: When | None = Field(None, description="会议日期；只知道月份写 2024-08")
     participants: Count | None = Field(None, description="参会人数")
 
 
@@ -237,7 +259,8 @@ class Basis(Model):
 
     superiors: list[Superior] = Field(default_factory=list, max_length=10)
     ideology: list[Text] = Field(default_factory=list, max_length=5, description="指导思想")
-    documents: list[DocRef] = Field(default_factory=list, max_length=20, description="依据文件")
+    documents: list[DocRef] = Field(default_factory=list, max_length=20,
+                                    description="依据文件，以及本单位制定的方案、制度（own 选“是”）")
     meetings: list[Meeting] = Field(default_factory=list, max_length=20, description="依据会议")
     standard: DocTitle | None = Field(None, description="对照的标准，如“全国文明城市测评体系”")
     goals: list[Text] = Field(default_factory=list, max_length=12, description="目标愿景，如“环境优美”")
@@ -252,7 +275,7 @@ class Profile(Model):
     population: Count | None = Field(None, description="人口数")
     subdivisions: Text | None = Field(None, description="下辖单元，如“8个居民小组”")
     staff: Count | None = Field(None, description="在编/在岗职工人数（写作“有工作人员N人”；要用别的说法，填在“其他概况数字”中）")
-    figures: list[Quantity] = Field(
+    figures: list[Figure] = Field(
         default_factory=list, max_length=10,
         description="其他概况数字，名称和量词照填照写，如 {label: 社区工作人员, value: 11, unit: 名}",
     )
@@ -350,13 +373,26 @@ class Campaign(Model):
 
 class LeadershipGroup(Model):
     name: Text | None = Field(None, description="领导小组名称；不填则按创建活动生成")
-    leader: Person = Field(description="组长")
+    leader: Person | None = Field(None, description="组长；没有明确组长的不填")
     deputies: list[Person] = Field(default_factory=list, max_length=10, description="副组长")
+    others: list[Person] = Field(
+        default_factory=list, max_length=10,
+        description="组长、副组长以外的职务，如政委、顾问：每人填职务、姓名和在领导小组中的职务 post")
     members: Text | None = Field(None, description="成员构成，如“各科室负责人”")
     office: Text | None = Field(None, description="下设办公室所在部门")
     office_head: Person | None = Field(None, description="办公室主任")
-    established: dt.date | None = Field(None, description="成立日期")
+    office_head_from: Annotated[Text, StringConstraints(max_length=10)] | None = Field(
+        None, description="办公室主任由领导小组中哪一职务兼任，如“副组长”：写作“办公室主任由副组长兼任”")
+    established: When | None = Field(None, description="成立日期；只知道年份写 2023，只知道月份写 2023-03")
     meetings: Count | None = Field(None, description="本期召开领导小组会议次数")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> LeadershipGroup:
+        """The 组长 may be unnamed, but a group with nothing at all in it would vanish from the text silently."""
+        if not any(getattr(self, name) for name in type(self).model_fields):
+            raise PydanticCustomError(
+                "empty_group", "领导小组什么也没有填写：请至少填写名称、组长、副组长或成员，或删去 leadership")
+        return self
 
 
 class Mechanism(Model):
@@ -372,8 +408,8 @@ class Activity(Model):
     theme: Theme = Field(description="所属工作方面，如“环境卫生”“志愿服务”")
     title: Text = Field(description="活动名称")
     kind: ActivityKind = Field("其他", description="活动类别")
-    date: dt.date | None = Field(None, description="日期，写成 2024-06-05")
-    end: dt.date | None = Field(None, description="结束日期（跨天活动）")
+    date: When | None = Field(None, description="日期，写成 2024-06-05；只知道月份写 2024-08（写作“8月份”）")
+    end: When | None = Field(None, description="结束日期（跨天活动）；只知道月份写 2024-10")
     recurrence: Text | None = Field(None, description="频次，如“每月一期”")
     times: Count | None = Field(None, description="本期共开展的次数/期数")
     festival: Festival | None = Field(None, description="结合的节日")
@@ -479,7 +515,7 @@ class Result(Model):
     """一项没有数字的成效或工作节点，如“县文明程度指数排位提升”“通过省级测评验收”。"""
 
     text: Text = Field(description="成效或节点，照原意写成一句短语，如“通过省级文明县城测评验收”")
-    date: dt.date | None = Field(None, description="日期（节点填写，如 2024-10-15）；没有就不填")
+    date: When | None = Field(None, description="日期（节点填写，如 2024-10-15；只知道月份写 2024-10）；没有就不填")
     theme: Theme | None = Field(None, description="所属工作方面；不填则写在成效部分")
 
 
@@ -487,7 +523,7 @@ class Honour(Model):
     title: Text = Field(description="荣誉称号（引号可加可不加）")
     level: Text | None = Field(None, description="级别或授予地域，如“省级”“安徽省”，写在引号外")
     awarder: Text | None = Field(None, description="授予机关")
-    date: dt.date | None = Field(None, description="获得日期")
+    date: When | None = Field(None, description="获得日期；只知道月份写 2024-08，只知道年份写 2023")
     recipient: Text | None = Field(None, description="获得者；本单位获得则不填")
 
 

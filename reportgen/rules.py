@@ -10,7 +10,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterator
 
-from . import recurrence
+from . import dates, recurrence
 from .model import CLOSED_PERIODS, Metric, Report
 from .zh import cn_date, plain_number
 
@@ -27,6 +27,7 @@ def _comparable(unit: str, base_unit: str) -> bool:
 def check(report: Report) -> list[Rule]:
     return (
         list(_metrics(report)) + list(_period(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
+        + list(_quantities(report)) + list(_organisation(report))
         + list(_plans(report)) + list(_requests(report))
         + list(_duplicates(report)) + list(_signature(report))
     )
@@ -145,16 +146,25 @@ def _dates(report: Report) -> Iterator[Rule]:
     if period.as_of and not start <= period.as_of <= end:
         yield ("period", "as_of"), f"数据截至日期不在本期（{span}）内：请核对", "error"
     for i, activity in enumerate(report.activities):
-        if activity.date and not start <= activity.date <= end:
-            yield ("activities", i, "date"), f"活动日期 {activity.date.isoformat()} 不在本期（{span}）内：请核对日期或删去这项活动", "error"
-        if activity.date and activity.end and activity.end < activity.date:
+        # A month or a year stands for its whole range: it lies in the period if the ranges overlap.
+        first = dates.first_day(activity.date) if activity.date else None
+        last = dates.last_day(activity.end or activity.date) if activity.date or activity.end else None
+        if activity.date and not (first <= end and dates.last_day(activity.date) >= start):
+            yield ("activities", i, "date"), f"活动日期 {dates.iso(activity.date)} 不在本期（{span}）内：请核对日期或删去这项活动", "error"
+        if first and activity.end and last < first:
             yield ("activities", i, "end"), "结束日期早于开始日期：请核对", "error"
-        elif activity.end and not start <= activity.end <= end:
+        elif activity.end and not (dates.first_day(activity.end) <= end and last >= start):
             yield ("activities", i, "end"), f"结束日期不在本期（{span}）内：请核对", "error"
     for i, result in enumerate(report.results):
-        if result.date and not start <= result.date <= end:
-            yield ("results", i, "date"), f"节点日期 {result.date.isoformat()} 不在本期（{span}）内：请核对日期，或不填日期", "error"
+        if result.date and not (dates.first_day(result.date) <= end and dates.last_day(result.date) >= start):
+            yield ("results", i, "date"), f"节点日期 {dates.iso(result.date)} 不在本期（{span}）内：请核对日期，或不填日期", "error"
     signed = report.signature.date
+    for i, document in enumerate(report.basis.documents):
+        if document.date and signed and dates.first_day(document.date) > signed:
+            yield ("basis", "documents", i, "date"), (
+                f"文件《{document.title}》的印发日期 {dates.iso(document.date)} 晚于成文日期：请核对日期，"
+                "或把这份文件从本期的依据中删去"
+            ), "error"
     if signed and signed < start:
         yield ("signature", "date"), "成文日期早于本期开始：请核对", "error"
     elif signed and period.as_of and signed < period.as_of:
@@ -225,7 +235,8 @@ def _counts(report: Report) -> Iterator[Rule]:
             continue
         where = ("activities", i, "times")
         frequency = recurrence.parse(activity.recurrence)
-        if activity.recurrence is None and activity.date and (activity.end is None or activity.end == activity.date):
+        one_day = dates.is_day(activity.date) and (activity.end is None or activity.end == activity.date)
+        if activity.recurrence is None and one_day:
             yield where, (
                 f"只有一个日期（{cn_date(activity.date, False)}），却写开展了{times}次：一天的活动请把次数改为1"
                 "，或删去 times；分几次开展的，请填写结束日期 end 或频次 recurrence"
@@ -233,8 +244,10 @@ def _counts(report: Report) -> Iterator[Rule]:
             continue
         if frequency is None:
             continue
-        start = activity.date or period.start_date
-        end = activity.end or period.as_of or period.end_date
+        # A month-only date stands for its whole month (自8月份起 counts from 8月1日, 至10月份 up to
+        # 10月31日): no day is assumed, so no true count is refused.
+        start = max(dates.first_day(activity.date), period.start_date) if activity.date else period.start_date
+        end = dates.last_day(activity.end) if activity.end else period.as_of or period.end_date
         if end < start:  # the date rules already say which date is wrong
             continue
         most = frequency.most(start, end)
@@ -245,13 +258,58 @@ def _counts(report: Report) -> Iterator[Rule]:
             ), "error"
 
 
+def _quantities(report: Report) -> Iterator[Rule]:
+    """Per-recipient amounts, spreads and money carried by a count: each says one thing only."""
+    for i, activity in enumerate(report.activities):
+        for j, q in enumerate(activity.quantities):
+            where = ("activities", i, "quantities", j)
+            if q.per and q.agg != "none":
+                yield where + ("agg",), (
+                    f"“每{q.per}”的数额不是合计，不能再写“{q.agg}”：请删去口径 agg，或删去 per 改填合计数"
+                ), "error"
+            if q.others and q.approx != "exact":
+                yield where + ("approx",), (
+                    "数额不等（others）时约数说法只会落在第一个数上：请删去 approx，把每个数按实际填写"
+                ), "error"
+            if q.value in q.others:
+                yield where + ("others",), (
+                    f"其他数值中又写了 {plain_number(q.value)}：数额不等时这里只填与数值不同的数"
+                ), "error"
+            if q.money is not None and q.unit.endswith("元"):
+                yield where + ("money",), (
+                    f"计量单位“{q.unit}”已是金额，不能再填金额 money：请把 money 写成另一项数量，或删去"
+                ), "error"
+            if q.money_label and q.money is None:
+                yield where + ("money_label",), (
+                    f"填了金额名称“{q.money_label}”却没有金额：请填写金额 money（元），或删去 money_label"
+                ), "error"
+
+
+def _organisation(report: Report) -> Iterator[Rule]:
+    """The leading group's other posts need their name of post; an office head said twice must agree."""
+    group = report.leadership
+    if group is None:
+        return
+    for i, person in enumerate(group.others):
+        if not person.post:
+            yield ("leadership", "others", i, "post"), (
+                f"“{person.role}{person.name or ''}”列在其他职务中，却没有写在领导小组中担任什么：请填写 post，"
+                "如“政委”“顾问”；副组长请填在 deputies 中"
+            ), "error"
+    head = group.office_head
+    if head and head.post and group.office_head_from and head.post != group.office_head_from:
+        yield ("leadership", "office_head_from"), (
+            f"办公室主任由“{group.office_head_from}”兼任，可办公室主任的小组职务写的是“{head.post}”：请改成一致，或删去其中一个"
+        ), "error"
+
+
 def _one_day_totals(report: Report) -> Iterator[Rule]:
     """A one-day activity carrying the period's own indicator (5月31日…劝阻吸烟1240人次, when 1240人次 is the
     year's figure compared with last year) credits a whole year's work to one day."""
     periodic = {(m.label, m.value, m.unit) for m in report.metrics
                 if m.value is not None and (m.previous is not None or m.target is not None)}
     for i, activity in enumerate(report.activities):
-        if not activity.date or activity.recurrence or (activity.end and activity.end != activity.date):
+        if not dates.is_day(activity.date) or activity.recurrence or (activity.end and activity.end != activity.date):
             continue
         for j, q in enumerate(activity.quantities):
             if (q.label, q.value, q.unit) in periodic:

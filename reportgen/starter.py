@@ -157,7 +157,9 @@ basis:
     - title: {doc_title}
       doc_no: {doc_no}
       issuer: {doc_issuer}
-      date: {year}-02-20
+      date: {year}-02-20            # 只知道月份写 {year}-02，只知道年份写 {year}
+    # - title: 本单位创建工作实施方案  # 本单位自己制定的文件：own: true，写作“制定《…》”
+    #   own: true
   meetings:                         # 依据会议
     - name: {meeting}
       date: {year}-03-05
@@ -172,7 +174,9 @@ leadership:
   members: {members}                              # 成员构成
   office: {office}                                # 领导小组办公室设在哪里
   office_head: {{role: {office}负责人, name: {p2}}}
-  established: {year}-02-25                       # 成立日期
+  # office_head_from: 副组长                      # 办公室主任由副组长兼任时填写
+  # others: [{{role: 派出所所长, post: 政委}}]     # 组长、副组长以外的职务（政委、顾问）；没有组长可删去 leader
+  established: {year}-02-25                       # 成立日期；只知道年份写 {year}
   meetings: 4                                     # 本期召开领导小组会议次数
 
 # 制度和工作机制（kind 可选：制度、例会、巡查、督查通报、考核、责任书、网格化、包保、台账、奖惩、公开）

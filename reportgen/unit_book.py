@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import evidence, figures, lint, markers, periods, zh
+from . import dates, evidence, figures, lint, markers, periods, zh
 from . import workbook as W
 from . import workbook_layout as L
 from .document import Document
@@ -81,7 +81,7 @@ def cell_value(kind: L.Kind, value: Any) -> Any:
     if kind.name in ("decimal", "int"):
         return number(value)
     if kind.name == "date":
-        return value
+        return dates.cell(value) if isinstance(value, dt.date) else value
     return str(value)
 
 

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from . import dates
 from . import model as m
 
 # ---------------------------------------------------------------- value kinds
@@ -29,13 +30,15 @@ from . import model as m
 class Kind:
     """How one field's value is written to and read from a cell."""
 
-    name: str  # text, int, decimal, date, bool, choice, list, keylist, choicelist
+    name: str  # text, int, decimal, date, bool, choice, list, keylist, choicelist, numberlist
     choices: tuple[str, ...] = ()
     optional: bool = True
+    #: A date that may be a month or a year only (dates.When): typed as text such as 2024年8月.
+    partial: bool = False
 
     @property
     def is_list(self) -> bool:
-        return self.name in ("list", "keylist", "choicelist")
+        return self.name in ("list", "keylist", "choicelist", "numberlist")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -68,6 +71,8 @@ def kind_of(annotation: Any) -> Kind:
             return Kind("keylist", (), optional)
         if inner is str:
             return Kind("list", (), optional)
+        if inner is Decimal:  # 300、200 (amounts that differ): one cell, numbers side by side
+            return Kind("numberlist", (), optional)
         raise TypeError(f"list of {inner!r} has no flat cell form")
     if bare is bool:
         return Kind("bool", ("是", "否"), optional)
@@ -76,10 +81,22 @@ def kind_of(annotation: Any) -> Kind:
     if bare is Decimal:
         return Kind("decimal", (), optional)
     if bare is dt.date:
-        return Kind("date", (), optional)
+        return Kind("date", (), optional, partial=dates.PARTIAL in _annotated_metadata(annotation))
     if bare is str:
         return Kind("text", (), optional)
     raise TypeError(f"no cell form for {annotation!r}")
+
+
+def _annotated_metadata(annotation: Any) -> list[Any]:
+    """The ``Annotated`` metadata anywhere in ``annotation`` (through ``| None``)."""
+    found: list[Any] = []
+    if typing.get_origin(annotation) is typing.Annotated:
+        found += typing.get_args(annotation)[1:]
+        found += _annotated_metadata(typing.get_args(annotation)[0])
+    elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found += _annotated_metadata(arg)
+    return found
 
 
 def _is_key(annotation: Any) -> bool:
@@ -104,6 +121,7 @@ APPROXIMABLE: dict[tuple[type[BaseModel], str], Companions] = {
     (m.Activity, "attendance"): Companions("attendance_approx", None, "attendance_unit", ("人", "人次", "名")),
     (m.Activity, "spend"): Companions("spend_approx", None, None, ("元",)),
     (m.Quantity, "value"): Companions("approx", "agg", "unit"),
+    (m.Figure, "value"): Companions("approx", "agg", "unit"),
     (m.Metric, "value"): Companions("approx", "agg", "unit"),
     (m.Metric, "before"): Companions("before_approx", None, "before_unit"),
 }
@@ -207,11 +225,16 @@ _ACTIVITY: _Spec = {
 
 _QUANTITY: _Spec = {
     PARENT: ("活动序号", ("所属活动序号", "活动编号"), True),
+    "verb": ("动作", ("动词",), True),
     "label": ("计量对象", ("对象", "名称"), True),
     "value": ("数值", ("数量",), True),
     "unit": ("计量单位", ("单位",), True),
+    "per": ("按每…计", ("每户/每人", "按户/人计"), True),
+    "others": ("其他数值（不等）", ("其他数值", "不等"), True),
     "approx": ("近似写法", ("近似",), True),
     "agg": ("口径", (), True),
+    "money": ("金额（元）", ("金额", "涉及金额"), True),
+    "money_label": ("金额名称", ("资金名称",), True),
 }
 
 _METRIC: _Spec = {
@@ -306,6 +329,7 @@ _DOCUMENT: _Spec = {
     "doc_no": ("文号", ("发文字号",), True),
     "issuer": ("发文机关", ("发文单位",), True),
     "date": ("印发日期", ("日期", "发文日期"), True),
+    "own": ("本单位制定", ("本单位文件", "自行制定"), True),
 }
 
 _MEETING: _Spec = {
@@ -319,6 +343,7 @@ _PERSON: _Spec = {
     SEQ: ("序号", _SEQ_ALIASES, True),
     "role": ("职务", (), True),
     "name": ("姓名", (), True),
+    "post": ("小组职务", ("领导小组职务", "指挥部职务"), True),
 }
 
 _PROFILE_FIGURE: _Spec = {
@@ -417,15 +442,17 @@ DOCUMENTS = TableSheet("依据文件", ("basis", "documents"), m.DocRef, _column
 MEETINGS = TableSheet("依据会议", ("basis", "meetings"), m.Meeting, _columns(m.Meeting, _MEETING), "依据会议")
 DEPUTIES = TableSheet("副组长", ("leadership", "deputies"), m.Person, _columns(m.Person, _PERSON), "领导小组副组长",
                       ("领导小组副组长",))
-PROFILE_FIGURES = TableSheet("概况数字", ("unit", "profile", "figures"), m.Quantity,
-                             _columns(m.Quantity, _PROFILE_FIGURE, ("unit",)), "单位概况数字", ("概况",))
+POSTS = TableSheet("其他职务", ("leadership", "others"), m.Person, _columns(m.Person, _PERSON), "领导小组其他职务",
+                   ("领导小组其他职务", "政委", "顾问"))
+PROFILE_FIGURES = TableSheet("概况数字", ("unit", "profile", "figures"), m.Figure,
+                             _columns(m.Figure, _PROFILE_FIGURE, ("unit",)), "单位概况数字", ("概况",))
 HEADINGS = TableSheet("部分标题", ("headings",), _HeadingRow, _columns(_HeadingRow, _HEADING), "自定义部分标题",
                       ("自定义标题",))
 
 #: List sheets in workbook order (after 汇总 and 单位信息 … see SHEET_ORDER).
 TABLES: tuple[TableSheet, ...] = (
     METRICS, ACTIVITIES, QUANTITIES, MECHANISMS, RESULTS, HONOURS, PROBLEMS, PLANS, REQUESTS, SUPERIORS, DOCUMENTS,
-    MEETINGS, DEPUTIES, PROFILE_FIGURES, HEADINGS,
+    MEETINGS, DEPUTIES, POSTS, PROFILE_FIGURES, HEADINGS,
 )
 
 _EXAMPLE_YEAR = 2024
@@ -457,7 +484,8 @@ EXAMPLES: dict[str, list[Any]] = {
     "依据文件": [m.DocRef(title="关于深入推进创建全国文明城市工作的实施方案", doc_no="区文明办〔2024〕3号", issuer="区文明办")],
     "依据会议": [m.Meeting(name="创建全国文明城市工作推进会", participants=60)],
     "副组长": [m.Person(role="社区主任", name="王芳")],
-    "概况数字": [m.Quantity(label="社区工作人员", value=Decimal(11), unit="名")],
+    "其他职务": [m.Person(role="社区党委书记", name="张华", post="第一组长")],
+    "概况数字": [m.Figure(label="社区工作人员", value=Decimal(11), unit="名")],
 }
 
 #: Columns whose dropdown lists what another sheet holds: (sheet, column) → (sheet, column). The clerk
@@ -500,9 +528,10 @@ FORM_NOTE: dict[str, str] = {
     REQUESTS.name: "只用于汇报（文种为“汇报”“情况汇报”等）：向上级提出的意见建议或需要帮助解决的事项，每条一行，"
                    "写在汇报末尾单列的“意见和建议”部分。总结不要填写。",
     SUPERIORS.name: "开头“在……的领导和指导下”要写的上级机关，每个一行（本单位的隶属关系填在“单位信息”的“上级单位”）。",
-    DOCUMENTS.name: "开头“按照……的要求”要写的上级文件，每份一行。",
+    DOCUMENTS.name: "开头“按照……的要求”要写的上级文件，每份一行；本单位自己制定的方案、制度也填在这里，“本单位制定”选“是”。",
     MEETINGS.name: "开头“贯彻落实……精神”要写的上级会议，每个一行；本单位自己召开的会议请填在“活动台账”，活动形式选“会议”。",
     DEPUTIES.name: "领导小组的副组长，每人一行（组长填在“单位信息”）。",
+    POSTS.name: "组长、副组长以外的职务（政委、顾问等），每人一行，“小组职务”一栏必填。",
     PROFILE_FIGURES.name: "开头介绍本单位时要写的其他数字，名称和量词照平时的说法填，如“社区工作人员 11 名”。",
     HEADINGS.name: "想自己拟定某一部分的小标题时填写，不填则由程序拟定。",
 }
@@ -581,6 +610,9 @@ _INFO_LABELS: dict[str, tuple[str, str]] = {
     "leadership.name": ("领导小组", "领导小组名称"),
     "leadership.leader.role": ("领导小组", "组长职务"),
     "leadership.leader.name": ("领导小组", "组长姓名"),
+    "leadership.leader.post": ("领导小组", "组长的小组职务"),
+    "leadership.office_head_from": ("领导小组", "办公室主任由谁兼任"),
+    "leadership.office_head.post": ("领导小组", "办公室主任的小组职务"),
     "leadership.members": ("领导小组", "成员构成"),
     "leadership.office": ("领导小组", "办公室所在部门"),
     "leadership.office_head.role": ("领导小组", "办公室主任职务"),

@@ -52,12 +52,17 @@ def qty(
     approx: str = "exact",
     agg: str = "none",
     label: str | None = None,
+    per: str | None = None,
+    others: Iterable[int | float | Decimal] = (),
+    verb: str | None = None,
 ) -> str:
     """``qty(2000, "份", "余", "共", "宣传单")`` → ``宣传单共2000余份``; ``qty(40, "万元", "多")`` → ``40多万元``.
 
     With a label the label comes first (“道旗120余面”), as the genre writes counted objects. A number
     gains no decimal it did not have: 13200元 stays 13200元, a whole number of 万 is written so
     (380000元 → 38万元), and a unit given as 万元 keeps 余/多 before 万 as people write it (40多万元).
+    ``per`` gives an amount per recipient (慰问金每户1000元), ``others`` a spread of amounts (每户300元、200元
+    不等) and ``verb`` the action before the object (慰问困难群众11人).
     """
     number = _decimal(value)
     if unit in ("%", "％"):
@@ -71,7 +76,10 @@ def qty(
     after = approx if approx in ("余", "多") else ""
     tail = "以上" if approx == "以上" else ""
     lead = agg if agg in ("共", "累计", "达") else ""
-    return f"{label or ''}{lead}{before}{digits}{after}{unit}{tail}"
+    each = f"每{per}" if per else ""
+    # 300元、200元不等: every value keeps its measure word, as the genre writes a spread of amounts.
+    spread = "".join(f"、{qty(other, unit)}" for other in others)
+    return f"{verb or ''}{label or ''}{each}{lead}{before}{digits}{after}{unit}{tail}{spread}{'不等' if spread else ''}"
 
 
 def _whole_wan(number: Decimal) -> str:
@@ -143,17 +151,29 @@ def ordinal(n: int) -> str:
 
 
 def cn_date(day: dt.date | None, with_year: bool = True) -> str:
-    """``2024年6月5日``; a missing date is empty, never a stand-in the data did not give."""
+    """``2024年6月5日``; a month known without its day is ``2024年8月`` (``8月份`` without the year), a
+    year alone ``2023年``. A missing date is empty, never a stand-in the data did not give."""
     if day is None:
         return ""
+    kind = getattr(day, "precision", "day")  # dates.MonthDate / dates.YearDate
+    if kind == "year":
+        return f"{day.year}年"
+    if kind == "month":
+        return f"{day.year}年{day.month}月" if with_year else f"{day.month}月份"
     return f"{day.year}年{day.month}月{day.day}日" if with_year else f"{day.month}月{day.day}日"
 
 
 def date_span(start: dt.date, end: dt.date | None = None, with_year: bool = False) -> str:
-    """``6月5日``, ``6月5日至7日``, ``6月28日至7月2日`` (year only when asked, or when it changes)."""
+    """``6月5日``, ``6月5日至7日``, ``6月28日至7月2日`` (year only when asked, or when it changes);
+    months and years known without a day: ``8月份``, ``8月至10月``, ``2023年``."""
     first = cn_date(start, with_year)
-    if end is None or end == start:
+    if end is None or end == start and getattr(end, "precision", "day") == getattr(start, "precision", "day"):
         return first
+    kinds = {getattr(start, "precision", "day"), getattr(end, "precision", "day")}
+    if kinds != {"day"}:
+        if kinds == {"month"} and end.year == start.year and not with_year:
+            return f"{start.month}月至{end.month}月"
+        return f"{cn_date(start, with_year or end.year != start.year)}至{cn_date(end, with_year or end.year != start.year)}"
     if end.year != start.year:
         return f"{cn_date(start)}至{cn_date(end)}"
     if end.month == start.month:

@@ -169,7 +169,7 @@ def test_validate_reports_every_error_and_exits_1(tmp_path):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "bad.yaml:1:14 unit.name：含有占位符“某某”：请填写真实内容，或删除这一项",
-        "bad.yaml:4:37 activities[0].date：日期应写成 2024-06-05",
+        "bad.yaml:4:37 activities[0].date：日期应写成 2024-06-05；只知道月份写 2024-08，只知道年份写 2023",
         "bad.yaml：共 2 处问题，请修改后重试。",
     ]
     assert result.stdout == ""

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reportgen import dates as D
 from reportgen import model as m
 from reportgen.loaders import load_report
 from reportgen.loaders.xlsx_loader import load_xlsx
@@ -45,6 +46,9 @@ amounts = st.one_of(
 )
 counts = st.integers(0, 10**9)
 dates = st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31))
+#: Fields that take a month or a year alone (dates.When) get those too.
+whens = st.one_of(dates, st.builds(D.month, st.integers(1990, 2100), st.integers(1, 12)),
+                  st.builds(D.year, st.integers(1990, 2100)))
 
 
 def lit(alias: typing.Any) -> st.SearchStrategy[str]:
@@ -56,10 +60,11 @@ def opt(strategy: st.SearchStrategy) -> st.SearchStrategy:
 
 
 quantity = st.builds(m.Quantity, label=opt(texts(12)), value=amounts, unit=short(8), approx=lit(m.Approx),
-                     agg=lit(m.Aggregation))
-person = st.builds(m.Person, role=texts(12), name=opt(texts(6)))
+                     agg=lit(m.Aggregation), verb=opt(texts(6)), per=opt(texts(6)), others=st.lists(amounts, max_size=3),
+                     money=opt(amounts), money_label=opt(texts(12)))
+person = st.builds(m.Person, role=texts(12), name=opt(texts(6)), post=opt(texts(6)))
 activity = st.builds(
-    m.Activity, theme=lit(m.Theme), title=texts(), kind=lit(m.ActivityKind), date=opt(dates), end=opt(dates),
+    m.Activity, theme=lit(m.Theme), title=texts(), kind=lit(m.ActivityKind), date=opt(whens), end=opt(whens),
     recurrence=opt(texts(8)), times=opt(counts), festival=opt(lit(m.Festival)), location=opt(texts(12)),
     organizer=opt(texts(12)), partners=st.lists(items, max_size=3), participants=st.lists(items, max_size=3),
     attendance=opt(counts), attendance_unit=st.sampled_from(["人", "人次", "名"]),
@@ -93,22 +98,24 @@ report = st.builds(
         superiors=st.lists(st.builds(m.Superior, name=texts(10), relation=lit(m.SuperiorRelation)), max_size=2),
         ideology=st.lists(items, max_size=2),
         documents=st.lists(st.builds(m.DocRef, title=texts(20), doc_no=opt(texts(12)), issuer=opt(texts(8)),
-                                     date=opt(dates)), max_size=2),
-        meetings=st.lists(st.builds(m.Meeting, name=texts(12), date=opt(dates), participants=opt(counts)), max_size=2),
+                                     date=opt(whens), own=st.booleans()), max_size=2),
+        meetings=st.lists(st.builds(m.Meeting, name=texts(12), date=opt(whens), participants=opt(counts)), max_size=2),
         standard=opt(texts(12)), goals=st.lists(items, max_size=3), occasion=opt(texts(12)),
     ),
     leadership=opt(st.builds(
-        m.LeadershipGroup, name=opt(texts(10)), leader=person, deputies=st.lists(person, max_size=2),
-        members=opt(texts(10)), office=opt(texts(8)), office_head=opt(person), established=opt(dates),
+        # a group with nothing in it is refused, so the name (the one field alone enough) is always there
+        m.LeadershipGroup, name=texts(10), leader=opt(person), deputies=st.lists(person, max_size=2),
+        others=st.lists(person, max_size=2), office_head_from=opt(texts(6)),
+        members=opt(texts(10)), office=opt(texts(8)), office_head=opt(person), established=opt(whens),
         meetings=opt(counts),
     )),
     mechanisms=st.lists(st.builds(m.Mechanism, name=texts(10), kind=lit(m.MechanismKind), detail=opt(texts(40)),
                                   frequency=opt(texts(6)), parties=opt(counts), theme=lit(m.Theme)), max_size=2),
     activities=st.lists(activity, max_size=4),
     metrics=st.lists(metric, max_size=4),
-    results=st.lists(st.builds(m.Result, text=texts(20), date=opt(dates), theme=opt(lit(m.Theme))), max_size=2),
+    results=st.lists(st.builds(m.Result, text=texts(20), date=opt(whens), theme=opt(lit(m.Theme))), max_size=2),
     honours=st.lists(st.builds(m.Honour, title=texts(12), level=opt(texts(4)), awarder=opt(texts(8)),
-                               date=opt(dates), recipient=opt(texts(6))), max_size=2),
+                               date=opt(whens), recipient=opt(texts(6))), max_size=2),
     problems=st.lists(st.builds(m.Problem, id=opt(keys), label=texts(12), detail=opt(texts(40)), theme=opt(lit(m.Theme))),
                       max_size=3),
     plans=st.lists(st.builds(m.Plan, label=texts(12), detail=opt(texts(40)), addresses=st.lists(keys, max_size=3),

@@ -82,7 +82,7 @@ def test_bad_date_is_reported_at_its_line_with_the_field_path():
         "    title: 端午节包粽子\n"
         "    date: 6月5日\n"
     )
-    assert errors(text) == ["r.yaml:9:11 activities[3].date：日期应写成 2024-06-05"]
+    assert errors(text) == ["r.yaml:9:11 activities[3].date：日期应写成 2024-06-05；只知道月份写 2024-08，只知道年份写 2023"]
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ def test_utf16_with_bom():
 def test_gbk_errors_still_have_line_numbers():
     raw = (HEAD + "activities:\n  - {theme: 环境卫生, title: 大扫除, date: 三月}\n").encode("gbk")
     # The column counts characters of the decoded text, not GBK bytes (each Chinese character is 2 bytes).
-    assert errors(raw=raw) == ["r.yaml:4:37 activities[0].date：日期应写成 2024-06-05"]
+    assert errors(raw=raw) == ["r.yaml:4:37 activities[0].date：日期应写成 2024-06-05；只知道月份写 2024-08，只知道年份写 2023"]
 
 
 def test_undecodable_bytes():

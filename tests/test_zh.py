@@ -264,7 +264,9 @@ def test_the_number_rules_page_shows_what_qty_writes():
             continue
         expected = shown.strip().split("（")[0]
         written = zh.qty(fields["value"], fields["unit"], fields.get("approx", "exact"), fields.get("agg", "none"),
-                         fields.get("label"))
+                         fields.get("label"), fields.get("per"), fields.get("others", ()), fields.get("verb"))
+        if "money" in fields:  # a count with its money: the money clause the activity template adds
+            written += "，" + zh.qty(fields["money"], "元", "exact", "共", fields.get("money_label"))
         assert written == expected, rule
         checked += 1
     assert checked >= 7

@@ -29,6 +29,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import BaseModel
 
 from .. import zh
+from ..dates import MonthDate, YearDate
 from ..document import UNSTATED, Source
 from ..errors import SourceMap, format_path
 
@@ -119,7 +120,19 @@ class FactDate(dt.date):
     _ref: int
 
 
-_FACT_TYPES = ((str, FactStr), (bool, None), (int, FactInt), (Decimal, FactDecimal), (dt.date, FactDate))
+class FactMonth(MonthDate):
+    _ref: int
+
+
+class FactYear(YearDate):
+    _ref: int
+
+
+#: Checked in order: a month or year before a plain date, so a fact keeps what it does not know (the day).
+_FACT_TYPES = (
+    (str, FactStr), (bool, None), (int, FactInt), (Decimal, FactDecimal),
+    (MonthDate, FactMonth), (YearDate, FactYear), (dt.date, FactDate),
+)
 
 
 def as_fact(value: Any, ref: int) -> Any:
@@ -128,13 +141,13 @@ def as_fact(value: Any, ref: int) -> Any:
         if isinstance(value, base) and not isinstance(value, dt.datetime):
             if kind is None:
                 return value
-            fact = kind(value) if kind is not FactDate else FactDate(value.year, value.month, value.day)
+            fact = kind(value) if not issubclass(kind, dt.date) else kind(value.year, value.month, value.day)
             fact._ref = ref
             return fact
     return value
 
 
-_FACT_CLASSES = (FactStr, FactInt, FactDecimal, FactDate)
+_FACT_CLASSES = (FactStr, FactInt, FactDecimal, FactDate, FactMonth, FactYear)
 
 
 def ref_of(value: Any) -> int | None:
@@ -150,6 +163,8 @@ def plain(value: Any) -> Any:
         return int(value)
     if isinstance(value, FactDecimal):
         return Decimal(value)
+    if isinstance(value, (FactMonth, FactYear)):
+        return type(value).__mro__[1](value.year, value.month, value.day)
     if isinstance(value, FactDate):
         return dt.date(value.year, value.month, value.day)
     if isinstance(value, str):

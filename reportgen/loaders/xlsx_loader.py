@@ -29,7 +29,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
-from .. import markers
+from .. import dates, markers
 from .. import workbook_layout as L
 from . import amounts
 from ..errors import Finding, InputError, Location, Path as FieldPath, SourceMap
@@ -50,6 +50,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "01
 _COUNT_SUFFIX = re.compile(r"(人次|人|名|次|个|场|期|户|份|篇|支|处|项|家|件|条|张|天|小时|年度|年|月份|月)$")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?")
+_YEAR = re.compile(r"(\d{4})\s*年?")
 _TRUE = {"是", "true", "yes", "y", "1", "对", "√", "✓", "需要"}
 _FALSE = {"否", "false", "no", "n", "0", "不", "×", "✗", "不需要"}
 _EXCEL_EPOCH = CALENDAR_WINDOWS_1900
@@ -231,6 +233,9 @@ def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if raw == int(raw) and dates.YEARS[0] <= raw <= dates.YEARS[1]:
+            # 2023 typed in a number cell is a year (成立于2023年); as a serial it would be 1905.
+            return int(raw)
         if 1 <= raw < 2958466:  # serial 2958465 is the last day Excel has; past it there is no date to give
             # from_excel knows Excel's phantom 1900-02-29 (serials below 61 are one day off otherwise)
             return from_excel(int(raw), epoch).date()
@@ -242,6 +247,12 @@ def to_date(raw: Any, epoch: dt.datetime = _EXCEL_EPOCH) -> Any:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             return text
+    match = _MONTH.fullmatch(text)
+    if match:  # 2024年8月, 2024-08, 2024/8, 2024.8: the month only, for fields that take one
+        return f"{match.group(1)}-{int(match.group(2)):02d}"
+    match = _YEAR.fullmatch(text)
+    if match:
+        return match.group(1)
     return raw
 
 
@@ -268,6 +279,47 @@ def split_list(raw: Any, keys: bool = False) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_SPREAD = re.compile(r"(.+?)不等\s*")
+_PER = re.compile(r"\s*每([^\d\s、，,；;]{1,4}?)\s*(?=[\d近约超逾])")
+
+
+def _per(raw: Any) -> tuple[str | None, Any]:
+    """``每户1000元`` → (``户``, ``1000元``); anything else unchanged."""
+    match = _PER.match(raw) if isinstance(raw, str) else None
+    return (match.group(1), raw[match.end():]) if match else (None, raw)
+
+
+def _spread(raw: Any) -> tuple[str, list[Any]] | None:
+    """``300元、200元不等`` → (``300元``, [200]): a spread of amounts the clerk typed in the value cell.
+    Anything else (one number, two numbers without 不等) is left to the figure reader and its messages."""
+    if not isinstance(raw, str):
+        return None
+    match = _SPREAD.fullmatch(raw.strip())
+    if not match:
+        return None
+    first, *rest = [p.strip() for p in re.split(r"[、，,；;]", match.group(1)) if p.strip()]
+    if not rest:
+        return None
+    others = []
+    for text in rest:
+        try:
+            amount = amounts.parse(text)
+        except amounts.AmountError:
+            return None
+        others.append(amount.value)
+    return first, others
+
+
+def split_numbers(raw: Any) -> list[str]:
+    """``300、200`` or ``300，200`` → two numbers; a comma before three digits (1,200) is a thousands mark."""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        return [str(to_decimal(raw))]
+    text = _text(raw)
+    if text is _MISSING:
+        return []
+    return [p.strip() for p in re.split(r"[、，；;\s]+|,(?!\d{3}(?!\d))", text) if p.strip()]
+
+
 _ESCAPED = re.compile("_x(00[01][0-9A-Fa-f])_")
 
 
@@ -283,6 +335,9 @@ def convert(kind: L.Kind, raw: Any, number_format: str = "", epoch: dt.datetime 
     if isinstance(raw, str) and "_x" in raw:
         raw = _unescape(raw)
     name = kind.name
+    if name == "numberlist":
+        items = [to_decimal(item) for item in split_numbers(raw)]
+        return items if items else _MISSING
     if kind.is_list:
         items = split_list(raw, keys=name == "keylist")
         return items if items else _MISSING
@@ -661,6 +716,16 @@ class Reader:
                 self.problem(sheet, index, col, f"“{column.header}”是公式，但文件里没有保存计算结果：请在 Excel 或 WPS 中打开后保存一次，或把公式改为数值")
             if not column.is_field or col is None:
                 continue
+            if column.key == "value" and "others" in spec.model.model_fields:
+                # 每户300元、200元不等 typed in one cell: 户 to 按每…计, the first number here, the rest to 其他数值
+                per, raw = _per(raw)
+                if per and "per" not in item:
+                    item["per"] = per
+                spread = _spread(raw)
+                if spread:
+                    raw, others = spread
+                    if "others" not in item:
+                        item["others"] = others
             value = self.value(column.kind, raw, fmt, (sheet, index, col), column.header)
             if isinstance(value, amounts.Amount):
                 figures.append((column, value, raw, col))

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
+from .. import dates
 from .. import model as m
 from .. import workbook_layout as L
 from ..errors import format_path
@@ -51,6 +52,8 @@ class Field:
             return "select"
         if self.kind.name in ("list", "choicelist") or self.long:
             return "textarea"
+        if self.kind.partial:  # 2024-08 or 2023 must be typeable: a date picker would drop them
+            return "text"
         return {"date": "date", "int": "number", "decimal": "decimal"}.get(self.kind.name, "text")
 
 
@@ -134,7 +137,7 @@ _QUANTITIES = ListSpec("quantities", "数量", _columns(L.QUANTITIES), item_labe
 _LAYOUT: tuple[tuple[str, tuple[tuple[L.TableSheet, tuple[ListSpec, ...], str], ...]], ...] = (
     ("单位", ()), ("期间", ()), ("文稿", ()), ("单位概况", ((L.PROFILE_FIGURES, (), "数字"),)), ("创建活动", ()),
     ("依据", ((L.SUPERIORS, (), "上级机关"), (L.DOCUMENTS, (), "文件"), (L.MEETINGS, (), "会议"))),
-    ("领导小组", ((L.DEPUTIES, (), "副组长"),)),
+    ("领导小组", ((L.DEPUTIES, (), "副组长"), (L.POSTS, (), "其他职务"))),
     ("活动台账", ((L.ACTIVITIES, (_QUANTITIES,), "活动"),)),
     ("指标完成情况", ((L.METRICS, (_parts(),), "指标"),)),
     ("成效与节点", ((L.RESULTS, (), "成效"),)),
@@ -197,10 +200,12 @@ def shown(f: Field, value: Any) -> str:
         return "true" if value else "false"
     if f.kind.name in ("list", "choicelist"):
         return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    if f.kind.name == "keylist":
+    if f.kind.name in ("keylist", "numberlist"):
         return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
         return value.isoformat()[:10]
+    if isinstance(value, dt.date):
+        return dates.iso(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -226,11 +231,18 @@ def typed(f: Field, text: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            return text
+            pass
+        if f.kind.partial and re.fullmatch(r"\d{4}", text):
+            return int(text)  # a year, written to YAML as 2023 like a clerk would
+        return text
     if kind == "bool":
         return {"true": True, "false": False}.get(text, text)
     if kind in ("list", "choicelist"):
         return [line.strip() for line in text.splitlines() if line.strip()]
+    if kind == "numberlist":
+        numbers = [part for part in re.split(r"[、，；;\s]+|,(?!\d{3}(?!\d))", text) if part]
+        return [int(n) if _INT.fullmatch(n) else float(n) if _DECIMAL.fullmatch(n) else n
+                for n in (p.replace(",", "") for p in numbers)]
     if kind == "keylist":
         return [part for part in re.split(r"[,，、;；\s]+", text) if part]
     if kind == "text" and f.long:
