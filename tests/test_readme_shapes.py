@@ -63,6 +63,39 @@ CASES = [
     ("`unit.profile.figures: [{label: 社区工作人员, value: 11, unit: 名}]`",
      "unit: {name: 青枫市东湖区柳荫街道竹园社区, type: 社区, profile: {figures: [{label: 社区工作人员, value: 11, unit: 名}]}}",
      ["社区工作人员11名"]),
+    ("数量加 `per: 户`；`others: [200]`",
+     "activities: [{theme: 民生服务, title: 春节走访慰问困难家庭, kind: 慰问, quantities: ["
+     "{label: 慰问金, value: 1000, unit: 元, per: 户}, {label: 节日补助, value: 300, unit: 元, per: 人, others: [200]}]}]",
+     ["慰问金每户1000元", "每人300元、200元不等"]),
+    ("数量加 `verb: 慰问, money: 13200, money_label: 慰问金`",
+     "activities: [{theme: 民生服务, title: 走访慰问困难党员, kind: 慰问, quantities: ["
+     "{verb: 慰问, label: 困难党员, value: 11, unit: 人, money: 13200, money_label: 慰问金}]}]",
+     ["慰问困难党员11人，慰问金共13200元"]),
+    ("活动加 `attendance_approx: 多`、`spend_approx: 多`",
+     "activities: [{theme: 环境卫生, title: 背街小巷集中清扫, kind: 整治, attendance: 100, attendance_unit: 人,"
+     " attendance_approx: 多, spend: 400000, spend_approx: 多}]",
+     ["100多人", "投入经费40多万元"]),
+    ("`date: 2024-08`，`established: 2023`",
+     "{activities: [{theme: 环境卫生, title: 背街小巷集中清扫, kind: 整治, date: 2024-08}],"
+     " leadership: {leader: {role: 社区党委书记, name: 何静}, established: 2023}}",
+     ["8月份，", "于2023年成立"]),
+    ("不填 `leader`；人员加 `post: 总指挥`；`others` 列政委等",
+     "leadership: {name: 创建工作指挥部, leader: {role: 街道党工委书记, name: 赵立, post: 总指挥},"
+     " others: [{role: 派出所所长, name: 李强, post: 政委}]}",
+     ["赵立任总指挥", "李强任政委"]),
+    ("`office_head_from: 副组长`",
+     "leadership: {leader: {role: 社区党委书记, name: 何静}, deputies: [{role: 社区主任, name: 王芳}],"
+     " office_head_from: 副组长}",
+     ["下设办公室，办公室主任由副组长兼任"]),
+    ("文件加 `own: true`", "basis: {documents: [{title: 竹园社区创建工作实施方案, own: true}]}",
+     ["制定《竹园社区创建工作实施方案》"]),
+    ("`kind: 汇报`，`layout: 专题`，问题加 `theme`",
+     "{kind: 汇报, layout: 专题, mechanisms: [{name: 志愿服务积分制度, kind: 制度, theme: 志愿服务}],"
+     " problems: [{label: 志愿者队伍不够稳定, theme: 志愿服务}]}",
+     ["（一）基本情况", "做法", "存在问题"]),
+    ("`requests: [{label: ……, addressee: 县卫生健康局}]`",
+     "{kind: 汇报, requests: [{label: 将社区卫生服务站改造列入年度计划, addressee: 区卫生健康委}]}",
+     ["意见和建议", "恳请区卫生健康委将社区卫生服务站改造列入年度计划"]),
 ]
 
 
