@@ -11,10 +11,14 @@ Example names are fictional (青枫市 and its districts do not exist).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import typing
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from . import textwidth
-from .model import SELF_REFERENCE, UNIT_GROUP
+from .model import SELF_REFERENCE, UNIT_GROUP, Report
 
 
 
@@ -103,19 +107,19 @@ _HEADER = """\
 """
 
 _BODY = """\
-kind: 总结                  # 总结、汇报、情况汇报或进展情况汇报
+kind: 总结                  # =
 # layout: 专题              # 正文结构：不填为常规；汇报可用“专题”，每个工作方面分基本情况、主要做法、存在问题
 
 unit:
   name: {name}              # 单位全称（用于标题和落款）
   type: {type}                      # 单位类型，决定自称“{self_ref}”和正文的默认部分
-  short_name: {short}           # 简称（正文中使用），可删
-  parent: {parent}          # 上级单位，可删
-  city: 青枫市                      # 所在城市
+  short_name: {short}           # =
+  parent: {parent}          # =
+  city: 青枫市                      # =
 {profile}
 period:
-  year: {year}                      # 年度
-  type: 全年                        # 全年、上半年、下半年、季度、月度、阶段、专项、近年来或多年
+  year: {year}                      # =
+  type: 全年                        # =
   # as_of: {year}-12-20            # 数据截至日期（可选，须在本期之内）
   # 其他期间：把上面的 type 换成下面的一组，并去掉这几行行首的“# ”
   # 【季度】标题写“{year}年第三季度”，下一步打算写“第四季度”：
@@ -134,23 +138,23 @@ period:
   # since: {since}
 
 campaign:
-  level: 全国                       # 全国、全国县级、省级、市级、县级
-  kind: 文明城市                    # 文明城市、文明县城、文明村、文明单位、文明校园、卫生城市……（见 schemas/）
+  level: 全国                       # =
+  kind: 文明城市                    # =
   # region: 陕西省                  # 命名地区：填写后写作“陕西省文明城市”，代替上面的级别
   # edition: 4                      # 届次：写作“第四届”
   # also: [国家卫生城市]            # 同时创建的其他称号，写作“创建全国文明城市和国家卫生城市”
-  verb: 创建                        # 创建、巩固、深化创建、争创
+  verb: 创建                        # =
   alias: 创城                       # 本地简称，可删
-  city: 青枫市                      # 创建主体城市
+  city: 青枫市                      # =
 
 # 开头部分的依据：上级、指导思想、文件、会议、测评标准和目标
 basis:
   superiors:
     - name: {superior}
-      relation: 领导                # 领导、指导、支持或部署
+      relation: 领导                # =
     - name: {city_office}
       relation: 指导
-  ideology:                         # 指导思想
+  ideology:                         # =
     - 习近平新时代中国特色社会主义思想
     - 党的二十大精神
   documents:                        # 依据文件：标题可带可不带书名号，文号年份用〔〕
@@ -160,10 +164,10 @@ basis:
       date: {year}-02-20            # 只知道月份写 {year}-02，只知道年份写 {year}
     # - title: 本单位创建工作实施方案  # 本单位自己制定的文件：own: true，写作“制定《…》”
     #   own: true
-  meetings:                         # 依据会议
+  meetings:                         # =
     - name: {meeting}
       date: {year}-03-05
-  standard: 全国文明城市测评体系    # 对照的标准
+  standard: 全国文明城市测评体系    # =
   goals: [{goals}]
 
 # 创建工作领导小组
@@ -171,13 +175,13 @@ leadership:
   leader: {{role: {leader}, name: {p0}}}          # 组长：职务和姓名
   deputies:                                       # 副组长，可有多名
     - {{role: {deputy}, name: {p1}}}
-  members: {members}                              # 成员构成
+  members: {members}                              # =
   office: {office}                                # 领导小组办公室设在哪里
   office_head: {{role: {office}负责人, name: {p2}}}
   # office_head_from: 副组长                      # 办公室主任由副组长兼任时填写
   # others: [{{role: 派出所所长, post: 政委}}]     # 组长、副组长以外的职务（政委、顾问）；没有组长可删去 leader
   established: {year}-02-25                       # 成立日期；只知道年份写 {year}
-  meetings: 4                                     # 本期召开领导小组会议次数
+  meetings: 4                                     # =
 
 # 制度和工作机制（kind 可选：制度、例会、巡查、督查通报、考核、责任书、网格化、包保、台账、奖惩、公开）
 mechanisms:
@@ -216,11 +220,11 @@ plans:
 #     detail: 本期宣传阵地更新和设施维护的支出超出预算，自筹有困难。
 
 closing:
-  style: auto                       # 结尾写法：auto、总之、差距与决心、展望
+  style: auto                       # =
   goal: {closing_goal}
 
 signature:                          # 落款
-  unit: {name}                      # 不填则用单位全称
+  unit: {name}                      # =
   date: {year}-12-28                # 成文日期：改为实际成文的日期；删去则落款日期留空，打印后手写
 """
 
@@ -238,7 +242,7 @@ def _profile(unit_type: str, group: str) -> str:
         return (
             "  profile:                        # 基本情况，可删\n"
             f"    area: {area}\n"
-            f"    households: {households}             # 户数\n"
+            f"    households: {households}             # =\n"
             f"    population: {population}             # 常住人口\n"
             f"    subdivisions: {subdivisions}\n"
         )
@@ -571,7 +575,46 @@ def yaml_text(unit_type: str, year: int | None = None) -> str:
         plans=_items(plans),
         closing_goal="推动创建工作再上新台阶",
     )
-    return _align_comments(header + body)
+    return _align_comments(header + _described(body))
+
+
+def _described(text: str) -> str:
+    """Fill each ``# =`` comment with the field's own description from the model, so the starter
+    file says what the JSON Schema and the workbook say and cannot fall behind them."""
+    out = []
+    parents: list[tuple[int, type[BaseModel]]] = [(-1, Report)]
+    for line in text.splitlines():
+        found = _KEY_LINE.match(line)
+        if not found or line.lstrip().startswith("#"):
+            out.append(line)
+            continue
+        indent = len(found.group("indent")) + len(found.group("item") or "")
+        while parents[-1][0] >= indent:
+            parents.pop()
+        model = parents[-1][1]
+        info = model.model_fields[found.group("key")]
+        if not found.group("value").strip():
+            child = _item_model(info.annotation)
+            if child is not None:
+                parents.append((indent, child))
+        if line.endswith(" # ="):
+            line = line[: -len("=")] + (info.description or "")
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<item>- )?(?P<key>[a-z_]+):(?P<value>[^#]*)")
+
+
+def _item_model(annotation: object) -> type[BaseModel] | None:
+    """The model a nested block holds: ``Unit``, ``Basis``, the item type of ``list[Activity]``…"""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _item_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _align_comments(text: str, column: int = 44) -> str:

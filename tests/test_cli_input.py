@@ -299,3 +299,22 @@ def test_a_file_name_that_reads_like_a_blank_still_builds(tmp_path):
     built = CliRunner().invoke(app, ["build", str(data), "-o", str(tmp_path / "out")])
     assert built.exit_code == 0, built.output
     assert (tmp_path / "out" / "xx社区.xlsx").is_file()
+
+
+def test_starter_comments_are_the_models_own_descriptions():
+    """The choices and meanings the starter file gives come from the model, as the schema's do, so a
+    value added to a vocabulary (campaign level 国家) reaches the starter file without a hand edit."""
+    from reportgen import model as m
+    from reportgen.starter import yaml_text
+
+    lines = yaml_text("社区", 2024).splitlines()
+
+    def comment(prefix: str) -> str:
+        line = next(x for x in lines if x.startswith(prefix))
+        return line.split(" # ", 1)[1].strip()
+
+    assert comment("  level:") == m.Campaign.model_fields["level"].description
+    assert comment("  type: 全年") == m.Period.model_fields["type"].description
+    assert comment("kind:") == m.Report.model_fields["kind"].description
+    assert comment("      relation:") == m.Superior.model_fields["relation"].description
+    assert not any(x.rstrip().endswith("# =") for x in lines)
