@@ -340,7 +340,7 @@ def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = No
         if ending in ("制度", "机制") and kind == "例会":
             verb = "实行"
         pieces += [(verb, ""), (name, "name")]
-    if frequency and frequency not in (detail or "") and frequency not in core:
+    if frequency and frequency not in (detail or "") and frequency not in core and not _said_by_name(core, frequency):
         pieces += [("，", "")] + frequency_clause(name, kind, frequency)
     if parties:
         if kind == "责任书":
@@ -351,6 +351,16 @@ def mechanism_clause(name: str, kind: str = "制度", frequency: str | None = No
         else:
             pieces += [("，覆盖", ""), (parties, "parties"), ("单位", "")]
     return pieces
+
+
+#: Ways a name already says how often: 网格员每日巡查 needs no “，每天巡查一次”.
+_SAME_PERIOD = {"每天": ("每天", "每日"), "每日": ("每天", "每日"), "每周": ("每周",), "每月": ("每月",)}
+
+
+def _said_by_name(core: str, frequency: str) -> bool:
+    """Whether the name gives the frequency already: same period, once (a count beyond one is news)."""
+    found = re.fullmatch(r"(每天|每日|每周|每月)(?:[一1]次|一回)?", frequency.strip())
+    return bool(found) and any(word in core for word in _SAME_PERIOD[found.group(1)])
 
 
 _KIND_ACTION = {"例会": "召开", "巡查": "巡查", "督查通报": "通报", "公开": "公开", "考核": "考核"}
