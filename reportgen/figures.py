@@ -352,6 +352,8 @@ def report_figures(report: Report) -> dict[str, Any]:
         "intro": Figure(said.intro, said.paths) if said.intro else "",
         "next_year": Figure(report.period.year + 1, (("period", "year"),)),
         "annual": report.period.type == "全年",
+        # A period over several years (近年来, a 阶段 across a new year) names the year of every date.
+        "dated_with_year": report.period.start_date.year != report.period.end_date.year,
         "problem_ids": tuple(report.problem_ids()),
         "results": tuple(results_in(report, None)),
         "compare": Figure("比上年" if report.period.type in ("全年", "近年来", "多年") else "比上年同期", (("period", "type"),)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
+import re
 from pathlib import Path
 
 import pytest
@@ -361,3 +362,18 @@ def test_the_fill_in_workbook_asks_for_each_kinds_fields(tmp_path):
     cells = {str(c.value) for ws in load_workbook(tmp_path / "t.xlsx") for row in ws.iter_rows() for c in row if c.value}
     assert {"专项名称", "起始年份", "起始日期", "季度"} <= cells
     assert any("专项" in c and "近年来" in c for c in cells)  # the 期间类型 hint or its dropdown
+
+
+def test_a_report_over_several_years_names_the_year_of_every_date():
+    """“9月16日” in a 2021年以来 report could be any of four years: each date carries its year."""
+    from reportgen.compose import compose, load_pack
+    from reportgen.loaders import load
+    from reportgen.writers import markdown
+
+    for name in ("cun-2024-wenmingcun.yaml", "xian-2024-chuangwei.yaml"):
+        loaded = load(ROOT / "examples" / name)
+        assert loaded.report.period.start_date.year < loaded.report.period.end_date.year
+        body = markdown.render(compose(loaded.report, pack=load_pack(), source=loaded.source)).split("附件")[0]
+        days = re.findall(r"(.{0,5})(?<![0-9])\d{1,2}月\d{1,2}日", body)
+        assert days, name
+        assert all(re.search(r"\d{4}年$|至$", before) for before in days), (name, days)
