@@ -13,7 +13,7 @@ from typing import Any
 
 from . import periods, zh
 from .document import Column, Table
-from .model import Activity, Metric, Report
+from .model import REQUEST_VERBS, Activity, Metric, Report
 
 
 @dataclass(frozen=True)
@@ -356,6 +356,7 @@ def report_figures(report: Report) -> dict[str, Any]:
         "dated_with_year": report.period.start_date.year != report.period.end_date.year,
         "problem_ids": tuple(report.problem_ids()),
         "results": tuple(results_in(report, None)),
+        "request_verbs": REQUEST_VERBS,
         "compare": Figure("比上年" if report.period.type in ("全年", "近年来", "多年") else "比上年同期", (("period", "type"),)),
         "outlook": Figure(said.outlook, said.paths),
     }

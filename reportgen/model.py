@@ -105,6 +105,8 @@ ListStyle = Literal["一是", "数字"]
 #: 常规: each 工作方面 is one part telling what was done (layout ①); 专题: each 工作方面 is one part split
 #: into 基本情况 / 主要做法 / 存在问题 (layout ⑤, the 汇报 of 003-9 in the genre analysis).
 Layout = Literal["常规", "专题"]
+#: Words a request to superiors may already begin with: written as typed, and then it takes no addressee.
+REQUEST_VERBS = ("建议", "恳请", "请求", "希望", "恳望", "提请")
 
 # ---------------------------------------------------------------- checked text
 

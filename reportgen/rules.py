@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from . import dates, recurrence
-from .model import CLOSED_PERIODS, Metric, Report
+from .model import CLOSED_PERIODS, REQUEST_VERBS, Metric, Report
 from .zh import cn_date, plain_number
 
 Rule = tuple[tuple, str, str]
@@ -344,10 +344,6 @@ def _plans(report: Report) -> Iterator[Rule]:
         for i, problem_id in enumerate(ids):
             if problem_id not in addressed:
                 yield ("problems", i), f"问题“{report.problems[i].label}”没有对应的下一步措施", "warning"
-
-
-#: Words a request may already begin with; requests.j2 then writes it as typed (keep the two lists equal).
-REQUEST_VERBS = ("建议", "恳请", "请求", "希望", "恳望", "提请")
 
 
 def _requests(report: Report) -> Iterator[Rule]:
