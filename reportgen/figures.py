@@ -334,6 +334,7 @@ def report_figures(report: Report) -> dict[str, Any]:
         if report.metrics[i].change is not None and (report.metrics[i].change > 0) != report.metrics[i].lower_is_better
     ]
     said = periods.words(report.period)
+    named = Figure(said.name, said.paths)
     target_paths = tuple(("metrics", i, "target") for i in targeted)
     value_paths = tuple(p for i in targeted for p in (("metrics", i, "value"), ("metrics", i, "target")))
     return {
@@ -344,10 +345,10 @@ def report_figures(report: Report) -> dict[str, Any]:
         "none_met": bool(targeted) and not met,
         "unmet": tuple(Figure(report.metrics[i].label, (("metrics", i, "label"), ("metrics", i, "value"), ("metrics", i, "target"))) for i in unmet),
         "improved": tuple(improved),
-        "period_label": Figure(said.name, said.paths),
+        "period_label": named,
         "title_period": Figure(said.title, said.paths),
         "stage": Figure(said.stage, said.paths) if said.stage else "",
-        "lead": Figure(said.lead, said.paths),
+        "lead": named,  # the opening's time adverbial is the period's name
         "again": Figure(said.again, said.paths),
         "intro": Figure(said.intro, said.paths) if said.intro else "",
         "next_year": Figure(report.period.year + 1, (("period", "year"),)),

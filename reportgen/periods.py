@@ -17,14 +17,13 @@ from .model import CLOSED_PERIODS, Period
 
 @dataclass(frozen=True)
 class PeriodWords:
-    #: The period as a noun: 2024年度, 2025年3月至6月, 2025年春节、元宵节期间 (tables, roll-up groups).
+    #: The period as a noun, also the opening's time adverbial: 2024年度, 2025年3月以来, 2021年以来,
+    #: 2025年春节、元宵节期间 (tables, roll-up groups).
     name: str
     #: The period's part of the title (2025年 for a 阶段, whose title then says 阶段性).
     title: str
     #: Said before the report kind in the title and in the 现将 line: 阶段性 for a 阶段.
     stage: str
-    #: The opening's time adverbial: 2024年度, 2025年3月以来, 2021年以来.
-    lead: str
     #: The period named again in the next sentence, so the opening does not repeat 2021年以来 twice.
     again: str
     #: The period in 现将……如下; empty for a span of years (never 现将近年来……).
@@ -33,8 +32,6 @@ class PeriodWords:
     outlook: str
     #: 【期间】 in framing phrases: 一年来, 上半年, 这一阶段, 近年来.
     during: str
-    #: Whether the report is written after the period ends (its 成文日期 must not come earlier).
-    closed: bool
     #: The fields the words come from (their provenance).
     paths: tuple[tuple, ...]
 
@@ -124,11 +121,9 @@ def words(period: Period) -> PeriodWords:
         name=name,
         title=title,
         stage=stage,
-        lead=name,
         again="其间" if period.label else {"上半年": "半年来", "下半年": "半年来", "近年来": "几年来", "专项": "其间"}.get(kind, during),
         intro="" if spans_years or stage else (period.name or name if kind == "专项" else name),
         outlook=_next(period),
         during=during,
-        closed=kind in CLOSED_PERIODS,
         paths=_paths(period),
     )
