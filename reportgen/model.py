@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -164,15 +164,19 @@ def _typed(whole: bool):
     return typed_number
 
 
-def _number(low: int, high: int, whole: bool = True) -> tuple:
-    """Annotations of a number field whose JSON Schema says exactly what ``validate`` accepts."""
+def _number(low: int, high: int, whole: bool = True) -> Any:
+    """A number type whose JSON Schema says exactly what ``validate`` accepts."""
     schema = {"type": "integer" if whole else "number", "minimum": low, "maximum": high}
-    return (BeforeValidator(_typed(whole)), Field(ge=low, le=high), WithJsonSchema(schema))
+    return Annotated[int if whole else Decimal, BeforeValidator(_typed(whole)), Field(ge=low, le=high),
+                     WithJsonSchema(schema)]
 
 
-Amount = Annotated[Decimal, *_number(0, 10**12, whole=False), Field(allow_inf_nan=False)]
-Count = Annotated[int, *_number(0, 10**9)]
-Year = Annotated[int, *_number(1990, 2100)]
+Amount = Annotated[_number(0, 10**12, whole=False), Field(allow_inf_nan=False)]
+Count = _number(0, 10**9)
+Year = _number(1990, 2100)
+Quarter = _number(1, 4)
+MonthNumber = _number(1, 12)
+Edition = _number(1, 50)
 #: A yes/no field takes true or false only: pydantic would also take 1, "yes" or "on", which the schema cannot.
 Flag = Annotated[bool, Strict()]
 
@@ -319,8 +323,8 @@ class Period(Model):
     type: PeriodType = Field("全年", description=(
         "上半年、下半年、全年、季度、月度、阶段（填起始日期）、专项（填名称和起止日期，如春节、元宵节期间）、"
         "近年来或多年（填起始年份，写作“2021年以来”）"))
-    quarter: Annotated[int, *_number(1, 4)] | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
-    month: Annotated[int, *_number(1, 12)] | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
+    quarter: Quarter | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
+    month: MonthNumber | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
     start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
     end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
     as_of: dt.date | None = Field(None, description="数据截至日期")
@@ -353,7 +357,7 @@ class Campaign(Model):
     level: CampaignLevel = Field("全国", description="全国、全国县级、国家（国家卫生城市等）、省级、市级、县级")
     kind: CampaignKind = Field("文明城市", description="文明城市、文明县城、文明村、文明单位、卫生城市……")
     region: Text | None = Field(None, description="命名地区，如“陕西省”；填写后名称写作“陕西省文明城市”，代替级别")
-    edition: Annotated[int, *_number(1, 50)] | None = Field(None, description="届次，如 4 写作“第四届”")
+    edition: Edition | None = Field(None, description="届次，如 4 写作“第四届”")
     verb: CampaignVerb = Field("创建", description="创建、巩固、深化创建、争创")
     also: list[Text] = Field(default_factory=list, max_length=3,
                              description="同时创建的其他称号，如“国家卫生县城”，写在名称后用“和”连接")
