@@ -297,7 +297,7 @@ def _spread(raw: Any) -> tuple[str, list[Any]] | None:
     match = _SPREAD.fullmatch(raw.strip())
     if not match:
         return None
-    first, *rest = [p.strip() for p in re.split(r"[、，,；;]", match.group(1)) if p.strip()]
+    first, *rest = [p.strip() for p in markers.LIST_SPLIT.split(match.group(1)) if p.strip()]
     if not rest:
         return None
     others = []
