@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import typing
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
 from . import textwidth
 from .model import SELF_REFERENCE, UNIT_GROUP, Report
+from .workbook_layout import nested_model
 
 
 
@@ -594,7 +594,7 @@ def _described(text: str) -> str:
         model = parents[-1][1]
         info = model.model_fields[found.group("key")]
         if not found.group("value").strip():
-            child = _item_model(info.annotation)
+            child = nested_model(info.annotation)
             if child is not None:
                 parents.append((indent, child))
         if line.endswith(" # ="):
@@ -604,17 +604,6 @@ def _described(text: str) -> str:
 
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<item>- )?(?P<key>[a-z_]+):(?P<value>[^#]*)")
-
-
-def _item_model(annotation: object) -> type[BaseModel] | None:
-    """The model a nested block holds: ``Unit``, ``Basis``, the item type of ``list[Activity]``…"""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _item_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _align_comments(text: str, column: int = 44) -> str:

@@ -58,6 +58,15 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
         return annotation, optional
 
 
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, itself or as the items of a list (``Unit``, ``list[Activity]`` →
+    ``Activity``); None for a plain value. How the starter file, the form and the YAML editor walk the model."""
+    bare, _ = _unwrap(annotation)
+    if typing.get_origin(bare) is list:
+        bare, _ = _unwrap(typing.get_args(bare)[0])
+    return bare if isinstance(bare, type) and issubclass(bare, BaseModel) else None
+
+
 def kind_of(annotation: Any) -> Kind:
     bare, optional = _unwrap(annotation)
     origin = typing.get_origin(bare)

@@ -86,11 +86,7 @@ def _model_field(path: Iterable[str]) -> Any:
     info = None
     for name in path:
         info = current.model_fields[name]
-        bare, _ = L._unwrap(info.annotation)
-        if typing.get_origin(bare) is list:
-            bare, _ = L._unwrap(typing.get_args(bare)[0])
-        if isinstance(bare, type) and issubclass(bare, BaseModel):
-            current = bare
+        current = L.nested_model(info.annotation) or current
     return info
 
 

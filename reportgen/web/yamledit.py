@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..loaders import read_data
 from ..loaders.yaml_loader import decode
 from ..starter import schema_line
-from ..workbook_layout import _unwrap
+from ..workbook_layout import _unwrap, nested_model
 from .form import FIELDS, Posted
 
 #: Every field path the form shows and the paths above them; a model field outside the form (one
@@ -70,14 +70,10 @@ def read(path: Path) -> CommentedMap:
 
 def _model_of(annotation: Any) -> tuple[str, type[BaseModel] | None]:
     """('model' | 'list' | 'value', the item model) for one field's annotation."""
-    bare, _ = _unwrap(annotation)
-    if isinstance(bare, type) and issubclass(bare, BaseModel):
-        return "model", bare
-    if typing.get_origin(bare) is list:
-        inner, _ = _unwrap(typing.get_args(bare)[0])
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            return "list", inner
-    return "value", None
+    inner = nested_model(annotation)
+    if inner is None:
+        return "value", None
+    return ("list" if typing.get_origin(_unwrap(annotation)[0]) is list else "model"), inner
 
 
 def _put(target: CommentedMap, key: str, value: Any, order: list[str]) -> None:
