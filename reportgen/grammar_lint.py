@@ -33,7 +33,8 @@ _PEOPLE = "居民 群众 党员 志愿者 干部 职工 学生 老人 儿童 家
 _DANGLING_WEI = re.compile(f"^[\u4e00-\u9fff]{{1,10}}?{_COUNT}位$")
 _DANGLING_BARE = re.compile(f"^(?:{'|'.join(_PEOPLE)}){_COUNT}(?:名|人|人次)$")
 _COUNT_END = re.compile(f"{_COUNT}(?:名|人|人次|位|个|户|家)$")
-_BOOK_PAUSE = re.compile(r"》、《")
+#: A 顿号 between two book titles (》、《): the generated text must not hold one, and `check --fix` removes it.
+BOOK_PAUSE = re.compile(r"(?<=》)、(?=《)")
 _GUIDANCE = re.compile(r"以[^，。；]{2,80}?为指导")
 #: What may stand before “以…为指导” in place of a subject and still leave it without one.
 _NO_SUBJECT = re.compile(r"^[\d\s年月日度上下半全季第一二三四五六七八九十期间以来前后初末中，、]*$")
@@ -117,7 +118,7 @@ def check_sentence(sentence: str, item: bool = False) -> list[str]:
     dangling = _dangling(sentence)
     if dangling:
         found.append(f"数量悬空“{dangling}”（缺少“参加”“共有”等动词）：{shown}")
-    if _BOOK_PAUSE.search(sentence):
+    if BOOK_PAUSE.search(sentence):
         found.append(f"两个书名号之间不用顿号：{shown}")
     if _subjectless_guidance(sentence):
         found.append(f"“以…为指导”缺少主语（谁坚持以…为指导）：{shown}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..grammar_lint import BOOK_PAUSE
 from ..lint import FULL_DIGIT, HALF_PUNCT
 
 FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
@@ -21,7 +22,6 @@ _PROTECTED = re.compile(r"(?:https?://|www\.)[^\s\u3400-\u9fff，。；]+|[\w.+-
 _PAREN = re.compile(r"\(([^()\n]{0,80})\)")
 _QUOTE = re.compile(r'"([^"\n]{0,200})"')
 _STOP = re.compile(r"(?<=[\u3400-\u9fff)）”》\"])\.(?=[\u3400-\u9fff]|$)")
-_BOOKS = re.compile(r"(?<=》)、(?=《)")
 #: Heading numbers typed with the wrong mark: 一. → 一、, 1、 → 1. (GB/T 9704 §7.3.3).
 _LEVEL1_MARK = re.compile(r"^([一二三四五六七八九十]{1,3})[.．](?=\S)")
 _LEVEL3_MARK = re.compile(r"^(\d{1,2})[、．](?=\d{1,2}月|\D)")
@@ -75,7 +75,7 @@ def normalise(text: str) -> tuple[str, list[Change]]:
         change(match.start(), FULL[mark], f"中文里应使用全角{NAMES[mark]}")
     for match in _STOP.finditer(text) if re.search(_CJK, text) else ():
         change(match.start(), "。", "中文里应使用全角句号")
-    for match in _BOOKS.finditer(text):
+    for match in BOOK_PAUSE.finditer(text):
         change(match.start(), "", "相连的书名号之间不用顿号")
     for match in FULL_DIGIT.finditer(text):
         change(match.start(), chr(ord(match.group(0)) - 0xFEE0), "数字应使用半角")
