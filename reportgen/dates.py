@@ -158,6 +158,38 @@ _SCHEMA = {
 }
 
 
+def read_day(value: Any) -> dt.date:
+    """A whole calendar day, typed as 2024-06-05 or given as a date (a YAML date, a workbook date cell).
+
+    pydantic's own date type also reads a number (0, "86400") as seconds since 1970, which would put
+    1970-01-01 in a report for a stray 0 and which the editor's schema refuses."""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date()
+        raise PydanticCustomError("date_from_datetime_inexact", "日期不带时间：请写成 2024-06-05")
+    if isinstance(value, dt.date) and precision(value) == "day":
+        return value
+    if isinstance(value, str):
+        found = _DAY.fullmatch(value.strip())
+        if found:
+            try:
+                return dt.date(*(int(g) for g in found.groups()))
+            except ValueError:
+                pass
+        elif re.match(r"\d{4}-\d{2}-\d{2}[ T]\d", value.strip()):
+            raise PydanticCustomError("date_from_datetime_inexact", "日期不带时间：请写成 2024-06-05")
+    raise PydanticCustomError("date_parsing", "“{value}”不是日期：请写成 2024-06-05", {"value": str(value)})
+
+
+#: A whole day (period bounds, the 成文日期): written 2024-06-05, never a number.
+Day = Annotated[
+    dt.date,
+    PlainValidator(read_day),
+    PlainSerializer(iso, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
 class _Partial:
     """Marks a date field that may hold a month or a year (the workbook and the web form read it)."""
 

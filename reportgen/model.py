@@ -30,7 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import zh
-from .dates import When
+from .dates import Day, When
 from .xmlchars import INVISIBLE
 
 # ---------------------------------------------------------------- vocabularies
@@ -325,9 +325,9 @@ class Period(Model):
         "近年来或多年（填起始年份，写作“2021年以来”）"))
     quarter: Quarter | None = Field(None, description="季度（期间类型为“季度”时填 1–4）")
     month: MonthNumber | None = Field(None, description="月份（期间类型为“月度”时填 1–12）")
-    start: dt.date | None = Field(None, description="起始日期；不填则由年度和类型推出")
-    end: dt.date | None = Field(None, description="截止日期；不填则由年度和类型推出")
-    as_of: dt.date | None = Field(None, description="数据截至日期")
+    start: Day | None = Field(None, description="起始日期；不填则由年度和类型推出")
+    end: Day | None = Field(None, description="截止日期；不填则由年度和类型推出")
+    as_of: Day | None = Field(None, description="数据截至日期")
     name: Text | None = Field(None, description="专项期间的名称，如“春节、元宵节期间”（期间类型为“专项”时填写）")
     since: Year | None = Field(None, description="起始年份（期间类型为“近年来”或“多年”时填写），如 2021 写作“2021年以来”")
     label: Text | None = Field(None, description="自定义期间说法，连同年份写，如“2025年春节、元宵节期间”；"
@@ -565,7 +565,7 @@ class Closing(Model):
 
 class Signature(Model):
     unit: Text | None = Field(None, description="落款单位；不填则用单位全称")
-    date: dt.date | None = Field(None, description="成文日期；不填则落款日期留空（不会自动代填）")
+    date: Day | None = Field(None, description="成文日期；不填则落款日期留空（不会自动代填）")
 
 
 class Report(Model):

@@ -93,6 +93,11 @@ def test_bad_date_is_reported_at_its_line_with_the_field_path():
         ("2024-02-30", "日期应写成 2024-06-05"),
         ("2024-06-05 10:30", "日期应写成 2024-06-05，不带时间"),
         ("下周", "日期应写成 2024-06-05"),
+        # pydantic's own date type reads a number as seconds since 1970: a stray 0 would become 1970-01-01
+        ("0", "日期应写成 2024-06-05"),
+        ("'0'", "日期应写成 2024-06-05"),
+        ("86400", "日期应写成 2024-06-05"),
+        ("2024", "日期应写成 2024-06-05"),
     ],
 )
 def test_every_bad_date_form_gets_the_same_located_message(value, message):
