@@ -1,7 +1,7 @@
 """Characters that cannot reach an XML file (.docx, .xlsx), defined once for the model and the writers.
 
 The model refuses them where they are typed (with a message); the writers strip what XML 1.0 cannot
-hold as the last guard, because python-docx and xlsxwriter would otherwise fail or write a file
+hold as the last guard, because python-docx and the .xlsx writer would otherwise fail or write a file
 Word and Excel refuse to open.
 """
 

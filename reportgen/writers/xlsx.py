@@ -1,229 +1,404 @@
-"""Book (``reportgen.workbook``) → .xlsx bytes, with XlsxWriter.
+"""Book (``reportgen.workbook``) → .xlsx bytes, written directly as SpreadsheetML.
 
 Everything a workbook shows is decided in the Book; this module only translates it, so the unit
-workbook, the blank form and the roll-up are written the same way. XlsxWriter is made for writing
-(styles, validations, charts, print set-up natively) and is used through its public API only;
-openpyxl stays the reader.
+workbook, the blank form and the roll-up are written the same way. It writes the XML itself with
+string joins because a general library spends most of a ``reportgen batch`` unit's time keeping
+per-cell objects this writer never needs. XlsxWriter stays the reference: tests/test_xlsx_serializer.py
+renders every example with both and compares what openpyxl reads back, so the parts follow
+XlsxWriter's layout (styles, column widths in its pixel arithmetic, frozen panes, print set-up).
 
-Text is always text: strings are written with ``write_string`` (never parsed as formulas, numbers or
-links), and a text starting with = + - @ gets Excel's quote prefix so it stays text when edited. The
-bytes are deterministic: fixed document times, and XlsxWriter's fixed zip entry times.
+Text is always text: every string is a shared-string cell (never parsed as a formula, number or
+link), and a text starting with = + - @ gets Excel's quote prefix so it stays text when edited. The
+bytes are deterministic: fixed document times, fixed zip entry times, parts in a fixed order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from typing import Any
-
-import xlsxwriter
+import re
 
 from .. import workbook as W
-from ..xmlchars import strip_not_xml
+from . import xlsx_chart
+from .deterministic_zip import write_parts
+from .xlsx_units import (DECLARATION, DEFAULT_COL_PX, DEFAULT_ROW_PX, MAX_TEXT, absolute, area, attr, cell_name,
+                         clean_text, col_pixels, data, number, row_pixels, sheet_ref)
 
 _FORMULA_START = ("=", "+", "-", "@")
-MAX_TEXT = 32767
+__all__ = ["MAX_TEXT", "clean_text", "render_book"]
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument."
+_EPOCH = dt.datetime(1899, 12, 30)
+#: A literal "_x0041_" in a text would be read back as "A": Excel escapes its underscore, and so do we.
+_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
 
-def clean_text(text: str) -> str:
-    """Remove characters XML 1.0 cannot hold (the model already refuses them; this is the last guard)."""
-    return strip_not_xml(text)[:MAX_TEXT]
+class _Styles:
+    """styles.xml: one cell format (xf) per distinct (Style, quote prefix), one dxf per highlight style.
 
-
-class _Formats:
-    """One XlsxWriter format per (style, quote prefix).
-
-    Looked up by the style object's identity first (hashing a dataclass of twelve fields for every
-    cell is the writer's largest cost), then by value, so equal styles share one format.
+    Looked up by the style object's identity first: hashing a dataclass of twelve fields for every
+    cell would be the writer's largest cost, and ``Style.but`` hands out the same object for the same
+    variant. Index 0 is Excel's Normal style (Calibri 11), as every workbook has.
     """
 
-    def __init__(self, book: Any) -> None:
-        self.book = book
-        self.made: dict[Any, Any] = {}
-        self.by_id: dict[tuple[int, bool], tuple[W.Style, Any]] = {}
+    def __init__(self) -> None:
+        self.by_id: dict[tuple[int, bool], tuple[W.Style, int]] = {}
+        self.xfs: dict[tuple[W.Style, bool], int] = {}
+        self.fonts = {'<font><sz val="11"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>': 0}
+        self.fills = {'<fill><patternFill patternType="none"/></fill>': 0,
+                      '<fill><patternFill patternType="gray125"/></fill>': 1}
+        self.borders = {"<border><left/><right/><top/><bottom/><diagonal/></border>": 0}
+        self.formats: dict[str, int] = {}
+        self.xml = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
+        self.dxfs: dict[W.Style, int] = {}
 
-    def __call__(self, style: W.Style, quote: bool = False) -> Any:
+    def __call__(self, style: W.Style, quote: bool = False) -> int:
         known = self.by_id.get((id(style), quote))
         if known is not None:
             return known[1]
-        found = self.made.get((style, quote))
+        index = self.xfs.get((style, quote))
+        if index is None:
+            index = self.xfs[(style, quote)] = len(self.xml)
+            self.xml.append(self._xf(style, quote))
+        self.by_id[(id(style), quote)] = (style, index)  # holding the style keeps its id unique
+        return index
+
+    @staticmethod
+    def _index(table: dict[str, int], xml: str) -> int:
+        return table.setdefault(xml, len(table))
+
+    def _xf(self, s: W.Style, quote: bool) -> str:
+        font = self._index(self.fonts, "<font>" + ("<b/>" if s.bold else "") + ("<i/>" if s.italic else "")
+                           + f'<sz val="{s.size:g}"/>' + (f'<color rgb="FF{s.color}"/>' if s.color else "")
+                           + f'<name val="{attr(s.font)}"/><family val="2"/></font>')
+        fill = self._index(self.fills, f'<fill><patternFill patternType="solid"><fgColor rgb="FF{s.fill}"/>'
+                                       '<bgColor indexed="64"/></patternFill></fill>') if s.fill else 0
+        border = self._index(self.borders, "<border>" + "".join(
+            f'<{side} style="thin"><color auto="1"/></{side}>' for side in ("left", "right", "top", "bottom"))
+            + "<diagonal/></border>") if s.border else 0
+        number = self.formats.setdefault(s.num_format, 164 + len(self.formats)) if s.num_format else 0
+        head = [f'<xf numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"']
+        if quote:
+            head.append(' quotePrefix="1"')
+        if number:
+            head.append(' applyNumberFormat="1"')
+        head.append(' applyFont="1"')
+        if fill:
+            head.append(' applyFill="1"')
+        if border:
+            head.append(' applyBorder="1"')
+        head.append(' applyAlignment="1"')
+        if not s.locked:
+            head.append(' applyProtection="1"')
+        head.append(f'><alignment horizontal="{s.align}" vertical="center"' + (f' indent="{s.indent}"' if s.indent else "")
+                    + (' wrapText="1"' if s.wrap else "") + "/>")
+        if not s.locked:
+            head.append('<protection locked="0"/>')
+        return "".join(head) + "</xf>"
+
+    def dxf(self, style: W.Style) -> int:
+        """A highlight's differential format: font colour, bold and fill only."""
+        return self.dxfs.setdefault(style, len(self.dxfs))
+
+    def xml_part(self) -> str:
+        formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{attr(code)}"/>' for code, i in self.formats.items())
+        dxfs = "".join("<dxf><font>" + ("<b/>" if s.bold else "") + f'<color rgb="FF{s.color}"/></font>'
+                       + (f'<fill><patternFill><bgColor rgb="FF{s.fill}"/></patternFill></fill>' if s.fill else "")
+                       + "</dxf>" for s in self.dxfs)
+        return "".join([
+            DECLARATION, f'<styleSheet xmlns="{_MAIN}">',
+            f'<numFmts count="{len(self.formats)}">{formats}</numFmts>' if self.formats else "",
+            f'<fonts count="{len(self.fonts)}">', *self.fonts, "</fonts>",
+            f'<fills count="{len(self.fills)}">', *self.fills, "</fills>",
+            f'<borders count="{len(self.borders)}">', *self.borders, "</borders>",
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>',
+            f'<cellXfs count="{len(self.xml)}">', *self.xml, "</cellXfs>",
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>',
+            f'<dxfs count="{len(self.dxfs)}">{dxfs}</dxfs>',
+            '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>',
+            "</styleSheet>"])
+
+
+class _Strings:
+    """sharedStrings.xml: each distinct text once, as Excel writes them."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.count = 0
+
+    def __call__(self, text: str) -> int:
+        self.count += 1
+        found = self.index.get(text)
         if found is None:
-            props: dict[str, Any] = {"font_name": style.font, "font_size": style.size, "valign": "vcenter",
-                                     "align": style.align}
-            if style.bold:
-                props["bold"] = True
-            if style.italic:
-                props["italic"] = True
-            if style.color:
-                props["font_color"] = "#" + style.color
-            if style.fill:
-                props.update(pattern=1, bg_color="#" + style.fill)
-            if style.border:
-                props["border"] = 1
-            if style.wrap:
-                props["text_wrap"] = True
-            if style.indent:
-                props["indent"] = style.indent
-            if style.num_format:
-                props["num_format"] = style.num_format
-            if not style.locked:
-                props["locked"] = False
-            if quote:
-                props["quote_prefix"] = True
-            found = self.made[(style, quote)] = self.book.add_format(props)
-        self.by_id[(id(style), quote)] = (style, found)  # holding the style keeps its id unique
+            found = self.index[text] = len(self.index)
         return found
 
-
-def render_book(book: W.Book) -> bytes:
-    out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {
-        "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-        "default_date_format": W.DATE_FORMAT,
-    })
-    wb.set_properties({"title": book.title, "author": book.author, "created": book.created})
-    formats = _Formats(wb)
-    for sheet in book.sheets:
-        _sheet(wb, sheet, formats)
-    first = next((i for i, s in enumerate(book.sheets) if not s.hidden), 0)
-    wb.worksheets()[first].activate()
-    wb.close()
-    return out.getvalue()
+    def xml_part(self) -> str:
+        items = []
+        for text in self.index:
+            if "_x" in text:
+                text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
+            text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            items.append(f"<si><t{space}>{data(text)}</t></si>")
+        return "".join([DECLARATION, f'<sst xmlns="{_MAIN}" count="{self.count}" uniqueCount="{len(self.index)}">',
+                        *items, "</sst>"])
 
 
-def _sheet(wb: Any, sheet: W.Sheet, formats: _Formats) -> None:
-    ws = wb.add_worksheet(sheet.name)
-    for col, width in sorted(sheet.widths.items()):
-        style = sheet.column_styles.get(col)
-        ws.set_column(col - 1, col - 1, width, formats(style) if style else None)
-    for col, style in sorted(sheet.column_styles.items()):
-        if col not in sheet.widths:
-            ws.set_column(col - 1, col - 1, None, formats(style))
-    for row, height in sorted(sheet.heights.items()):
-        ws.set_row(row - 1, height)
+def _value(value: W.Value, xf: int, strings: _Strings, styles: _Styles, style: W.Style) -> tuple[str, int]:
+    """A cell's type attribute and <v>, and its style index (text starting like a formula gets a quote prefix)."""
+    if value is None:
+        return "", xf
+    if isinstance(value, str):
+        value = clean_text(value)
+        if value.startswith(_FORMULA_START):
+            xf = styles(style, True)
+        return f' t="s"><v>{strings(value)}</v></c>', xf
+    if isinstance(value, bool):
+        raise TypeError("write booleans as 是/否 text")
+    if isinstance(value, (int, float)):
+        return f"><v>{number(value)}</v></c>", xf
+    if isinstance(value, (dt.date, dt.datetime)):
+        when = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+        delta = when - _EPOCH
+        return f"><v>{number(delta.days + delta.seconds / 86400 + delta.microseconds / 864e8)}</v></c>", xf
+    raise TypeError(f"no cell form for {type(value).__name__}")
+
+
+def _sheet_data(sheet: W.Sheet, styles: _Styles, strings: _Strings) -> tuple[str, str]:
+    """<sheetData> and the sheet's used range. Every cell of a merged range carries the first cell's format."""
+    rows: dict[int, dict[int, str]] = {}
     merged: set[tuple[int, int]] = set()
     for r1, c1, r2, c2 in sheet.merges:
         value, style = sheet.cells.get((r1, c1), (None, W.PLAIN))
-        if isinstance(value, str):
-            value = clean_text(value)
-            ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, "", formats(style, value.startswith(_FORMULA_START)))
-            ws.write_string(r1 - 1, c1 - 1, value, formats(style, value.startswith(_FORMULA_START)))
+        ending, xf = _value(value, styles(style), strings, styles, style)
+        for r in range(r1, r2 + 1):
+            line = rows.setdefault(r, {})
+            for c in range(c1, c2 + 1):
+                line[c] = f'<c r="{cell_name(r, c)}" s="{xf}"/>'
+                merged.add((r, c))
+        rows[r1][c1] = f'<c r="{cell_name(r1, c1)}" s="{xf}"{ending}' if ending else rows[r1][c1]
+    for (r, c), (value, style) in sheet.cells.items():
+        if (r, c) in merged:
+            continue
+        ending, xf = _value(value, styles(style), strings, styles, style)
+        rows.setdefault(r, {})[c] = f'<c r="{cell_name(r, c)}" s="{xf}"{ending}' if ending else \
+            f'<c r="{cell_name(r, c)}" s="{xf}"/>'
+    used = area(min(rows), min(min(line) for line in rows.values()),
+                max(rows), max(max(line) for line in rows.values())) if rows else "A1"
+    out = ["<sheetData>"]
+    for r in sorted(rows.keys() | sheet.heights.keys()):
+        pixels = row_pixels(sheet.heights.get(r))
+        head = f'<row r="{r}" ht="{pixels * 0.75:.16g}" customHeight="1"' if pixels != DEFAULT_ROW_PX else f'<row r="{r}"'
+        line = rows.get(r)
+        if line:
+            out.append(head + ">")
+            out.extend(line[c] for c in sorted(line))
+            out.append("</row>")
         else:
-            ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, formats(style))
-            _write(ws, r1, c1, value, style, formats)
-        # merge_range has written every cell of the range with the first cell's format
-        merged.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-    for (row, col), (value, style) in sorted(sheet.cells.items()):
-        if (row, col) not in merged:
-            _write(ws, row, col, value, style, formats)
-    for v in sheet.validations:
-        options: dict[str, Any] = {"ignore_blank": True}
-        if v.source or v.choices:
-            options.update(validate="list", source=list(v.choices) if v.choices else "=" + v.source,
-                           show_error=v.show_error)
-            if v.error:
-                options.update(error_title=v.error_title[:32], error_message=v.error[:255])
+            out.append(head + "/>")
+    out.append("</sheetData>")
+    return "".join(out), used
+
+
+def _cols(sheet: W.Sheet, styles: _Styles) -> str:
+    """<cols>: widths as Excel stores them (whole pixels over 7-pixel digits), equal neighbours joined."""
+    found: list[list] = []
+    for col in sorted(sheet.widths.keys() | sheet.column_styles.keys()):
+        pixels = col_pixels(sheet.widths.get(col))
+        style = sheet.column_styles.get(col)
+        key = (pixels, styles(style) if style else 0)
+        if found and found[-1][1] == col - 1 and found[-1][2] == key:
+            found[-1][1] = col
         else:
-            options.update(validate="any")
-        if v.prompt:
-            options.update(input_title=v.prompt_title[:32], input_message=v.prompt[:255])
-        ws.data_validation(v.ref[0] - 1, v.ref[1] - 1, v.ref[2] - 1, v.ref[3] - 1, options)
-    for h in sheet.highlights:
-        ws.conditional_format(h.ref[0] - 1, h.ref[1] - 1, h.ref[2] - 1, h.ref[3] - 1, {
-            "type": "cell", "criteria": "equal to", "value": f'"{h.text}"', "format": _highlight(wb, h.style, formats)})
-    for chart in sheet.charts:
-        _chart(wb, ws, sheet.name, chart)
-    if sheet.freeze:
-        ws.freeze_panes(sheet.freeze[0] - 1, sheet.freeze[1] - 1)
-    if sheet.autofilter:
-        a = sheet.autofilter
-        ws.autofilter(a[0] - 1, a[1] - 1, a[2] - 1, a[3] - 1)
+            found.append([col, col, key])
+    out = []
+    for first, last, (pixels, xf) in found:
+        out.append(f'<col min="{first}" max="{last}" width="{(pixels * 256 // 7) / 256:.16g}"'
+                   + (f' style="{xf}"' if xf else "") + (' customWidth="1"' if pixels != DEFAULT_COL_PX else "") + "/>")
+    return "<cols>" + "".join(out) + "</cols>" if out else ""
+
+
+def _view(sheet: W.Sheet, selected: bool) -> str:
+    """<sheetViews>: the tab's selection and frozen panes, with the selections Excel keeps for each pane."""
+    head = '<sheetViews><sheetView tabSelected="1" workbookViewId="0"' if selected else \
+        '<sheetViews><sheetView workbookViewId="0"'
+    if not sheet.freeze:
+        return head + "/></sheetViews>"
+    rows, cols = sheet.freeze[0] - 1, sheet.freeze[1] - 1
+    corner = cell_name(rows + 1, cols + 1)
+    if rows and cols:
+        pane = (f'<pane xSplit="{cols}" ySplit="{rows}" topLeftCell="{corner}" activePane="bottomRight" state="frozen"/>'
+                f'<selection pane="topRight" activeCell="{cell_name(1, cols + 1)}" sqref="{cell_name(1, cols + 1)}"/>'
+                f'<selection pane="bottomLeft" activeCell="{cell_name(rows + 1, 1)}" sqref="{cell_name(rows + 1, 1)}"/>'
+                '<selection pane="bottomRight"/>')
+    elif rows:
+        pane = f'<pane ySplit="{rows}" topLeftCell="{corner}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>'
+    elif cols:
+        pane = f'<pane xSplit="{cols}" topLeftCell="{corner}" activePane="topRight" state="frozen"/><selection pane="topRight"/>'
+    else:
+        return head + "/></sheetViews>"
+    return head + ">" + pane + "</sheetView></sheetViews>"
+
+
+def _validation(v: W.Validation) -> str:
+    """<dataValidation>: a dropdown (listed choices or a range) or any value, with its hint and error texts."""
+    parts = ["<dataValidation"]
+    listed = bool(v.source or v.choices)
+    if listed:
+        parts.append(' type="list"')
+    parts.append(' allowBlank="1" showInputMessage="1"')
+    if v.show_error or not listed:
+        parts.append(' showErrorMessage="1"')
+    if listed and v.error:
+        parts.append(f' errorTitle="{attr(v.error_title[:32])}" error="{attr(v.error[:255])}"')
+    if v.prompt:
+        parts.append(f' promptTitle="{attr(v.prompt_title[:32])}" prompt="{attr(v.prompt[:255])}"')
+    parts.append(f' sqref="{area(*v.ref)}"')
+    if not listed:
+        return "".join(parts) + "/>"
+    formula = '"' + ",".join(v.choices) + '"' if v.choices else v.source
+    return "".join(parts) + f"><formula1>{data(formula)}</formula1></dataValidation>"
+
+
+def _print_xml(p: W.Print) -> str:
+    """A4 landscape, one page wide and as tall as it takes, centred, with the page-number footer."""
+    return ('<printOptions horizontalCentered="1"/>'
+            '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
+            '<pageSetup paperSize="9" fitToWidth="1" fitToHeight="0" orientation="landscape"/>'
+            f"<headerFooter><oddFooter>{data(W.FOOTER)}</oddFooter></headerFooter>")
+
+
+def _sheet_xml(sheet: W.Sheet, selected: bool, styles: _Styles, strings: _Strings, drawing: bool) -> str:
+    cells, used = _sheet_data(sheet, styles, strings)
+    parts = [DECLARATION, f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">']
     if sheet.print:
-        _print(ws, sheet.print)
+        parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+    parts += [f'<dimension ref="{used}"/>', _view(sheet, selected), '<sheetFormatPr defaultRowHeight="15"/>',
+              _cols(sheet, styles), cells]
     if sheet.protected:
-        ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True,
-                        "insert_rows": True, "delete_rows": True})
-    if sheet.hidden:
-        ws.hide()
-    elif sheet.selected:
-        ws.select()
+        # Locked cells stay locked; sorting, filtering, sizing and adding or removing rows stay allowed.
+        parts.append('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" '
+                     'insertRows="0" deleteRows="0" sort="0" autoFilter="0"/>')
+    if sheet.autofilter:
+        parts.append(f'<autoFilter ref="{area(*sheet.autofilter)}"/>')
+    if sheet.merges:
+        parts.append(f'<mergeCells count="{len(sheet.merges)}">'
+                     + "".join(f'<mergeCell ref="{area(*m)}"/>' for m in sheet.merges) + "</mergeCells>")
+    for priority, h in enumerate(sheet.highlights, 1):
+        parts.append(f'<conditionalFormatting sqref="{area(*h.ref)}"><cfRule type="cellIs" dxfId="{styles.dxf(h.style)}" '
+                     f'priority="{priority}" operator="equal"><formula>{data(_quoted(h.text))}</formula></cfRule>'
+                     "</conditionalFormatting>")
+    if sheet.validations:
+        parts.append(f'<dataValidations count="{len(sheet.validations)}">'
+                     + "".join(_validation(v) for v in sheet.validations) + "</dataValidations>")
+    if sheet.print:
+        parts.append(_print_xml(sheet.print))
+    if drawing:
+        parts.append('<drawing r:id="rId1"/>')
+    parts.append("</worksheet>")
+    return "".join(parts)
 
 
-def _highlight(wb: Any, style: W.Style, formats: _Formats) -> Any:
-    key = (style, "conditional")
-    found = formats.made.get(key)  # type: ignore[arg-type]
-    if found is None:
-        props: dict[str, Any] = {"font_color": "#" + style.color, "bold": style.bold}
-        if style.fill:
-            props["bg_color"] = "#" + style.fill
-        found = formats.made[key] = wb.add_format(props)  # type: ignore[index]
-    return found
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
-def _write(ws: Any, row: int, col: int, value: Any, style: W.Style, formats: _Formats) -> None:
-    r, c = row - 1, col - 1
-    if value is None:
-        ws.write_blank(r, c, None, formats(style))
-    elif isinstance(value, str):
-        value = clean_text(value)
-        ws.write_string(r, c, value, formats(style, value.startswith(_FORMULA_START)))
-    elif isinstance(value, bool):
-        raise TypeError("write booleans as 是/否 text")
-    elif isinstance(value, (int, float)):
-        ws.write_number(r, c, value, formats(style))
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(r, c, value, formats(style))
-    else:
-        raise TypeError(f"no cell form for {type(value).__name__}")
+def _defined_names(book: W.Book) -> str:
+    """Filter ranges, print areas and print titles, as the workbook-level names Excel looks them up by."""
+    names = []
+    for i, s in enumerate(book.sheets):
+        if s.autofilter:
+            names.append(("_xlnm._FilterDatabase", i, ' hidden="1"', sheet_ref(s.name, absolute(*s.autofilter))))
+        if s.print:
+            names.append(("_xlnm.Print_Area", i, "", sheet_ref(s.name, absolute(*s.print.area))))
+            if s.print.header_rows:
+                first, last = s.print.header_rows
+                names.append(("_xlnm.Print_Titles", i, "", sheet_ref(s.name, f"${first}:${last}")))
+    if not names:
+        return ""
+    return "<definedNames>" + "".join(f'<definedName name="{n}" localSheetId="{i}"{hidden}>{data(ref)}</definedName>'
+                                      for n, i, hidden, ref in names) + "</definedNames>"
 
 
-def _ref(sheet: str, col: int, first: int, last: int) -> list:
-    return [sheet, first - 1, col - 1, last - 1, col - 1]
+def _workbook_xml(book: W.Book, active: int) -> str:
+    sheets = "".join(f'<sheet name="{attr(s.name)}" sheetId="{i}"' + (' state="hidden"' if s.hidden else "")
+                     + f' r:id="rId{i}"/>' for i, s in enumerate(book.sheets, 1))
+    return (f'{DECLARATION}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/>'
+            '<bookViews><workbookView xWindow="240" yWindow="15" windowWidth="16095" windowHeight="9660"'
+            + (f' activeTab="{active}"' if active else "") + f"/></bookViews><sheets>{sheets}</sheets>"
+            + _defined_names(book) + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
 
 
-def _chart(wb: Any, ws: Any, name: str, spec: W.Chart) -> None:
-    chart = wb.add_chart({"type": spec.kind})
-    for s in spec.series:
-        series: dict[str, Any] = {
-            "name": s.name, "categories": _ref(name, *s.categories), "values": _ref(name, *s.values),
-            "fill": {"color": "#" + s.color}, "gap": 60,
-        }
-        if spec.labels:
-            series["data_labels"] = {"value": True, "num_format": spec.axis_format,
-                                     "font": {"name": W.FONT, "size": 9}}
-        chart.add_series(series)
-    chart.set_title({"name": spec.title, "name_font": {"name": W.FONT, "size": 12, "bold": True}})
-    value_axis: dict[str, Any] = {"num_format": spec.axis_format, "num_font": {"name": W.FONT, "size": 9},
-                                  "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
-    if spec.axis_title:
-        value_axis["name"] = spec.axis_title
-        value_axis["name_font"] = {"name": W.FONT, "size": 10, "bold": False}
-    if spec.axis_min is not None:
-        value_axis["min"] = spec.axis_min
-    if spec.axis_max is not None:
-        value_axis["max"] = spec.axis_max
-    category_axis: dict[str, Any] = {"num_font": {"name": W.FONT, "size": 9}, "interval_unit": 1}
-    if spec.reverse_categories:
-        category_axis["reverse"] = True
-    if spec.kind == "bar":
-        chart.set_x_axis(value_axis)
-        chart.set_y_axis(category_axis)
-    else:
-        chart.set_y_axis(value_axis)
-        chart.set_x_axis(category_axis)
-    chart.set_legend({"none": len(spec.series) < 2, "position": "bottom", "font": {"name": W.FONT, "size": 9}})
-    chart.set_size({"width": spec.size[0], "height": spec.size[1]})
-    ws.insert_chart(spec.anchor[0] - 1, spec.anchor[1] - 1, chart, {"object_position": 1})
+def _rels(targets: list[tuple[str, str]]) -> str:
+    return (f'{DECLARATION}<Relationships xmlns="{_PKG_REL}">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{kind}" Target="{target}"/>'
+                      for i, (kind, target) in enumerate(targets, 1)) + "</Relationships>")
 
 
-def _print(ws: Any, p: W.Print) -> None:
-    ws.set_paper(9)  # A4
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
-    ws.center_horizontally()
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.set_footer(W.FOOTER, {"margin": 0.3})
-    if p.header_rows:
-        ws.repeat_rows(p.header_rows[0] - 1, p.header_rows[1] - 1)
-    a = p.area
-    ws.print_area(a[0] - 1, a[1] - 1, a[2] - 1, a[3] - 1)
+def _doc_props(book: W.Book) -> dict[str, str]:
+    when = book.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    core = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{data(clean_text(book.title))}</dc:title><dc:creator>{data(book.author)}</dc:creator>"
+            f"<cp:lastModifiedBy>{data(book.author)}</cp:lastModifiedBy>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>')
+    names = "".join(f"<vt:lpstr>{data(s.name)}</vt:lpstr>" for s in book.sheets)
+    app = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           "<Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+           '<HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>'
+           f"<vt:variant><vt:i4>{len(book.sheets)}</vt:i4></vt:variant></vt:vector></HeadingPairs>"
+           f'<TitlesOfParts><vt:vector size="{len(book.sheets)}" baseType="lpstr">{names}</vt:vector></TitlesOfParts>'
+           "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+           "<AppVersion>12.0000</AppVersion></Properties>")
+    return {"docProps/core.xml": DECLARATION + core, "docProps/app.xml": DECLARATION + app}
+
+
+def render_book(book: W.Book) -> bytes:
+    """The .xlsx bytes of ``book``: the first visible sheet opens active, selected sheets are selected."""
+    styles, strings = _Styles(), _Strings()
+    active = next((i for i, s in enumerate(book.sheets) if not s.hidden), 0)
+    parts: dict[str, str] = {}
+    overrides = [("/xl/workbook.xml", "spreadsheetml.sheet.main+xml"), ("/xl/styles.xml", "spreadsheetml.styles+xml"),
+                 ("/xl/sharedStrings.xml", "spreadsheetml.sharedStrings+xml"),
+                 ("/docProps/app.xml", "extended-properties+xml")]
+    charts = drawings = 0
+    for i, sheet in enumerate(book.sheets, 1):
+        selected = i - 1 == active or (sheet.selected and not sheet.hidden)
+        if sheet.charts:
+            drawings += 1
+            anchors = []
+            for chart in sheet.charts:
+                charts += 1
+                parts[f"xl/charts/chart{charts}.xml"] = xlsx_chart.chart_xml(sheet, chart)
+                overrides.append((f"/xl/charts/chart{charts}.xml", "drawingml.chart+xml"))
+                anchors.append(charts)
+            parts[f"xl/drawings/drawing{drawings}.xml"] = xlsx_chart.drawing_xml(sheet)
+            parts[f"xl/drawings/_rels/drawing{drawings}.xml.rels"] = _rels(
+                [(f"{_REL}/chart", f"../charts/chart{n}.xml") for n in anchors])
+            parts[f"xl/worksheets/_rels/sheet{i}.xml.rels"] = _rels([(f"{_REL}/drawing", f"../drawings/drawing{drawings}.xml")])
+            overrides.append((f"/xl/drawings/drawing{drawings}.xml", "drawing+xml"))
+        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, selected, styles, strings, bool(sheet.charts))
+        overrides.append((f"/xl/worksheets/sheet{i}.xml", "spreadsheetml.worksheet+xml"))
+    parts["xl/workbook.xml"] = _workbook_xml(book, active)
+    parts["xl/_rels/workbook.xml.rels"] = _rels(
+        [(f"{_REL}/worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(book.sheets) + 1)]
+        + [(f"{_REL}/styles", "styles.xml"), (f"{_REL}/sharedStrings", "sharedStrings.xml")])
+    parts["xl/sharedStrings.xml"] = strings.xml_part()
+    parts["xl/styles.xml"] = styles.xml_part()
+    parts.update(_doc_props(book))
+    parts["_rels/.rels"] = _rels([(f"{_REL}/officeDocument", "xl/workbook.xml"),
+                                  (f"{_PKG_REL}/metadata/core-properties", "docProps/core.xml"),
+                                  (f"{_REL}/extended-properties", "docProps/app.xml")])
+    parts["[Content_Types].xml"] = (
+        f'{DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        + "".join(f'<Override PartName="{name}" ContentType="{_CT}{kind}"/>' for name, kind in overrides) + "</Types>")
+    return write_parts({name: text.encode("utf-8") for name, text in parts.items()})
