@@ -23,7 +23,7 @@ def read_zip(data: bytes) -> dict[str, bytes]:
 
 
 #: A zip entry ready to be written: name as stored, zip flag bits, CRC-32, uncompressed size and
-#: the raw deflate stream (level 6, as zipfile writes it).
+#: the raw deflate stream (level 6 unless asked otherwise, as zipfile writes it).
 ZipEntry = tuple[bytes, int, int, int, bytes]
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
@@ -36,13 +36,16 @@ _ATTRIBUTES = 0o644 << 16
 _ZIP32_LIMIT = (1 << 31) - 1
 
 
-def deflate(name: str, content: bytes) -> ZipEntry:
-    """Compress one entry now, so a part that never changes is compressed once per process."""
+def deflate(name: str, content: bytes, level: int = 6) -> ZipEntry:
+    """Compress one entry now, so a part that never changes is compressed once per process.
+
+    A writer whose parts all change every time (.xlsx) may trade size for speed with a lower level.
+    """
     try:
         encoded, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
         encoded, flags = name.encode("utf-8"), 0x800
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     data = compressor.compress(content) + compressor.flush()
     return encoded, flags, zlib.crc32(content), len(content), data
 

@@ -19,7 +19,7 @@ import re
 
 from .. import workbook as W
 from . import xlsx_chart
-from .deterministic_zip import write_parts
+from .deterministic_zip import deflate, write_zip
 from .xlsx_units import (DECLARATION, DEFAULT_COL_PX, DEFAULT_ROW_PX, MAX_TEXT, absolute, area, attr, cell_name,
                          clean_text, col_pixels, data, number, row_pixels, sheet_ref)
 
@@ -30,9 +30,10 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument."
 _EPOCH = dt.datetime(1899, 12, 30)
+#: Deflate level 1: half the compression time of level 6 for a file about a tenth larger (benchmarks/README.md).
+_LEVEL = 1
 #: A literal "_x0041_" in a text would be read back as "A": Excel escapes its underscore, and so do we.
 _ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
 
 class _Styles:
@@ -136,70 +137,66 @@ class _Strings:
         return found
 
     def xml_part(self) -> str:
+        texts = "\x00".join(self.index)  # no text holds NUL (clean_text), so the table is escaped in one go
+        if "_x" in texts:
+            texts = _ESCAPE_LIKE.sub(r"_x005F\1", texts)
+        # after clean_text a carriage return is the only control character left, which Excel writes as _x000D_
+        texts = data(texts.replace("\r", "_x000D_"))
         items = []
-        for text in self.index:
-            if "_x" in text:
-                text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
-            text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
-            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            items.append(f"<si><t{space}>{data(text)}</t></si>")
+        for text in texts.split("\x00") if self.index else ():
+            items += ('<si><t xml:space="preserve">' if text[:1].isspace() or text[-1:].isspace() else "<si><t>",
+                      text, "</t></si>")
         return "".join([DECLARATION, f'<sst xmlns="{_MAIN}" count="{self.count}" uniqueCount="{len(self.index)}">',
                         *items, "</sst>"])
 
 
-def _value(value: W.Value, xf: int, strings: _Strings, styles: _Styles, style: W.Style) -> tuple[str, int]:
-    """A cell's type attribute and <v>, and its style index (text starting like a formula gets a quote prefix)."""
-    if value is None:
-        return "", xf
+def _cell(value: W.Value, style: W.Style, styles: _Styles, strings: _Strings) -> tuple[int, str]:
+    """A cell's style index and what follows it: type and value, or nothing for a blank.
+
+    Text is always a shared string, never a formula; text starting like one gets the quote prefix.
+    """
     if isinstance(value, str):
         value = clean_text(value)
-        if value.startswith(_FORMULA_START):
-            xf = styles(style, True)
-        return f' t="s"><v>{strings(value)}</v></c>', xf
+        return styles(style, value.startswith(_FORMULA_START)), f' t="s"><v>{strings(value)}</v></c>'
+    if value is None:
+        return styles(style), ""
     if isinstance(value, bool):
         raise TypeError("write booleans as 是/否 text")
     if isinstance(value, (int, float)):
-        return f"><v>{number(value)}</v></c>", xf
+        return styles(style), f"><v>{number(value)}</v></c>"
     if isinstance(value, (dt.date, dt.datetime)):
         when = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
         delta = when - _EPOCH
-        return f"><v>{number(delta.days + delta.seconds / 86400 + delta.microseconds / 864e8)}</v></c>", xf
+        return styles(style), f"><v>{number(delta.days + delta.seconds / 86400 + delta.microseconds / 864e8)}</v></c>"
     raise TypeError(f"no cell form for {type(value).__name__}")
 
 
 def _sheet_data(sheet: W.Sheet, styles: _Styles, strings: _Strings) -> tuple[str, str]:
     """<sheetData> and the sheet's used range. Every cell of a merged range carries the first cell's format."""
-    rows: dict[int, dict[int, str]] = {}
-    merged: set[tuple[int, int]] = set()
+    cells: dict[tuple[int, int], str] = {}  # (row, col) → the cell's XML after its column letters and row
     for r1, c1, r2, c2 in sheet.merges:
-        value, style = sheet.cells.get((r1, c1), (None, W.PLAIN))
-        ending, xf = _value(value, styles(style), strings, styles, style)
-        for r in range(r1, r2 + 1):
-            line = rows.setdefault(r, {})
-            for c in range(c1, c2 + 1):
-                line[c] = f'<c r="{cell_name(r, c)}" s="{xf}"/>'
-                merged.add((r, c))
-        rows[r1][c1] = f'<c r="{cell_name(r1, c1)}" s="{xf}"{ending}' if ending else rows[r1][c1]
-    for (r, c), (value, style) in sheet.cells.items():
-        if (r, c) in merged:
-            continue
-        ending, xf = _value(value, styles(style), strings, styles, style)
-        rows.setdefault(r, {})[c] = f'<c r="{cell_name(r, c)}" s="{xf}"{ending}' if ending else \
-            f'<c r="{cell_name(r, c)}" s="{xf}"/>'
-    used = area(min(rows), min(min(line) for line in rows.values()),
-                max(rows), max(max(line) for line in rows.values())) if rows else "A1"
+        xf, tail = _cell(*sheet.cells.get((r1, c1), (None, W.PLAIN)), styles, strings)
+        blank = f'" s="{xf}"/>'
+        cells.update(((r, c), blank) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        if tail:
+            cells[(r1, c1)] = f'" s="{xf}"{tail}'
+    for key, (value, style) in sheet.cells.items():
+        if key not in cells:  # a cell under a merged range shows nothing of its own
+            xf, tail = _cell(value, style, styles, strings)
+            cells[key] = f'" s="{xf}"{tail}' if tail else f'" s="{xf}"/>'
+    keys = sorted(cells)
+    letters = [""] + [W.col_letter(c) for c in range(1, max((c for _, c in keys), default=0) + 1)]
+    lines: dict[int, list[str]] = {}
+    for r, c in keys:
+        lines.setdefault(r, []).append(f'<c r="{letters[c]}{r}{cells[(r, c)]}')
     out = ["<sheetData>"]
-    for r in sorted(rows.keys() | sheet.heights.keys()):
+    for r in sorted(lines.keys() | sheet.heights.keys()):
         pixels = row_pixels(sheet.heights.get(r))
         head = f'<row r="{r}" ht="{pixels * 0.75:.16g}" customHeight="1"' if pixels != DEFAULT_ROW_PX else f'<row r="{r}"'
-        line = rows.get(r)
-        if line:
-            out.append(head + ">")
-            out.extend(line[c] for c in sorted(line))
-            out.append("</row>")
-        else:
-            out.append(head + "/>")
+        line = lines.get(r)
+        out += (head, ">", *line, "</row>") if line else (head, "/>")
     out.append("</sheetData>")
+    used = area(keys[0][0], min(c for _, c in keys), keys[-1][0], len(letters) - 1) if keys else "A1"
     return "".join(out), used
 
 
@@ -401,4 +398,4 @@ def render_book(book: W.Book) -> bytes:
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
         + "".join(f'<Override PartName="{name}" ContentType="{_CT}{kind}"/>' for name, kind in overrides) + "</Types>")
-    return write_parts({name: text.encode("utf-8") for name, text in parts.items()})
+    return write_zip({name: deflate(name, text.encode("utf-8"), _LEVEL) for name, text in parts.items()})
