@@ -154,53 +154,56 @@ class _Strings:
                         *items, "</sst>"])
 
 
-def _cell(value: W.Value, style: W.Style, styles: _Styles, strings: _Strings) -> tuple[int, str]:
-    """A cell's style index and what follows it: type and value, or nothing for a blank.
+def _cell(value: W.Value, style: W.Style, styles: _Styles, strings: _Strings) -> str:
+    """A cell's XML from its style index on (after ``<c r="A1" s="``): type and value, or "/>" for a blank.
 
     Text is always a shared string, never a formula; text starting like one gets the quote prefix.
     """
     if isinstance(value, str):
         value = clean_text(value)
-        return styles(style, value.startswith(_FORMULA_START)), f' t="s"><v>{strings(value)}</v></c>'
+        return f'{styles(style, value.startswith(_FORMULA_START))}" t="s"><v>{strings(value)}</v></c>'
     if value is None:
-        return styles(style), ""
+        return f'{styles(style)}"/>'
     if isinstance(value, bool):
         raise TypeError("write booleans as 是/否 text")
     if isinstance(value, (int, float)):
-        return styles(style), f"><v>{number(value)}</v></c>"
+        return f'{styles(style)}"><v>{number(value)}</v></c>'
     if isinstance(value, (dt.date, dt.datetime)):
         when = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
         delta = when - _EPOCH
-        return styles(style), f"><v>{number(delta.days + delta.seconds / 86400 + delta.microseconds / 864e8)}</v></c>"
+        return f'{styles(style)}"><v>{number(delta.days + delta.seconds / 86400 + delta.microseconds / 864e8)}</v></c>'
     raise TypeError(f"no cell form for {type(value).__name__}")
 
 
 def _sheet_data(sheet: W.Sheet, styles: _Styles, strings: _Strings) -> tuple[str, str]:
     """<sheetData> and the sheet's used range. Every cell of a merged range carries the first cell's format."""
-    cells: dict[tuple[int, int], str] = {}  # (row, col) → the cell's XML after its column letters and row
+    last = max([c for _, c in sheet.cells] + [m[3] for m in sheet.merges], default=0)
+    letters = [""] + [W.col_letter(c) for c in range(1, last + 1)]
+    rows: dict[int, dict[int, str]] = {}  # row → column → the cell's XML
     for r1, c1, r2, c2 in sheet.merges:
-        xf, tail = _cell(*sheet.cells.get((r1, c1), (None, W.PLAIN)), styles, strings)
-        blank = f'" s="{xf}"/>'
-        cells.update(((r, c), blank) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        if tail:
-            cells[(r1, c1)] = f'" s="{xf}"{tail}'
-    for key, (value, style) in sheet.cells.items():
-        if key not in cells:  # a cell under a merged range shows nothing of its own
-            xf, tail = _cell(value, style, styles, strings)
-            cells[key] = f'" s="{xf}"{tail}' if tail else f'" s="{xf}"/>'
-    keys = sorted(cells)
-    letters = [""] + [W.col_letter(c) for c in range(1, max((c for _, c in keys), default=0) + 1)]
-    lines: dict[int, list[str]] = {}
-    for r, c in keys:
-        lines.setdefault(r, []).append(f'<c r="{letters[c]}{r}{cells[(r, c)]}')
+        first = _cell(*sheet.cells.get((r1, c1), (None, W.PLAIN)), styles, strings)
+        blank = first.partition('"')[0] + '"/>'
+        for r in range(r1, r2 + 1):
+            line = rows.setdefault(r, {})
+            for c in range(c1, c2 + 1):
+                line[c] = f'<c r="{letters[c]}{r}" s="{blank}'
+        rows[r1][c1] = f'<c r="{letters[c1]}{r1}" s="{first}'
+    for (r, c), (value, style) in sheet.cells.items():
+        line = rows.get(r)
+        if line is None:
+            line = rows[r] = {}
+        elif c in line:  # under a merged range: shows nothing of its own
+            continue
+        line[c] = f'<c r="{letters[c]}{r}" s="{_cell(value, style, styles, strings)}'
     out = ["<sheetData>"]
-    for r in sorted(lines.keys() | sheet.heights.keys()):
+    for r in sorted(rows.keys() | sheet.heights.keys()):
         pixels = row_pixels(sheet.heights.get(r))
         head = f'<row r="{r}" ht="{pixels * 0.75:.16g}" customHeight="1"' if pixels != DEFAULT_ROW_PX else f'<row r="{r}"'
-        line = lines.get(r)
-        out += (head, ">", *line, "</row>") if line else (head, "/>")
+        line = rows.get(r)
+        out += (head, ">", *[line[c] for c in sorted(line)], "</row>") if line else (head, "/>")
     out.append("</sheetData>")
-    used = area(keys[0][0], min(c for _, c in keys), keys[-1][0], len(letters) - 1) if keys else "A1"
+    used = area(min(rows), min(min(line) for line in rows.values()), max(rows),
+                max(max(line) for line in rows.values())) if rows else "A1"
     return "".join(out), used
 
 
