@@ -78,6 +78,11 @@ def docxtpl_template(path: Path, columns: int) -> None:
 
 def docxtpl_context(document) -> dict:  # noqa: ANN001 — reportgen.document.Document
     from reportgen.document import Heading, Paragraph, Table
+    from reportgen.loaders.style_loader import load as load_style
+    from reportgen.writers.docx import title_lines
+
+    profile = load_style()  # the title broken into lines where reportgen's writer breaks it
+    capacity = profile.text_width / (profile.fonts.title.size * 20)
 
     blocks = []
     for block in document.blocks:
@@ -89,7 +94,8 @@ def docxtpl_context(document) -> dict:  # noqa: ANN001 — reportgen.document.Do
     tables = [{"title": b.title, "columns": [c.name for c in b.columns], "rows": [list(r) for r in b.rows]}
               for a in document.attachments for b in a.blocks if isinstance(b, Table)]
     return {
-        "title_lines": list(document.title_lines), "blocks": blocks, "attachment_note": list(document.attachment_note),
+        "title_lines": title_lines(document.title, document.title_segments, capacity), "blocks": blocks,
+        "attachment_note": [("附件：" if i == 0 else "") + line for i, line in enumerate(document.attachment_note)],
         "signature_unit": document.signature.unit if document.signature else "",
         "signature_date": document.signature.date if document.signature else "", "tables": tables,
     }
