@@ -187,3 +187,41 @@ def test_the_comparison_sees_a_difference() -> None:
     sheet.put(row, col, value, style.but(bold=not style.bold))
     found = differences(render_book(book), ours)
     assert any(f"{sheet.name}!" in d and "font.bold" in d for d in found), found
+
+
+def test_edge_cases_match_xlsxwriter() -> None:
+    """What the examples do not hold: formula-like, escape-like and whitespace text, dates, floats,
+    hidden and empty sheets, one-way frozen panes, a column chart without labels or legend."""
+    import datetime as dt
+
+    from reportgen import workbook as W
+
+    book = W.Book(title="边界 & <测试>")
+    ws = book.add("数据")
+    texts = ["=SUM(A1)", "+1", "-2", "@x", "_x0041_ 字面", "行一\r\n行二\t制表", "  前后空格  ", "引号\"和'撇号", "a&b<c>d"]
+    for row, text in enumerate(texts, 1):
+        ws.put(row, 1, text, W.TEXT)
+        ws.put(row, 2, [0.1 + 0.2, 12345678901234, -3.5, 1e-7, 0, 7, 2.5, 1e20, 100][row - 1], W.DECIMAL)
+    ws.put(1, 3, dt.date(2024, 3, 1), W.DATE)
+    ws.put(2, 3, dt.datetime(2024, 3, 1, 12, 30), W.DATE)
+    ws.put(3, 3, None, W.CENTER)
+    ws.put(4, 3, "=合并", W.HEADER)
+    ws.merge(4, 3, 6, 4)
+    ws.put(5, 3, "被合并盖住", W.TEXT)
+    ws.heights[20] = 40
+    ws.widths.update({1: 0.5, 2: 12.3, 5: 8.43})
+    ws.column_styles[6] = W.PLAIN.but(locked=False)
+    ws.freeze = (1, 3)
+    ws.validations.append(W.Validation((1, 4, 9, 4), choices=("甲", "乙"), show_error=False, prompt_title="提示",
+                                       prompt="第一行\n第二行 & <三>"))
+    ws.validations.append(W.Validation((1, 5, 9, 5), source="'选项'!$A$1:$A$3", error_title="错" * 40, error="误" * 300))
+    ws.highlights.append(W.Highlight((1, 1, 9, 1), "+1", W.UNMET.but(bold=False, fill="")))
+    ws.charts.append(W.Chart("column", "数值", (W.Series("数", (1, 1, 9), (2, 1, 9), color="ED7D31"),), (12, 2),
+                             (300, 200), axis_min=None, labels=False))
+    ws.protected = True
+    hidden = book.add("选项")
+    hidden.hidden = True
+    for row in range(1, 4):
+        hidden.put(row, 1, f"选项{row}", W.PLAIN)
+    book.add("空表").freeze = (4, 1)
+    _assert_same(book)
