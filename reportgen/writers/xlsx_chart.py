@@ -18,9 +18,11 @@ _EMU_PER_PIXEL = 9525
 _CAT_AXIS, _VALUE_AXIS = 50010001, 50010002
 
 
-def _font(size: int, bold: bool | None = None) -> str:
+def _font(size: int, bold: bool | None = None, tag: str = "a:defRPr") -> str:
+    """宋体 at ``size`` points, as a paragraph's default (a:defRPr) or a run's (a:rPr) properties."""
+    lang = ' lang="en-US"' if tag == "a:rPr" else ""
     weight = "" if bold is None else f' b="{int(bold)}"'
-    return f'<a:defRPr sz="{size * 100}"{weight} baseline="0"><a:latin typeface="{attr(W.FONT)}"/></a:defRPr>'
+    return f'<{tag}{lang} sz="{size * 100}"{weight} baseline="0"><a:latin typeface="{attr(W.FONT)}"/></{tag}>'
 
 
 def _text_props(size: int) -> str:
@@ -28,9 +30,9 @@ def _text_props(size: int) -> str:
 
 
 def _title(text: str, size: int, bold: bool) -> str:
-    run = _font(size, bold).replace("a:defRPr", "a:rPr").replace("<a:rPr ", '<a:rPr lang="en-US" ', 1)
     return (f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr>{_font(size, bold)}</a:pPr>'
-            f"<a:r>{run}<a:t>{data(clean_text(text))}</a:t></a:r></a:p></c:rich></c:tx><c:layout/></c:title>")
+            f'<a:r>{_font(size, bold, "a:rPr")}<a:t>{data(clean_text(text))}</a:t></a:r></a:p></c:rich></c:tx>'
+            "<c:layout/></c:title>")
 
 
 def _cache(sheet: W.Sheet, col: int, first: int, last: int) -> tuple[str, bool]:
