@@ -183,14 +183,24 @@ def test_rollup_of_every_example_matches_xlsxwriter() -> None:
 
 
 def test_the_comparison_sees_a_difference() -> None:
-    """The comparison itself works: a changed style is reported with its sheet!cell and attribute."""
+    """The comparison itself works: a changed style, width, hint and chart title are each reported by name."""
+    from dataclasses import replace
+
+    from reportgen import workbook as W
+
     book = unit_book.form("社区")
+    book.sheets[1].charts.append(W.Chart("bar", "图", (W.Series("数", (1, 4, 6), (2, 4, 6)),), (30, 1), (300, 200)))
     ours = render_book(book)
     sheet = book.sheets[1]
     (row, col), (value, style) = next(iter(sorted(sheet.cells.items())))
     sheet.put(row, col, value, style.but(bold=not style.bold))
-    found = differences(render_book(book), ours)
-    assert any(f"{sheet.name}!" in d and "font.bold" in d for d in found), found
+    sheet.widths[1] += 3
+    sheet.validations[0] = replace(sheet.validations[0], prompt="改过的提示")
+    sheet.charts[0] = replace(sheet.charts[0], title="改过的图")
+    found = "\n".join(differences(render_book(book), ours))
+    assert f"{sheet.name}!{W.col_letter(col)}{row} font.bold" in found, found
+    assert f"{sheet.name} column widths" in found and f"{sheet.name} validation" in found, found
+    assert "chart 1 title" in found, found
 
 
 def test_edge_cases_match_xlsxwriter() -> None:
