@@ -53,10 +53,10 @@ class UnitSummary:
     activities: int
     attendance: int  # 人次 only, for the tables' 参与（人次） column
     spend: Decimal
-    #: What the text may say of attendance and spend: per measure word, the honest sum (value, approx)
-    #: or None when a 近/约 figure makes it unstateable (zh.sum_quantities).
-    attendance_sums: dict[str, tuple[Decimal, str] | None]
+    #: What the text may say of attendance: (人次 sum or None, activities in 人次, activities with attendance).
+    visits: tuple[tuple[Decimal, str] | None, int, int]
     attendance_said: str  # said_attendance of this unit alone
+    #: The honest sum of spend (zh.sum_quantities), None when a 近/约 figure makes it unstateable.
     spend_sum: tuple[Decimal, str] | None
     mechanisms: int
     theme_activities: dict[str, int]
@@ -83,35 +83,30 @@ class UnitSummary:
         return sum(rates, Decimal(0)) / len(rates)
 
 
-#: Measure words of attendance, in the order the text names them; 人次 and 人 are never added together.
-ATTENDANCE_UNITS = ("人次", "人", "名")
+def said_attendance(parts: Sequence[tuple[tuple[Decimal, str] | None, int, int]]) -> str:
+    """``参与2499人次`` or ``其中10项参与2499人次``: person-times over the activities of one or more units.
 
-
-def _honest_sum(parts: Sequence[tuple[Decimal, str]]) -> tuple[Decimal, str] | None:
-    """zh.sum_quantities, except that one figure stays as typed (600多人, not 600人以上)."""
-    return (Decimal(parts[0][0]), parts[0][1]) if len(parts) == 1 else zh.sum_quantities(parts)
-
-
-def said_attendance(sums: Sequence[dict[str, tuple[Decimal, str] | None]]) -> str:
-    """``1850人次、810人以上``: attendance over one or more units, each measure word summed apart.
-
-    A measure word is left out when any of its figures is 近/约 (its sum cannot be stated), so the text
-    never gives a total that the activities listed beside it contradict."""
-    said = []
-    for unit in ATTENDANCE_UNITS:
-        parts = [s[unit] for s in sums if unit in s]
-        if parts and all(parts):
-            summed = _honest_sum(parts)
-            if summed:
-                said.append(zh.qty(summed[0], unit, summed[1]))
-    return "、".join(said)
+    Each part is one unit's (人次 sum or None when a 近/约 figure makes it unstateable, activities
+    counted in 人次, activities with any attendance). Only 人次 add up (people at different activities
+    overlap), a total covers two or more activities, and when some activities count people the text
+    says how many the total covers — so no total is read as everyone's or contradicts the activities
+    listed beside it."""
+    members = sum(n for _, n, _ in parts)
+    counted = sum(c for _, _, c in parts)
+    if members < 2 or any(n and summed is None for summed, n, _ in parts):
+        return ""
+    summed = zh.sum_quantities(summed for summed, n, _ in parts if n)
+    if summed is None:
+        return ""
+    said = "参与" + zh.qty(summed[0], "人次", summed[1])
+    return said if members == counted else f"其中{members}项{said}"
 
 
 def said_spend(sums: Sequence[tuple[Decimal, str] | None]) -> str:
     """投入经费 over units: ``40万元以上``; empty when a unit's sum cannot be stated."""
     if not sums or not all(sums):
         return ""
-    summed = _honest_sum(sums)
+    summed = zh.sum_quantities(sums)
     return zh.qty(summed[0], "元", summed[1]) if summed else ""
 
 
@@ -125,11 +120,8 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         key=lambda a: (-(a.attendance or 0), a.date or dt.date.max, a.title),
     )
     honours = [zh.honour(h.title, h.level) for h in report.honours if not h.recipient]
-    attendance_sums = {
-        unit: _honest_sum([
-            (a.attendance, a.attendance_approx) for a in activities if a.attendance and a.attendance_unit == unit])
-        for unit in ATTENDANCE_UNITS if any(a.attendance and a.attendance_unit == unit for a in activities)
-    }
+    visits = [(a.attendance, a.attendance_approx) for a in activities if a.attendance and a.attendance_unit == "人次"]
+    attendance = (zh.sum_quantities(visits) if visits else None, len(visits), sum(1 for a in activities if a.attendance))
     return UnitSummary(
         file=path.stem if path else report.unit.name,
         name=report.unit.name,
@@ -146,9 +138,9 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         activities=len(activities),
         attendance=sum(a.attendance or 0 for a in activities if a.attendance_unit == "人次"),  # 人 and 人次 don't add
         spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
-        attendance_sums=attendance_sums,
-        attendance_said=said_attendance([attendance_sums]),
-        spend_sum=_honest_sum([(a.spend, a.spend_approx) for a in activities if a.spend]) if any(a.spend for a in activities) else None,
+        visits=attendance,
+        attendance_said=said_attendance([attendance]),
+        spend_sum=zh.sum_quantities((a.spend, a.spend_approx) for a in activities if a.spend),
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
         indicators=indicator_rows(report, reported_only=True),  # a profile figure (常住人口) is no indicator
@@ -316,7 +308,7 @@ def context(summaries: Sequence[UnitSummary], name: str | None = None) -> dict[s
         "campaign": _most_common([s.campaign for s in summaries]),
         "alias": _most_common([s.alias for s in summaries if s.alias], ""),
         "activity_count": sum(s.activities for s in summaries),
-        "attendance_said": said_attendance([s.attendance_sums for s in summaries]),
+        "attendance_said": said_attendance([s.visits for s in summaries]),
         "spend_said": said_spend([s.spend_sum for s in summaries if s.spend_sum or s.spend]),
         "mechanism_count": sum(s.mechanisms for s in summaries),
         "target_count": target_count,

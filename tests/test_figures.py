@@ -54,11 +54,24 @@ def test_meetings_projects_and_inspections_are_not_counted_as_activities():
 def test_attendance_in_people_and_in_visits_is_never_added():
     r = report(activities=[act(attendance=100), act(attendance=50, attendance_unit="人"),
                            act(attendance=30), act(attendance=20, attendance_unit="人")])
-    totals = {x["unit"]: x["total"].value for x in figures.report_figures(r)["activities"]["attendance"]}
-    assert totals == {"人次": 130, "人": 70}
-    assert figures.attendance_by_unit(r.activities) == {"人次": 130, "人": 70}
+    (total,) = figures.report_figures(r)["activities"]["attendance"]
+    assert (total["unit"], total["total"].value, total["of"].value) == ("人次", 130, 2)  # 2 of the 4 activities
+    assert figures.attendance_by_unit(r.activities) == {"人次": 130, "人": 70}  # a ledger column's totals
     assert figures.attendance_text(figures.attendance_by_unit(r.activities)) == "130人次、70人"
-    assert "200" not in text_of(r)
+    text = text_of(r)
+    assert "其中2项累计参加130人次" in text
+    assert "200" not in text and "70人" not in text  # people at different activities overlap: never summed
+
+
+def test_person_times_of_every_activity_are_said_without_a_share():
+    r = report(activities=[act(attendance=100), act(attendance=30), act(attendance=20, attendance_unit="人",
+                                                                       theme="志愿服务")])
+    (total,) = figures.report_figures(r)["activities"]["attendance"]
+    assert total["of"].value == 2
+    r = report(activities=[act(attendance=100), act(attendance=30)])
+    (total,) = figures.report_figures(r)["activities"]["attendance"]
+    assert total["of"] is None
+    assert "累计参加130人次" in text_of(r) and "项累计参加" not in text_of(r)
 
 
 def test_quantities_summed_across_activities_keep_an_honest_marker():

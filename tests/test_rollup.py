@@ -290,9 +290,10 @@ def test_units_of_different_periods_get_a_period_column_and_a_chart_of_one_perio
     assert [s.values[0] for s in chart.series] == [headers.index("达标率") + 1, headers.index("平均完成率") + 1]
 
 
-def test_attendance_is_said_per_measure_word_and_never_beyond_what_the_activities_give(tmp_path):
-    """Each unit's line and the opening add 人次 to 人次 and 人 to 人 (“多” makes it “以上”); a 约 figure
-    leaves its measure word's total unsaid, so no total contradicts the activities listed beside it."""
+def test_attendance_is_said_in_person_times_only_and_never_beyond_what_the_activities_give(tmp_path):
+    """Each unit's line and the opening add up 人次 only (people at different activities overlap); when
+    some activities count people the total says how many it covers, and a 约 figure leaves it unsaid,
+    so no total contradicts the activities listed beside it."""
     def unit(stem: str, name: str, last: str) -> Path:
         path = _unit(tmp_path, stem, name, 420)
         text = path.read_text(encoding="utf-8").replace("attendance: 70}", last)
@@ -303,13 +304,14 @@ def test_attendance_is_said_per_measure_word_and_never_beyond_what_the_activitie
         summaries = [summarise(load_report(p)[0], p) for p in paths]
         return "\n".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
 
-    mixed = unit("a", "柳荫街道竹园社区", "attendance: 600, attendance_approx: 多, attendance_unit: 人}")
-    people = unit("b", "柳荫街道桃源社区", "attendance: 70, attendance_unit: 人}")
-    text = said([mixed, people])
-    assert "柳荫街道竹园社区开展创建活动3项，参与145人次、600多人，" in text or "柳荫街道竹园社区组织各类活动3项，参与145人次、600多人，" in text
-    assert "参与290人次、670人以上" in text  # the opening: 145 + 145 人次, and 600多 + 70 人 apart
-    visits = unit("d", "柳荫街道梨园社区", "attendance: 70}")
+    people = unit("a", "柳荫街道竹园社区", "attendance: 600, attendance_approx: 多, attendance_unit: 人}")
+    visits = unit("b", "柳荫街道桃源社区", "attendance: 70}")
+    text = said([people, visits])
+    assert re.search("柳荫街道竹园社区(开展创建活动|组织各类活动)3项，其中2项参与145人次，", text)  # 85 + 60, not the 600多人
+    assert re.search("柳荫街道桃源社区(开展创建活动|组织各类活动)3项，参与215人次，", text)
+    assert "其中5项参与360人次。" in text.split("\n")[0]  # the opening: 145 + 215 of the 6 activities
+    assert "600" not in text.split("\n")[0]
     near = unit("c", "柳荫街道杏林社区", "attendance: 70, attendance_approx: 约}")
     text = said([near, visits])
-    assert "参与145人次" not in text and "参与215人次" in text  # 85 + 60 + 约70 cannot be summed
+    assert "145" not in text and "参与215人次" in text  # 85 + 60 + 约70 cannot be summed
     assert "参与" not in text.split("。")[0]  # nor the opening
