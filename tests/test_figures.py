@@ -115,6 +115,8 @@ def metric(label, value, target=None, **extra) -> dict:
         ([(120, 100), (80, 50)], "设定目标的2项指标全部达到目标", "未达到"),
         ([(20, 100), (30, 50)], "设定目标的2项指标均未达到目标", "全部达到"),
         ([(120, 100), (30, 50)], "设定目标的2项指标中，1项已达到目标", "全部达到"),
+        ([(120, 100)], "设定目标的1项指标已达到目标", "全部"),  # one target: no 全部 or 均
+        ([(20, 100)], "“指标0”尚未达到目标，仍需加力推进", "均未"),
     ],
 )
 def test_the_verdict_follows_the_figures(values, said, not_said):
@@ -229,7 +231,9 @@ def test_random_reports_say_only_what_their_figures_support(r):
     if found["targets"]:
         n = found["targets"].value
         if found["all_met"]:
-            assert f"设定目标的{n}项指标全部达到目标" in text
+            assert f"设定目标的{n}项指标{'已' if n == 1 else '全部'}达到目标" in text
+        elif found["none_met"] and n == 1:
+            assert f"“{found['unmet'][0].value}”尚未达到目标" in text
         elif found["none_met"]:
             assert f"设定目标的{n}项指标均未达到目标" in text
         else:
