@@ -23,9 +23,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "place": ("location",), "venue": ("location",), "where": ("location",), "address": ("location",),
     "start": ("date",), "start_date": ("date", "start"), "begin": ("date", "start"), "day": ("date",),
     "end_date": ("end",), "finish": ("end",), "until": ("end",),
-    "name": ("title", "label"), "event": ("title",), "activity": ("title",),
+    "name": ("title", "label", "text"), "label": ("text", "title", "name"), "title": ("label", "name", "text"),
+    "event": ("title",), "activity": ("title",),
     "description": ("content", "detail"), "desc": ("content", "detail"), "details": ("content", "detail"),
-    "summary": ("content", "detail"), "text": ("content", "detail", "label"), "note": ("content", "detail"),
+    "summary": ("content", "detail"), "text": ("content", "detail", "label"), "note": ("content", "detail", "text"),
     "result": ("outcome", "results"), "effect": ("outcome",), "effects": ("outcome",), "impact": ("outcome",),
     "category": ("theme", "kind"), "type": ("kind",), "area": ("theme",), "topic": ("theme",),
     "goal": ("target",), "plan": ("target",), "last_year": ("previous",), "prev": ("previous",),
@@ -69,7 +70,7 @@ def suggestion(path: tuple) -> str:
     key = path[-1]
     fields = {name: _heading(info.description or "") for name, info in model.model_fields.items()}
     lowered = key.strip().lower().replace("-", "_").replace(" ", "_")
-    found = [name for name in SYNONYMS.get(lowered, ()) if name in fields]
+    found = [name for name in SYNONYMS.get(lowered, ()) if name in fields][:2]
     if not found and lowered in fields:
         found = [lowered]  # Attendance, ATTENDANCE
     if not found:

@@ -275,6 +275,12 @@ def test_an_unknown_key_names_the_field_it_probably_meant(key, meant):
     assert messages(data) == [f"activities[0].{key}：不认识的字段：是不是 {meant}？请改正字段名，或删除这一行"]
 
 
+def test_a_hint_follows_the_names_each_list_uses():
+    """Most lists name an item by ``label``; results use ``text``, activities ``title``."""
+    assert messages(with_(("results",), [{"text": "x", "label": "y"}])) == [
+        "results[0].label：不认识的字段：是不是 text（成效或节点）？请改正字段名，或删除这一行"]
+
+
 def test_a_hint_names_only_a_field_of_the_model_at_that_place():
     """“goal” is a metric's target; at the top of the file there is no target to point to."""
     metric = {"label": "志愿者", "theme": "志愿服务", "value": 1, "unit": "人", "goal": 2}
