@@ -66,6 +66,8 @@ class UnitSummary:
     highlights: list  # model.Activity, the largest by attendance
     honours: list[str]
     problems: list[str]
+    #: Requests to superiors (汇报 only), each as the unit would put it: 建议县城管局支持增配……
+    requests: list[str]
 
     @property
     def met_rate(self) -> Decimal | None:
@@ -110,6 +112,14 @@ def said_spend(sums: Sequence[tuple[Decimal, str] | None]) -> str:
     return zh.qty(summed[0], "元", summed[1]) if summed else ""
 
 
+def _request(label: str, addressee: str | None) -> str:
+    """A request as its unit worded it: kept when it starts with its own verb (恳请, 建议…), else 建议 + 对象."""
+    from .model import REQUEST_VERBS
+
+    label = zh.clause(label)
+    return label if label.startswith(REQUEST_VERBS) else f"建议{addressee or ''}{label}"
+
+
 def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 — model.Report
     from .figures import indicator_rows, period_label
 
@@ -149,6 +159,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         highlights=ranked[:HIGHLIGHTS_PER_UNIT],
         honours=honours,
         problems=[p.label for p in report.problems],
+        requests=[_request(r.label, r.addressee) for r in report.requests],
     )
 
 
@@ -324,6 +335,7 @@ def context(summaries: Sequence[UnitSummary], name: str | None = None) -> dict[s
         "honour_units": len({s.file for s, _ in honours}),
         "honoured": [s for _, s in order if s.honours],
         "common_problems": [(p, n) for p, n in problems.most_common(6) if n > 1],
+        "asking": [s for _, s in order if s.requests],
         "all_met": [s for _, s in ranked_only if s.met_count == s.target_count],
         "lagging": [s for _, s in ranked_only if s.met_rate is not None and s.met_rate < 60],
         "indicator_totals": indicator_totals(summaries),

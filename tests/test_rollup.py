@@ -315,3 +315,18 @@ def test_attendance_is_said_in_person_times_only_and_never_beyond_what_the_activ
     text = said([near, visits])
     assert "145" not in text and "参与215人次" in text  # 85 + 60 + 约70 cannot be summed
     assert "参与" not in text.split("。")[0]  # nor the opening
+
+
+def test_requests_to_superiors_are_listed_unit_by_unit_as_worded():
+    """A 汇报's requests reach the office that rolls it up, in the unit's words; without any, no such part."""
+    def said(document) -> str:
+        return "\n".join(b.text if isinstance(b, Heading) else "".join(r.text for r in b.runs)
+                         for b in document.blocks if isinstance(b, (Heading, Paragraph)))
+
+    paths = [ROOT / "examples" / "weishengyuan-2025-jieduan.yaml", ROOT / "examples" / "minimal.yaml"]
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    text = said(compose_rollup(summaries, name="县文明办"))
+    assert "\n各单位提出的意见建议\n" in text
+    assert ("白沙镇卫生院：建议县卫生健康局将我院老住院楼改造列入县级卫生基础设施项目计划；"
+            "建议县文明办协调镇市场监管所加强卫生院门口摊点管理；建议将乡镇卫生院纳入全县创城业务培训范围。") in text
+    assert "意见建议" not in said(compose_rollup(summaries[1:], name="县文明办"))
