@@ -173,5 +173,12 @@ def findings_from_validation(exc: ValidationError, source: SourceMap) -> list[Fi
     findings = []
     for error in exc.errors(include_url=False):
         path = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
-        findings.append(source.finding(path, _message(error)))
+        message = _message(error)
+        if error["type"] == "extra_forbidden":
+            from .field_hint import suggestion  # only on this error: it walks the model
+
+            hint = suggestion(path)
+            if hint:
+                message = f"不认识的字段：{hint}请改正字段名，或删除这一行"
+        findings.append(source.finding(path, message))
     return findings

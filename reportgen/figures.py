@@ -259,18 +259,23 @@ def _count_by_kind(report: Report, indices: list[int]) -> list[dict[str, Any]]:
 
 
 def _attendance(report: Report, indices: list[int]) -> list[dict[str, Any]]:
-    """Attendance summed per measure word (人次 never added to 人); only over two or more activities."""
-    result = []
-    for unit in ("人次", "人", "名"):
-        members = [i for i in indices if report.activities[i].attendance and report.activities[i].attendance_unit == unit]
-        if len(members) >= 2:
-            summed = zh.sum_quantities([(Decimal(report.activities[i].attendance or 0), report.activities[i].attendance_approx)
-                                 for i in members])
-            if summed is None:  # a 近/约 figure among them: the sum cannot be stated
-                continue
-            result.append({"unit": unit, "approx": summed[1],
-                           "total": Figure(int(summed[0]), tuple(("activities", i, "attendance") for i in members))})
-    return result
+    """Person-times (人次) over two or more activities, or nothing.
+
+    Only 人次 add up: the people (人, 名) of different activities overlap (a school's 1960 pupils at
+    three events are not 5880 people), so their sum would be a headcount nobody took. When some of the
+    activities count people, ``of`` says how many activities the total covers, so it is never read as
+    everyone's. A list, so a template can loop over it whether or not there is a total."""
+    counted = [i for i in indices if report.activities[i].attendance]
+    members = [i for i in counted if report.activities[i].attendance_unit == "人次"]
+    if len(members) < 2:
+        return []
+    summed = zh.sum_quantities([(report.activities[i].attendance or 0, report.activities[i].attendance_approx)
+                                for i in members])
+    if summed is None:  # a 近/约 figure among them: the sum cannot be stated
+        return []
+    paths = tuple(("activities", i, "attendance") for i in members)
+    return [{"unit": "人次", "approx": summed[1], "total": Figure(int(summed[0]), paths),
+             "of": Figure(len(members), paths) if len(members) < len(counted) else None}]
 
 
 def _spend(report: Report, indices: list[int]) -> tuple[Figure, str] | None:

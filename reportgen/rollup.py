@@ -51,8 +51,13 @@ class UnitSummary:
     campaign: str
     alias: str
     activities: int
-    attendance: int
+    attendance: int  # 人次 only, for the tables' 参与（人次） column
     spend: Decimal
+    #: What the text may say of attendance: (人次 sum or None, activities in 人次, activities with attendance).
+    visits: tuple[tuple[Decimal, str] | None, int, int]
+    attendance_said: str  # said_attendance of this unit alone
+    #: The honest sum of spend (zh.sum_quantities), None when a 近/约 figure makes it unstateable.
+    spend_sum: tuple[Decimal, str] | None
     mechanisms: int
     theme_activities: dict[str, int]
     indicators: list  # figures.IndicatorRow
@@ -61,6 +66,8 @@ class UnitSummary:
     highlights: list  # model.Activity, the largest by attendance
     honours: list[str]
     problems: list[str]
+    #: Requests to superiors (汇报 only), each as the unit would put it: 建议县城管局支持增配……
+    requests: list[str]
 
     @property
     def met_rate(self) -> Decimal | None:
@@ -78,6 +85,41 @@ class UnitSummary:
         return sum(rates, Decimal(0)) / len(rates)
 
 
+def said_attendance(parts: Sequence[tuple[tuple[Decimal, str] | None, int, int]]) -> str:
+    """``参与2499人次`` or ``其中10项参与2499人次``: person-times over the activities of one or more units.
+
+    Each part is one unit's (人次 sum or None when a 近/约 figure makes it unstateable, activities
+    counted in 人次, activities with any attendance). Only 人次 add up (people at different activities
+    overlap), a total covers two or more activities, and when some activities count people the text
+    says how many the total covers — so no total is read as everyone's or contradicts the activities
+    listed beside it."""
+    members = sum(n for _, n, _ in parts)
+    counted = sum(c for _, _, c in parts)
+    if members < 2 or any(n and summed is None for summed, n, _ in parts):
+        return ""
+    summed = zh.sum_quantities(summed for summed, n, _ in parts if n)
+    if summed is None:
+        return ""
+    said = "参与" + zh.qty(summed[0], "人次", summed[1])
+    return said if members == counted else f"其中{members}项{said}"
+
+
+def said_spend(sums: Sequence[tuple[Decimal, str] | None]) -> str:
+    """投入经费 over units: ``40万元以上``; empty when a unit's sum cannot be stated."""
+    if not sums or not all(sums):
+        return ""
+    summed = zh.sum_quantities(sums)
+    return zh.qty(summed[0], "元", summed[1]) if summed else ""
+
+
+def _request(label: str, addressee: str | None) -> str:
+    """A request as its unit worded it: kept when it starts with its own verb (恳请, 建议…), else 建议 + 对象."""
+    from .model import REQUEST_VERBS
+
+    label = zh.clause(label)
+    return label if label.startswith(REQUEST_VERBS) else f"建议{addressee or ''}{label}"
+
+
 def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 — model.Report
     from .figures import indicator_rows, period_label
 
@@ -88,6 +130,8 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         key=lambda a: (-(a.attendance or 0), a.date or dt.date.max, a.title),
     )
     honours = [zh.honour(h.title, h.level) for h in report.honours if not h.recipient]
+    visits = [(a.attendance, a.attendance_approx) for a in activities if a.attendance and a.attendance_unit == "人次"]
+    attendance = (zh.sum_quantities(visits) if visits else None, len(visits), sum(1 for a in activities if a.attendance))
     return UnitSummary(
         file=path.stem if path else report.unit.name,
         name=report.unit.name,
@@ -104,6 +148,9 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         activities=len(activities),
         attendance=sum(a.attendance or 0 for a in activities if a.attendance_unit == "人次"),  # 人 and 人次 don't add
         spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
+        visits=attendance,
+        attendance_said=said_attendance([attendance]),
+        spend_sum=zh.sum_quantities((a.spend, a.spend_approx) for a in activities if a.spend),
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),
         indicators=indicator_rows(report, reported_only=True),  # a profile figure (常住人口) is no indicator
@@ -112,6 +159,7 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         highlights=ranked[:HIGHLIGHTS_PER_UNIT],
         honours=honours,
         problems=[p.label for p in report.problems],
+        requests=[_request(r.label, r.addressee) for r in report.requests],
     )
 
 
@@ -271,8 +319,8 @@ def context(summaries: Sequence[UnitSummary], name: str | None = None) -> dict[s
         "campaign": _most_common([s.campaign for s in summaries]),
         "alias": _most_common([s.alias for s in summaries if s.alias], ""),
         "activity_count": sum(s.activities for s in summaries),
-        "total_attendance": sum(s.attendance for s in summaries),
-        "total_spend": sum((s.spend for s in summaries), Decimal(0)),
+        "attendance_said": said_attendance([s.visits for s in summaries]),
+        "spend_said": said_spend([s.spend_sum for s in summaries if s.spend_sum or s.spend]),
         "mechanism_count": sum(s.mechanisms for s in summaries),
         "target_count": target_count,
         "met_count": met_count,
@@ -287,6 +335,7 @@ def context(summaries: Sequence[UnitSummary], name: str | None = None) -> dict[s
         "honour_units": len({s.file for s, _ in honours}),
         "honoured": [s for _, s in order if s.honours],
         "common_problems": [(p, n) for p, n in problems.most_common(6) if n > 1],
+        "asking": [s for _, s in order if s.requests],
         "all_met": [s for _, s in ranked_only if s.met_count == s.target_count],
         "lagging": [s for _, s in ranked_only if s.met_rate is not None and s.met_rate < 60],
         "indicator_totals": indicator_totals(summaries),

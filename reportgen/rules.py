@@ -28,7 +28,7 @@ def check(report: Report) -> list[Rule]:
     return (
         list(_metrics(report)) + list(_period(report)) + list(_dates(report)) + list(_counts(report)) + list(_one_day_totals(report))
         + list(_quantities(report)) + list(_organisation(report))
-        + list(_plans(report)) + list(_requests(report))
+        + list(_plans(report)) + list(_requests(report)) + list(_problem_themes(report))
         + list(_duplicates(report)) + list(_signature(report))
     )
 
@@ -360,6 +360,18 @@ def _requests(report: Report) -> Iterator[Rule]:
                 f"事项“{request.label}”已用“{request.label[:2]}”开头，又填了提出对象“{request.addressee}”，两者接不上："
                 f"请删去事项开头的“{request.label[:2]}”，程序会写成“恳请{request.addressee}……”"
             ), "error"
+
+
+def _problem_themes(report: Report) -> Iterator[Rule]:
+    """A problem's 工作方面 places it only in the 专题 layout; under 常规 say so rather than ignore it."""
+    if report.layout == "专题":
+        return
+    for i, problem in enumerate(report.problems):
+        if problem.theme:
+            yield ("problems", i, "theme"), (
+                f"问题“{problem.label}”填了所属工作方面“{problem.theme}”，但版式（layout）是常规：所有问题都写在“存在的问题”部分。"
+                "要写进该方面，请把版式改为“专题”；否则可删去这一项"
+            ), "warning"
 
 
 def _duplicates(report: Report) -> Iterator[Rule]:

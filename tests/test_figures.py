@@ -54,11 +54,24 @@ def test_meetings_projects_and_inspections_are_not_counted_as_activities():
 def test_attendance_in_people_and_in_visits_is_never_added():
     r = report(activities=[act(attendance=100), act(attendance=50, attendance_unit="人"),
                            act(attendance=30), act(attendance=20, attendance_unit="人")])
-    totals = {x["unit"]: x["total"].value for x in figures.report_figures(r)["activities"]["attendance"]}
-    assert totals == {"人次": 130, "人": 70}
-    assert figures.attendance_by_unit(r.activities) == {"人次": 130, "人": 70}
+    (total,) = figures.report_figures(r)["activities"]["attendance"]
+    assert (total["unit"], total["total"].value, total["of"].value) == ("人次", 130, 2)  # 2 of the 4 activities
+    assert figures.attendance_by_unit(r.activities) == {"人次": 130, "人": 70}  # a ledger column's totals
     assert figures.attendance_text(figures.attendance_by_unit(r.activities)) == "130人次、70人"
-    assert "200" not in text_of(r)
+    text = text_of(r)
+    assert "其中2项累计参加130人次" in text
+    assert "200" not in text and "70人" not in text  # people at different activities overlap: never summed
+
+
+def test_person_times_of_every_activity_are_said_without_a_share():
+    r = report(activities=[act(attendance=100), act(attendance=30), act(attendance=20, attendance_unit="人",
+                                                                       theme="志愿服务")])
+    (total,) = figures.report_figures(r)["activities"]["attendance"]
+    assert total["of"].value == 2
+    r = report(activities=[act(attendance=100), act(attendance=30)])
+    (total,) = figures.report_figures(r)["activities"]["attendance"]
+    assert total["of"] is None
+    assert "累计参加130人次" in text_of(r) and "项累计参加" not in text_of(r)
 
 
 def test_quantities_summed_across_activities_keep_an_honest_marker():
@@ -102,6 +115,8 @@ def metric(label, value, target=None, **extra) -> dict:
         ([(120, 100), (80, 50)], "设定目标的2项指标全部达到目标", "未达到"),
         ([(20, 100), (30, 50)], "设定目标的2项指标均未达到目标", "全部达到"),
         ([(120, 100), (30, 50)], "设定目标的2项指标中，1项已达到目标", "全部达到"),
+        ([(120, 100)], "设定目标的1项指标已达到目标", "全部"),  # one target: no 全部 or 均
+        ([(20, 100)], "“指标0”尚未达到目标，仍需加力推进", "均未"),
     ],
 )
 def test_the_verdict_follows_the_figures(values, said, not_said):
@@ -216,7 +231,9 @@ def test_random_reports_say_only_what_their_figures_support(r):
     if found["targets"]:
         n = found["targets"].value
         if found["all_met"]:
-            assert f"设定目标的{n}项指标全部达到目标" in text
+            assert f"设定目标的{n}项指标{'已' if n == 1 else '全部'}达到目标" in text
+        elif found["none_met"] and n == 1:
+            assert f"“{found['unmet'][0].value}”尚未达到目标" in text
         elif found["none_met"]:
             assert f"设定目标的{n}项指标均未达到目标" in text
         else:

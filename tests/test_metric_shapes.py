@@ -122,7 +122,7 @@ def test_a_standard_is_not_counted_among_targets_met():
         metric("公厕面积", value=300, unit="平方米", standard=60),
         metric("垃圾清运车", value=6, unit="辆", target=5),
     ])
-    assert "设定目标的1项指标全部达到目标" in text(r)
+    assert "设定目标的1项指标已达到目标" in text(r)
     assert figures.context(r)["target_count"] == 1
 
 
@@ -166,7 +166,7 @@ def test_a_goal_without_a_value_is_said_as_a_goal_and_left_out_of_counts():
     ])
     said = text(r)
     assert "按照卫生乡镇标准，卫生厕所普及率目标为95%" in said
-    assert "设定目标的1项指标全部达到目标" in said
+    assert "设定目标的1项指标已达到目标" in said
     first = table(r)[0]
     assert (first["目标值"], first["完成值"], first["完成率"], first["同比"]) == ("95", "—", "—", "—")
     assert problems(r) == []

@@ -243,16 +243,50 @@ def test_invalid_keys(key):
 
 
 @pytest.mark.parametrize(
-    "path",
-    [("colour",), ("unit", "nmae"), ("period", "years"), ("basis", "ideologies"), ("closing", "text")],
+    ("path", "meant"),
+    [(("colour",), ""), (("unit", "nmae"), "name（单位全称）"), (("period", "years"), "year（年度）"),
+     (("basis", "ideologies"), "ideology（指导思想）"), (("closing", "text"), "")],
 )
-def test_unknown_keys_are_errors_at_every_level(path):
-    assert messages(with_(path, "x")) == [f"{format_path(path)}：不认识的字段：请检查拼写，或删除这一行"]
+def test_unknown_keys_are_errors_at_every_level(path, meant):
+    told = f"不认识的字段：是不是 {meant}？请改正字段名，或删除这一行" if meant else "不认识的字段：请检查拼写，或删除这一行"
+    assert messages(with_(path, "x")) == [f"{format_path(path)}：{told}"]
 
 
 def test_unknown_key_in_a_list_item():
     data = with_(("activities",), [{"theme": "环境卫生", "title": "大扫除", "dates": "2024-03-16"}])
-    assert messages(data) == ["activities[0].dates：不认识的字段：请检查拼写，或删除这一行"]
+    assert messages(data) == ["activities[0].dates：不认识的字段：是不是 date（日期）？请改正字段名，或删除这一行"]
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("frequency", "recurrence（频次）"),  # an English word for the field
+        ("cost", "spend（投入经费）"),
+        ("place", "location（地点）"),
+        ("attendence", "attendance（参与人数或人次）"),  # a misspelling
+        ("Attendance", "attendance（参与人数或人次）"),
+        ("活动名称", "title（活动名称）"),  # the Chinese name the schema and the workbook give it
+        ("参与人数", "attendance（参与人数或人次）"),  # not attendance_approx (参与人数的约数说法)
+        ("description", "content（主要内容）"),
+    ],
+)
+def test_an_unknown_key_names_the_field_it_probably_meant(key, meant):
+    data = with_(("activities",), [{"theme": "环境卫生", "title": "大扫除", key: "x"}])
+    assert messages(data) == [f"activities[0].{key}：不认识的字段：是不是 {meant}？请改正字段名，或删除这一行"]
+
+
+def test_a_hint_follows_the_names_each_list_uses():
+    """Most lists name an item by ``label``; results use ``text``, activities ``title``."""
+    assert messages(with_(("results",), [{"text": "x", "label": "y"}])) == [
+        "results[0].label：不认识的字段：是不是 text（成效或节点）？请改正字段名，或删除这一行"]
+
+
+def test_a_hint_names_only_a_field_of_the_model_at_that_place():
+    """“goal” is a metric's target; at the top of the file there is no target to point to."""
+    metric = {"label": "志愿者", "theme": "志愿服务", "value": 1, "unit": "人", "goal": 2}
+    assert messages(with_(("metrics",), [metric])) == [
+        "metrics[0].goal：不认识的字段：是不是 target（目标值）？请改正字段名，或删除这一行"]
+    assert messages(with_(("goal",), 2)) == ["goal：不认识的字段：请检查拼写，或删除这一行"]
 
 
 @pytest.mark.parametrize(

@@ -288,3 +288,45 @@ def test_units_of_different_periods_get_a_period_column_and_a_chart_of_one_perio
     assert chart.title.startswith(first)
     assert all(sheet.value(r, 4) == first for r in range(chart.series[0].values[1], chart.series[0].values[2] + 1))
     assert [s.values[0] for s in chart.series] == [headers.index("达标率") + 1, headers.index("平均完成率") + 1]
+
+
+def test_attendance_is_said_in_person_times_only_and_never_beyond_what_the_activities_give(tmp_path):
+    """Each unit's line and the opening add up 人次 only (people at different activities overlap); when
+    some activities count people the total says how many it covers, and a 约 figure leaves it unsaid,
+    so no total contradicts the activities listed beside it."""
+    def unit(stem: str, name: str, last: str) -> Path:
+        path = _unit(tmp_path, stem, name, 420)
+        text = path.read_text(encoding="utf-8").replace("attendance: 70}", last)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def said(paths) -> str:
+        summaries = [summarise(load_report(p)[0], p) for p in paths]
+        return "\n".join(r.text for b in compose_rollup(summaries).blocks if hasattr(b, "runs") for r in b.runs)
+
+    people = unit("a", "柳荫街道竹园社区", "attendance: 600, attendance_approx: 多, attendance_unit: 人}")
+    visits = unit("b", "柳荫街道桃源社区", "attendance: 70}")
+    text = said([people, visits])
+    assert re.search("柳荫街道竹园社区(开展创建活动|组织各类活动)3项，其中2项参与145人次，", text)  # 85 + 60, not the 600多人
+    assert re.search("柳荫街道桃源社区(开展创建活动|组织各类活动)3项，参与215人次，", text)
+    assert "其中5项参与360人次。" in text.split("\n")[0]  # the opening: 145 + 215 of the 6 activities
+    assert "600" not in text.split("\n")[0]
+    near = unit("c", "柳荫街道杏林社区", "attendance: 70, attendance_approx: 约}")
+    text = said([near, visits])
+    assert "145" not in text and "参与215人次" in text  # 85 + 60 + 约70 cannot be summed
+    assert "参与" not in text.split("。")[0]  # nor the opening
+
+
+def test_requests_to_superiors_are_listed_unit_by_unit_as_worded():
+    """A 汇报's requests reach the office that rolls it up, in the unit's words; without any, no such part."""
+    def said(document) -> str:
+        return "\n".join(b.text if isinstance(b, Heading) else "".join(r.text for r in b.runs)
+                         for b in document.blocks if isinstance(b, (Heading, Paragraph)))
+
+    paths = [ROOT / "examples" / "weishengyuan-2025-jieduan.yaml", ROOT / "examples" / "minimal.yaml"]
+    summaries = [summarise(load_report(p)[0], p) for p in paths]
+    text = said(compose_rollup(summaries, name="县文明办"))
+    assert "\n各单位提出的意见建议\n" in text
+    assert ("白沙镇卫生院：建议县卫生健康局将我院老住院楼改造列入县级卫生基础设施项目计划；"
+            "建议县文明办协调镇市场监管所加强卫生院门口摊点管理；建议将乡镇卫生院纳入全县创城业务培训范围。") in text
+    assert "意见建议" not in said(compose_rollup(summaries[1:], name="县文明办"))

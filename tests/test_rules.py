@@ -529,3 +529,12 @@ def test_a_one_day_activity_carrying_the_period_indicator_is_flagged():
     # The same figure on a recurring activity, or an indicator with neither target nor previous value, is fine.
     assert check(activities=[{**day, "recurrence": "每天"}], metrics=[{**smoking, "theme": "控烟", "previous": 1610}]) == []
     assert check(activities=[day], metrics=[{**smoking, "theme": "控烟"}]) == []
+
+
+def test_a_problems_theme_under_the_usual_layout_is_a_warning_not_ignored():
+    problems = [{"label": "宣传阵地不足", "theme": "宣传发动"}, {"label": "经费紧张"}]
+    found = check(problems=problems)
+    assert found == [(("problems", 0, "theme"), (
+        "问题“宣传阵地不足”填了所属工作方面“宣传发动”，但版式（layout）是常规：所有问题都写在“存在的问题”部分。"
+        "要写进该方面，请把版式改为“专题”；否则可删去这一项"), "warning")]
+    assert check(problems=problems, layout="专题", kind="汇报") == []

@@ -1,0 +1,87 @@
+"""Which field a clerk meant when a key is not one of the model's.
+
+People who write the data from the README guess names: an English word (frequency, cost, place), a
+Chinese heading from the workbook or the schema (活动名称, 参与人数), or a misspelling (attendence). An
+unknown key is refused, because a typo would silently drop data; naming the field they probably meant
+turns that refusal into a one-word fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+#: English words people reach for, and the field that holds what they mean. Only used where the model at
+#: that place has the field, so one word can point to different fields in different places.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "frequency": ("recurrence",), "freq": ("recurrence",), "repeat": ("recurrence",), "often": ("recurrence",),
+    "count": ("times", "value"), "number": ("times", "value", "doc_no"), "amount": ("value", "spend"),
+    "participants_count": ("attendance",), "people": ("attendance",), "persons": ("attendance",),
+    "headcount": ("attendance",), "visitors": ("attendance",), "joined": ("attendance",),
+    "cost": ("spend",), "money": ("spend", "money"), "budget": ("spend",), "funds": ("spend",), "expense": ("spend",),
+    "place": ("location",), "venue": ("location",), "where": ("location",), "address": ("location",),
+    "start": ("date",), "start_date": ("date", "start"), "begin": ("date", "start"), "day": ("date",),
+    "end_date": ("end",), "finish": ("end",), "until": ("end",),
+    "name": ("title", "label", "text"), "label": ("text", "title", "name"), "title": ("label", "name", "text"),
+    "event": ("title",), "activity": ("title",),
+    "description": ("content", "detail"), "desc": ("content", "detail"), "details": ("content", "detail"),
+    "summary": ("content", "detail"), "text": ("content", "detail", "label"), "note": ("content", "detail", "text"),
+    "result": ("outcome", "results"), "effect": ("outcome",), "effects": ("outcome",), "impact": ("outcome",),
+    "category": ("theme", "kind"), "type": ("kind",), "area": ("theme",), "topic": ("theme",),
+    "goal": ("target",), "plan": ("target",), "last_year": ("previous",), "prev": ("previous",),
+    "unit_name": ("name",), "org": ("name",), "superiors": ("leadership",), "leaders": ("leadership",),
+    "quarter_no": ("quarter",), "month_no": ("month",), "holiday": ("festival",),
+    "organiser": ("organizer",), "host": ("organizer",), "partner": ("partners",), "cooperation": ("partners",),
+    "who": ("participants",), "audience": ("participants",), "target_group": ("participants",),
+}
+
+_HEAD = re.compile(r"[，,（(；;：:、如]")
+
+
+def _heading(description: str) -> str:
+    """A field's Chinese name: its description up to the first comma or bracket (活动名称, 参与人数或人次)."""
+    return _HEAD.split(description, 1)[0].strip()
+
+
+def _model_at(path: tuple) -> Any:
+    """The model that holds the last key of ``path`` (a ``Report`` path as pydantic reports it)."""
+    from .model import Report
+    from .workbook_layout import nested_model
+
+    model: Any = Report
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if model else None
+        model = nested_model(field.annotation) if field else None
+        if model is None:
+            return None
+    return model
+
+
+def suggestion(path: tuple) -> str:
+    """``是不是 recurrence（频次）？`` for an unknown key at ``path``, or "" when nothing is close."""
+    if not path or not isinstance(path[-1], str):
+        return ""
+    model = _model_at(path)
+    if model is None:
+        return ""
+    key = path[-1]
+    fields = {name: _heading(info.description or "") for name, info in model.model_fields.items()}
+    lowered = key.strip().lower().replace("-", "_").replace(" ", "_")
+    found = [name for name in SYNONYMS.get(lowered, ()) if name in fields][:2]
+    if not found and lowered in fields:
+        found = [lowered]  # Attendance, ATTENDANCE
+    if not found:
+        found = difflib.get_close_matches(lowered, list(fields), n=2, cutoff=0.75)
+    if not found and not key.isascii():
+        close = [name for name, heading in fields.items()
+                 if heading and len(key) >= 2 and (key in heading or heading in key)]
+        # 参与人数 names attendance (参与人数或人次) rather than attendance_approx (参与人数的约数说法)
+        found = sorted(close, key=lambda name: (fields[name] != key, not fields[name].startswith(key),
+                                                len(fields[name])))[:1]
+    if not found:
+        return ""
+    named = " 还是 ".join(f"{name}（{fields[name]}）" if fields[name] else name for name in found)
+    return f"是不是 {named}？"
