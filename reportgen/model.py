@@ -8,7 +8,6 @@ Rules that relate several fields (parts adding up, a plan's year, dates inside t
 ``rules.py``: they need the whole report and report the exact path of the offending value.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import re
@@ -393,7 +392,7 @@ class LeadershipGroup(Model):
     meetings: Count | None = Field(None, description="本期召开领导小组会议次数")
 
     @model_validator(mode="after")
-    def _says_something(self) -> LeadershipGroup:
+    def _says_something(self) -> "LeadershipGroup":
         """The 组长 may be unnamed, but a group with nothing at all in it would vanish from the text silently."""
         if not any(getattr(self, name) for name in type(self).model_fields):
             raise PydanticCustomError(
