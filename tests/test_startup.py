@@ -109,3 +109,26 @@ def test_the_stand_in_offers_every_name_pydantic_takes_from_its_plugin_loader():
             ):
                 wanted.update(alias.name for alias in node.names)
     assert wanted == {"get_plugins"}
+
+
+def test_the_collector_thresholds_are_put_back_when_the_command_returns(monkeypatch, capsys):
+    """The command raises the collector's thresholds while it runs (launch.GC_THRESHOLDS); a caller that
+    goes on afterwards (as this test process does) gets its own settings back."""
+    import gc
+
+    before = gc.get_threshold()
+    _run_help(monkeypatch)
+    assert gc.get_threshold() == before
+
+
+def test_every_object_is_out_of_the_collectors_reach_at_exit():
+    """The interpreter's last full collection has nothing to walk: launch freezes the objects at exit,
+    after the command has finished (an exit handler registered before the command runs after it)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 10000, gc.get_threshold()))\n"
+        "from reportgen.launch import main\n"
+        "sys.argv = ['reportgen', '--help']\n"
+        "main()"
+    )
+    assert _python(code).splitlines()[-1] == "frozen True (700, 10, 10)"
