@@ -8,7 +8,6 @@ Rules that relate several fields (parts adding up, a plan's year, dates inside t
 ``rules.py``: they need the whole report and report the exact path of the offending value.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import re
@@ -27,7 +26,7 @@ from pydantic import (
     computed_field,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from . import zh
 from .dates import Day, When
@@ -118,6 +117,25 @@ PLACEHOLDER = re.compile(
 )
 
 
+class _Before(BeforeValidator):
+    """A BeforeValidator whose function takes the value alone, and says so: pydantic would otherwise
+    read the function's signature each time the type is used (Text alone by about a hundred fields)."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source_type: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(self.func, handler(source_type))
+
+
+class _After(AfterValidator):
+    """An AfterValidator whose function takes the value alone (see _Before)."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source_type: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.func, handler(source_type))
+
+
 def _checked_text(value: str) -> str:
     if INVISIBLE.search(value):
         raise PydanticCustomError("invisible_char", "含有不可见的控制字符或方向标记：请删除后重新输入")
@@ -139,14 +157,14 @@ def _date_as_typed(value: object) -> object:
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    BeforeValidator(_date_as_typed),
-    AfterValidator(_checked_text),
+    _Before(_date_as_typed),
+    _After(_checked_text),
 ]
 LongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-    BeforeValidator(_date_as_typed),
-    AfterValidator(_checked_text),
+    _Before(_date_as_typed),
+    _After(_checked_text),
 ]
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
 
@@ -167,7 +185,7 @@ def _typed(whole: bool):
 def _number(low: int, high: int, whole: bool = True) -> Any:
     """A number type whose JSON Schema says exactly what ``validate`` accepts."""
     schema = {"type": "integer" if whole else "number", "minimum": low, "maximum": high}
-    return Annotated[int if whole else Decimal, BeforeValidator(_typed(whole)), Field(ge=low, le=high),
+    return Annotated[int if whole else Decimal, _Before(_typed(whole)), Field(ge=low, le=high),
                      WithJsonSchema(schema)]
 
 
@@ -194,8 +212,18 @@ def _doc_number(value: str) -> str:
     return re.sub(r"[\[【(（](\d{4})[\]】)）]", r"〔\1〕", value.strip())
 
 
-DocTitle = Annotated[Text, AfterValidator(_title_text)]
-DocNumber = Annotated[Text, AfterValidator(_doc_number)]
+DocTitle = Annotated[Text, _After(_title_text)]
+DocNumber = Annotated[Text, _After(_doc_number)]
+
+
+def _empty_list() -> list:
+    """Default of the list fields. Not ``list`` itself: for a built-in pydantic reads the signature
+    from its text form, each time (23 fields), to learn whether it takes the other fields' data."""
+    return []
+
+
+def _empty_dict() -> dict:
+    return {}
 
 
 class Model(BaseModel):
@@ -226,7 +254,7 @@ class Quantity(Figure):
     per: Annotated[Text, StringConstraints(max_length=6)] | None = Field(
         None, description="按每户、每人计的数额填“户”“人”，写作“每户1000元”；这样的数不与其他数相加")
     others: list[Amount] = Field(
-        default_factory=list, max_length=10,
+        default_factory=_empty_list, max_length=10,
         description="数额不等时的其他数值：“300元、200元不等”数值填 300，这里填 200")
     money: Amount | None = Field(
         None, description="这些对象共计的金额（元），如慰问困难群众11人、慰问金共13200元：填 13200")
@@ -263,13 +291,13 @@ class Meeting(Model):
 class Basis(Model):
     """开头部分的依据：上级指导、指导思想、依据文件与会议、测评标准、目标愿景。"""
 
-    superiors: list[Superior] = Field(default_factory=list, max_length=10)
-    ideology: list[Text] = Field(default_factory=list, max_length=5, description="指导思想")
-    documents: list[DocRef] = Field(default_factory=list, max_length=20,
+    superiors: list[Superior] = Field(default_factory=_empty_list, max_length=10)
+    ideology: list[Text] = Field(default_factory=_empty_list, max_length=5, description="指导思想")
+    documents: list[DocRef] = Field(default_factory=_empty_list, max_length=20,
                                     description="依据文件，以及本单位制定的方案、制度（own 选“是”）")
-    meetings: list[Meeting] = Field(default_factory=list, max_length=20, description="依据会议")
+    meetings: list[Meeting] = Field(default_factory=_empty_list, max_length=20, description="依据会议")
     standard: DocTitle | None = Field(None, description="对照的标准，如“全国文明城市测评体系”")
-    goals: list[Text] = Field(default_factory=list, max_length=12, description="目标愿景，如“环境优美”")
+    goals: list[Text] = Field(default_factory=_empty_list, max_length=12, description="目标愿景，如“环境优美”")
     occasion: Text | None = Field(None, description="契机，如“以迎接年度测评为契机”")
 
 
@@ -282,7 +310,7 @@ class Profile(Model):
     subdivisions: Text | None = Field(None, description="下辖单元，如“8个居民小组”")
     staff: Count | None = Field(None, description="在编/在岗职工人数（写作“有工作人员N人”；要用别的说法，填在“其他概况数字”中）")
     figures: list[Figure] = Field(
-        default_factory=list, max_length=10,
+        default_factory=_empty_list, max_length=10,
         description="其他概况数字，名称和量词照填照写，如 {label: 社区工作人员, value: 11, unit: 名}",
     )
     description: LongText | None = Field(None, description="其他概况（一两句话）")
@@ -359,7 +387,7 @@ class Campaign(Model):
     region: Text | None = Field(None, description="命名地区，如“陕西省”；填写后名称写作“陕西省文明城市”，代替级别")
     edition: Edition | None = Field(None, description="届次，如 4 写作“第四届”")
     verb: CampaignVerb = Field("创建", description="创建、巩固、深化创建、争创")
-    also: list[Text] = Field(default_factory=list, max_length=3,
+    also: list[Text] = Field(default_factory=_empty_list, max_length=3,
                              description="同时创建的其他称号，如“国家卫生县城”，写在名称后用“和”连接")
     alias: Text | None = Field(None, description="本地简称，如“创城”“创文”")
     city: Text | None = Field(None, description="创建主体城市，如“铜陵市”")
@@ -380,9 +408,9 @@ class Campaign(Model):
 class LeadershipGroup(Model):
     name: Text | None = Field(None, description="领导小组名称；不填则按创建活动生成")
     leader: Person | None = Field(None, description="组长；没有明确组长的不填")
-    deputies: list[Person] = Field(default_factory=list, max_length=10, description="副组长")
+    deputies: list[Person] = Field(default_factory=_empty_list, max_length=10, description="副组长")
     others: list[Person] = Field(
-        default_factory=list, max_length=10,
+        default_factory=_empty_list, max_length=10,
         description="组长、副组长以外的职务，如政委、顾问：每人填职务、姓名和在领导小组中的职务 post")
     members: Text | None = Field(None, description="成员构成，如“各科室负责人”")
     office: Text | None = Field(None, description="下设办公室所在部门")
@@ -393,7 +421,7 @@ class LeadershipGroup(Model):
     meetings: Count | None = Field(None, description="本期召开领导小组会议次数")
 
     @model_validator(mode="after")
-    def _says_something(self) -> LeadershipGroup:
+    def _says_something(self) -> "LeadershipGroup":
         """The 组长 may be unnamed, but a group with nothing at all in it would vanish from the text silently."""
         if not any(getattr(self, name) for name in type(self).model_fields):
             raise PydanticCustomError(
@@ -421,12 +449,12 @@ class Activity(Model):
     festival: Festival | None = Field(None, description="结合的节日")
     location: Text | None = Field(None, description="地点")
     organizer: Text | None = Field(None, description="组织者（本单位以外时填写）")
-    partners: list[Text] = Field(default_factory=list, max_length=20, description="协办或共建单位")
-    participants: list[Text] = Field(default_factory=list, max_length=20, description="参与群体，如“党员”“志愿者”")
+    partners: list[Text] = Field(default_factory=_empty_list, max_length=20, description="协办或共建单位")
+    participants: list[Text] = Field(default_factory=_empty_list, max_length=20, description="参与群体，如“党员”“志愿者”")
     attendance: Count | None = Field(None, description="参与人数或人次；可写约数，如“100多人”“近百名”")
     attendance_approx: Approx = Field("exact", description="参与人数的约数说法：多、余、近、约、超过、以上；确切的数不用填")
     attendance_unit: Literal["人", "人次", "名"] = Field("人次", description="参与人数的单位")
-    quantities: list[Quantity] = Field(default_factory=list, max_length=20, description="其他数量")
+    quantities: list[Quantity] = Field(default_factory=_empty_list, max_length=20, description="其他数量")
     spend: Amount | None = Field(None, description="投入经费（元）；可写约数，如“40多万元”“近60万元”")
     spend_approx: Approx = Field("exact", description="投入经费的约数说法：多、余、近、约、超过、以上；确切的数不用填")
     content: LongText | None = Field(None, description="主要内容")
@@ -473,7 +501,7 @@ class Metric(Model):
         description="基本情况数字（如常住人口、在岗职工、在校学生）选“是”：只作概况或占比的分母，不列入指标表，也不算作成效",
     )
     parts: list[Part] = Field(
-        default_factory=list, max_length=30,
+        default_factory=_empty_list, max_length=30,
         description="其中各分项，合计应等于完成值；只列出一部分时把“其中只列部分”选为“是”",
     )
     base: Key | None = Field(None, description="计算占比时作分母的指标：从下拉列表中选指标名称")
@@ -553,7 +581,7 @@ class Request(Model):
 class Plan(Model):
     label: Text = Field(description="措施概括，如“加大宣传投入”")
     detail: LongText | None = Field(None, description="具体做法")
-    addresses: list[Key] = Field(default_factory=list, max_length=10, description="针对哪个问题：从下拉列表中选问题概括，或填问题的序号")
+    addresses: list[Key] = Field(default_factory=_empty_list, max_length=10, description="针对哪个问题：从下拉列表中选问题概括，或填问题的序号")
     theme: Theme | None = Field(None, description="所属工作方面")
     year: Year | None = Field(None, description="计划年度（全年总结应为下一年）")
 
@@ -578,23 +606,23 @@ class Report(Model):
     campaign: Campaign = Field(default_factory=Campaign)
     basis: Basis = Field(default_factory=Basis)
     leadership: LeadershipGroup | None = None
-    mechanisms: list[Mechanism] = Field(default_factory=list, max_length=200)
-    activities: list[Activity] = Field(default_factory=list, max_length=20000)
-    metrics: list[Metric] = Field(default_factory=list, max_length=2000)
-    honours: list[Honour] = Field(default_factory=list, max_length=200)
+    mechanisms: list[Mechanism] = Field(default_factory=_empty_list, max_length=200)
+    activities: list[Activity] = Field(default_factory=_empty_list, max_length=20000)
+    metrics: list[Metric] = Field(default_factory=_empty_list, max_length=2000)
+    honours: list[Honour] = Field(default_factory=_empty_list, max_length=200)
     results: list[Result] = Field(
-        default_factory=list, max_length=100, description="没有数字的成效和工作节点（如通过测评验收、排位提升）",
+        default_factory=_empty_list, max_length=100, description="没有数字的成效和工作节点（如通过测评验收、排位提升）",
     )
-    problems: list[Problem] = Field(default_factory=list, max_length=50)
-    plans: list[Plan] = Field(default_factory=list, max_length=50)
+    problems: list[Problem] = Field(default_factory=_empty_list, max_length=50)
+    plans: list[Plan] = Field(default_factory=_empty_list, max_length=50)
     requests: list[Request] = Field(
-        default_factory=list, max_length=20,
+        default_factory=_empty_list, max_length=20,
         description="意见和建议（请求上级帮助解决的事项），在汇报末尾单列一部分；总结不写",
     )
     closing: Closing = Field(default_factory=Closing)
     signature: Signature = Field(default_factory=Signature)
     themes: list[Theme] | None = Field(None, description="正文各部分的顺序；不填则按单位类型的默认顺序")
-    headings: dict[Theme, Text] = Field(default_factory=dict, description="自定义某一部分的标题")
+    headings: dict[Theme, Text] = Field(default_factory=_empty_dict, description="自定义某一部分的标题")
     list_style: ListStyle | None = Field(
         None, description="条目写法：“一是”或“数字”；不填则按模板默认（专题版式的（一）（二）之内写“1.”）",
     )

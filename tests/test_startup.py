@@ -54,3 +54,81 @@ def test_a_build_writes_the_same_files_with_and_without_the_cache(tmp_path, monk
         outputs[run] = {path.suffix: path.read_bytes() for path in result.outputs}
     assert list((tmp_path / "cache").rglob("docx-base/*.bin"))
     assert outputs["none"] == outputs["new"] == outputs["filled"]
+
+
+def _python(code: str, **env: str) -> str:
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), **env}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+    return done.stdout.strip()
+
+
+def test_no_package_metadata_is_read_when_plugins_are_off():
+    """With the switch off, the input models are made without importing importlib.metadata (whose only
+    user is pydantic's plugin search), and pydantic validates as before."""
+    code = (
+        "import sys; from reportgen import launch; launch._skip_plugin_search()\n"
+        "from reportgen.model import Report\n"
+        "Report.model_json_schema()\n"
+        "print('importlib.metadata' in sys.modules)"
+    )
+    assert _python(code, PYDANTIC_DISABLE_PLUGINS="__all__") == "False"
+
+
+def test_the_real_plugin_search_takes_over_when_plugins_are_switched_on_later():
+    code = (
+        "import os, sys; from reportgen import launch; launch._skip_plugin_search()\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = ''\n"
+        "print(list(get_plugins()), hasattr(sys.modules[launch.PLUGIN_LOADER], 'entry_points'))"
+    )
+    assert _python(code, PYDANTIC_DISABLE_PLUGINS="__all__") == "[] True"
+
+
+def test_a_user_plugin_list_keeps_the_real_plugin_search():
+    code = "import sys; from reportgen import launch; launch._skip_plugin_search(); print(launch.PLUGIN_LOADER in sys.modules)"
+    assert _python(code, PYDANTIC_DISABLE_PLUGINS="logfire") == "False"
+
+
+def test_the_stand_in_offers_every_name_pydantic_takes_from_its_plugin_loader():
+    """If a pydantic release imports something else from the plugin loader, this fails here rather than
+    in every ``reportgen`` command."""
+    import ast
+
+    import pydantic
+
+    package = Path(pydantic.__file__).parent
+    wanted = set()
+    for path in package.rglob("*.py"):
+        inside = path.parent == package / "plugin"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (
+                node.module in ("plugin._loader", "pydantic.plugin._loader") or (inside and node.module == "_loader")
+            ):
+                wanted.update(alias.name for alias in node.names)
+    assert wanted == {"get_plugins"}
+
+
+def test_the_collector_thresholds_are_put_back_when_the_command_returns(monkeypatch, capsys):
+    """The command raises the collector's thresholds while it runs (launch.GC_THRESHOLDS); a caller that
+    goes on afterwards (as this test process does) gets its own settings back."""
+    import gc
+
+    before = gc.get_threshold()
+    _run_help(monkeypatch)
+    assert gc.get_threshold() == before
+
+
+def test_every_object_is_out_of_the_collectors_reach_at_exit():
+    """The interpreter's last full collection has nothing to walk: launch freezes the objects at exit,
+    after the command has finished (an exit handler registered before the command runs after it)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 10000, gc.get_threshold()))\n"
+        "from reportgen.launch import main\n"
+        "sys.argv = ['reportgen', '--help']\n"
+        "main()"
+    )
+    assert _python(code).splitlines()[-1] == "frozen True (700, 10, 10)"
