@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import atexit
 import gc
-import importlib
 import os
 import signal
-import sys
-import types
 
 from .interrupted import MESSAGE as INTERRUPTED
 
@@ -39,30 +36,6 @@ def _keep_for_exit() -> None:
     gc.freeze()
 
 
-#: The values of PYDANTIC_DISABLE_PLUGINS for which pydantic's own get_plugins() returns no plugins.
-PLUGINS_OFF = ("__all__", "1", "true")
-#: Where pydantic keeps its plugin search; it imports it when it makes the first model.
-PLUGIN_LOADER = "pydantic.plugin._loader"
-
-
-def _no_plugins() -> tuple:
-    """Stands in for pydantic's get_plugins() while the switch says no plugins. That module imports
-    importlib.metadata (and with it the email package) only to search installed packages, a search
-    the switch skips anyway: ~20 ms of every ``reportgen build`` for an import that is never used.
-    Should the switch be turned on later, the real module takes over."""
-    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in PLUGINS_OFF:
-        return ()
-    sys.modules.pop(PLUGIN_LOADER, None)
-    return importlib.import_module(PLUGIN_LOADER).get_plugins()
-
-
-def _skip_plugin_search() -> None:
-    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in PLUGINS_OFF and PLUGIN_LOADER not in sys.modules:
-        stand_in = types.ModuleType(PLUGIN_LOADER, _no_plugins.__doc__)
-        stand_in.get_plugins = _no_plugins  # type: ignore[attr-defined]
-        sys.modules[PLUGIN_LOADER] = stand_in
-
-
 def main() -> None:
     signal.signal(signal.SIGINT, _interrupted_while_loading)
     thresholds = gc.get_threshold()
@@ -73,7 +46,6 @@ def main() -> None:
     # (a twentieth of a ``reportgen build``); the command uses none. PYDANTIC_DISABLE_PLUGINS is
     # pydantic's documented switch, and a value the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    _skip_plugin_search()
     from .cli import main as run
 
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -65,52 +65,6 @@ def _python(code: str, **env: str) -> str:
     return done.stdout.strip()
 
 
-def test_no_package_metadata_is_read_when_plugins_are_off():
-    """With the switch off, the input models are made without importing importlib.metadata (whose only
-    user is pydantic's plugin search), and pydantic validates as before."""
-    code = (
-        "import sys; from reportgen import launch; launch._skip_plugin_search()\n"
-        "from reportgen.model import Report\n"
-        "Report.model_json_schema()\n"
-        "print('importlib.metadata' in sys.modules)"
-    )
-    assert _python(code, PYDANTIC_DISABLE_PLUGINS="__all__") == "False"
-
-
-def test_the_real_plugin_search_takes_over_when_plugins_are_switched_on_later():
-    code = (
-        "import os, sys; from reportgen import launch; launch._skip_plugin_search()\n"
-        "from pydantic.plugin._loader import get_plugins\n"
-        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = ''\n"
-        "print(list(get_plugins()), hasattr(sys.modules[launch.PLUGIN_LOADER], 'entry_points'))"
-    )
-    assert _python(code, PYDANTIC_DISABLE_PLUGINS="__all__") == "[] True"
-
-
-def test_a_user_plugin_list_keeps_the_real_plugin_search():
-    code = "import sys; from reportgen import launch; launch._skip_plugin_search(); print(launch.PLUGIN_LOADER in sys.modules)"
-    assert _python(code, PYDANTIC_DISABLE_PLUGINS="logfire") == "False"
-
-
-def test_the_stand_in_offers_every_name_pydantic_takes_from_its_plugin_loader():
-    """If a pydantic release imports something else from the plugin loader, this fails here rather than
-    in every ``reportgen`` command."""
-    import ast
-
-    import pydantic
-
-    package = Path(pydantic.__file__).parent
-    wanted = set()
-    for path in package.rglob("*.py"):
-        inside = path.parent == package / "plugin"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (
-                node.module in ("plugin._loader", "pydantic.plugin._loader") or (inside and node.module == "_loader")
-            ):
-                wanted.update(alias.name for alias in node.names)
-    assert wanted == {"get_plugins"}
-
-
 def test_the_collector_thresholds_are_put_back_when_the_command_returns(monkeypatch, capsys):
     """The command raises the collector's thresholds while it runs (launch.GC_THRESHOLDS); a caller that
     goes on afterwards (as this test process does) gets its own settings back."""
