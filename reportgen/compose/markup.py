@@ -88,6 +88,24 @@ def plain_text(marked: str) -> str:
     return facts.MARKS.sub("", marked)
 
 
+def _glue(text: str, start: int, end: int, spans: list[facts.Span]) -> str:
+    """The template's own wording in ``text[start:end]``: every character a span covers becomes a line break.
+
+    Built from the spans' intervals in slices rather than character by character.
+    """
+    pieces: list[str] = []
+    done = start
+    for left, right in sorted((max(s.start, start), min(s.end, end)) for s in spans):
+        left = max(left, done)
+        if right <= left:
+            continue
+        pieces.append(text[done:left])
+        pieces.append("\n" * (right - left))
+        done = right
+    pieces.append(text[done:end])
+    return "".join(pieces)
+
+
 class Evidence:
     """Turns marked text into sentences, looking up marks in the compose's ledger."""
 
@@ -118,15 +136,11 @@ class Evidence:
                 entry = self.ledger.entries[span.ref]
                 phrases.append(entry.phrase)
                 sources.extend(entry.sources)
-        covered = [False] * (end - start)
-        for span in inside:
-            for i in range(max(span.start, start), min(span.end, end)):
-                covered[i - start] = True
-        glue = "".join(ch if not covered[i] else "\n" for i, ch in enumerate(text[start:end]))
+        glue = _glue(text, start, end, inside)
         fragments = [f for f in _CLAUSE_BREAK.split(glue.replace("\n", "，")) if f]
         has_facts = any(s.kind == "fact" for s in inside)
         unsupported = ""
-        if any(ch.isdigit() for ch in glue):
+        if any(map(str.isdigit, glue)):
             unsupported = next(f for f in fragments if any(c.isdigit() for c in f))
         elif has_facts:
             unsupported = next((f for f in fragments if len(_PUNCT.sub("", f)) > GLUE_MAX), "")
