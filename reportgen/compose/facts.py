@@ -295,6 +295,13 @@ class Record:
         return f"Record({', '.join(self._fields)})"
 
 
+#: The types a Record's field can hold: what ``record``, ``plain_data`` and the composer put there.
+#: None of them is callable, so reading such a field needs none of the sandbox's checks for methods.
+DATA_TYPES = frozenset([
+    Record, tuple, str, int, bool, type(None), Decimal, dt.date, MonthDate, YearDate, *_FACT_CLASSES,
+])
+
+
 #: Derived properties of model classes that templates may read, with the fields each derives from.
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
     "Metric": {"completion": ("value", "target"), "met": (), "in_points": (), "change": ("value", "previous")},

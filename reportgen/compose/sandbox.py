@@ -37,6 +37,9 @@ SECONDS_PER_ITEM = 0.002  # …plus this much per activity, metric and mechanism
 #: Items and characters one compose may allocate in all (lists, dicts, strings built by templates).
 MAX_ALLOCATED = 20_000_000
 
+_MISSING = object()
+
+
 class TemplateError(Exception):
     """A template failed to load or render; the message names the template file and line."""
 
@@ -233,6 +236,19 @@ class BoundedSandbox(SandboxedEnvironment):
             self.globals.pop(name, None)
         self.globals["range"] = _bounded_range
         self.filters = {name: guard_filter(name, func, kind=_builtin_kind(name)) for name, func in self.filters.items()}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``record.field``, most of what templates look up, without the general path's checks.
+
+        A Record's only attributes not starting with ``_`` are its fields, and a field holding plain
+        data (``facts.DATA_TYPES``, no callables) is exactly what the general path would return.
+        Anything else — a private name, a missing field, another type — takes the general path.
+        """
+        if type(obj) is facts.Record and not attribute.startswith("_"):
+            value = obj._fields.get(attribute, _MISSING)
+            if type(value) in facts.DATA_TYPES:
+                return value
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
