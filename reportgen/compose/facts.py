@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -135,16 +136,23 @@ _FACT_TYPES = (
 )
 
 
+@functools.cache
+def _fact_class(cls: type) -> type | None:
+    """The fact subclass for values of type ``cls`` (None: kept as it is). A per-type decision, made
+    once per type instead of by a chain of isinstance checks for every value of every compose."""
+    if issubclass(cls, dt.datetime):
+        return None
+    return next((kind for base, kind in _FACT_TYPES if issubclass(cls, base)), None)
+
+
 def as_fact(value: Any, ref: int) -> Any:
     """``value`` as its fact subclass remembering ``ref``; booleans and None stay as they are."""
-    for base, kind in _FACT_TYPES:
-        if isinstance(value, base) and not isinstance(value, dt.datetime):
-            if kind is None:
-                return value
-            fact = kind(value) if not issubclass(kind, dt.date) else kind(value.year, value.month, value.day)
-            fact._ref = ref
-            return fact
-    return value
+    kind = _fact_class(type(value))
+    if kind is None:
+        return value
+    fact = kind(value) if not issubclass(kind, dt.date) else kind(value.year, value.month, value.day)
+    fact._ref = ref
+    return fact
 
 
 _FACT_CLASSES = (FactStr, FactInt, FactDecimal, FactDate, FactMonth, FactYear)
@@ -314,8 +322,16 @@ DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
 WORDS = {"Unit": ("self_ref", "collective")}
 
 
+#: Plain values (most of what ``record`` sees), told apart by their exact type at once.
+_LEAVES = frozenset([str, int, bool, type(None), Decimal, dt.date, MonthDate, YearDate])
+
+
 def record(value: Any, path: tuple, ledger: Ledger) -> Any:
     """A model, list or value as template data: Records, tuples and facts citing ``path``."""
+    if type(value) in _LEAVES:
+        if value is None or type(value) is bool or not ledger.given(path):
+            return value
+        return ledger.fact(value, path)
     if isinstance(value, BaseModel):
         fields: dict[str, Any] = {}
         cls = type(value).__name__
