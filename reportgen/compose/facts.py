@@ -65,6 +65,8 @@ class Entry:
     kind: str
     sources: tuple[Source, ...] = ()
     phrase: str = ""
+    #: A fact's data paths, looked up in the source map only when a sentence cites it (``Ledger.sources``).
+    paths: tuple[tuple, ...] = ()
 
 
 @dataclass
@@ -93,7 +95,12 @@ class Ledger:
 
     def fact(self, value: Any, *paths: tuple) -> Any:
         """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
-        return as_fact(value, self.add(Entry("fact", tuple(self.source_of(p) for p in paths))))
+        return as_fact(value, self.add(Entry("fact", paths=paths)))
+
+    def sources(self, ref: int) -> tuple[Source, ...]:
+        """What entry ``ref`` cites: a phrase's evidence, or a fact's paths looked up in the source map."""
+        entry = self.entries[ref]
+        return tuple(self.source_of(p) for p in entry.paths) if entry.paths else entry.sources
 
     def phrase(self, text: str, key: str, evidence: Iterable[Source] = ()) -> str:
         return f"{PHRASE}{_encode(self.add(Entry('phrase', tuple(evidence), key)))}{MID}{text}{CLOSE}"

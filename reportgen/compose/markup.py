@@ -136,11 +136,10 @@ class Evidence:
         phrases: list[str] = []
         for span in inside:
             if span.kind == "fact":
-                sources.extend(self.ledger.entries[span.ref].sources)
+                sources.extend(self.ledger.sources(span.ref))
             elif span.kind == "phrase":
-                entry = self.ledger.entries[span.ref]
-                phrases.append(entry.phrase)
-                sources.extend(entry.sources)
+                phrases.append(self.ledger.entries[span.ref].phrase)
+                sources.extend(self.ledger.sources(span.ref))
         glue = _glue(text, start, end, inside)
         fragments = [f for f in _CLAUSE_BREAK.split(glue.replace("\n", "，")) if f]
         has_facts = any(s.kind == "fact" for s in inside)
