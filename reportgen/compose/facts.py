@@ -43,6 +43,8 @@ _OPENERS = {FACT: "fact", PHRASE: "phrase", WORD: "word"}
 
 
 def _encode(number: int) -> str:
+    if number < 256:  # most ids of a compose: one digit
+        return chr(_DIGIT0 + number)
     digits = []
     while True:
         number, rest = divmod(number, 256)
