@@ -99,13 +99,23 @@ def check_texts(texts: Iterable[str], exempt: Iterable[str] = ()) -> list[str]:
     the 文字依据 sheet cites: a file may well be called xx社区.yaml)."""
     findings = []
     exempt = sorted(set(exempt), key=len, reverse=True)
+    verdicts: dict[str, str] = {}  # a workbook repeats its texts (hints, 是/否, headers): each is checked once
     for text in texts:
-        for name in exempt:
-            text = text.replace(name, "")
-        found = PLACEHOLDER.search(text)
-        if found:
-            findings.append(f"工作簿中出现占位符或空值“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}")
+        if text not in verdicts:
+            verdicts[text] = _placeholder(text, exempt)
+        if verdicts[text]:
+            findings.append(verdicts[text])
     return findings
+
+
+def _placeholder(text: str, exempt: list[str]) -> str:
+    """The finding for one workbook text ("" when it is clean), the user's own names left out."""
+    for name in exempt:
+        text = text.replace(name, "")
+    found = PLACEHOLDER.search(text)
+    if not found:
+        return ""
+    return f"工作簿中出现占位符或空值“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}"
 
 
 def ensure_clean_texts(texts: Iterable[str], exempt: Iterable[str] = ()) -> None:

@@ -213,29 +213,32 @@ def honour(title: str, level: str | None = None) -> str:
 
 
 _ASCII_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+_FULL_DIGITS = str.maketrans({chr(ord("０") + i): str(i) for i in range(10)})
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 
 
 def fullwidth(text: str) -> str:
     """Turn ASCII punctuation typed next to Chinese into its full-width form; leave Latin-only text.
 
     Users paste with half-width commas and brackets; the document must be full-width throughout.
-    Straight quotes alternate into “ ”.
+    Straight quotes alternate into “ ”. (Composing calls this for every run of text, hence the
+    translate tables and the character loop only when there is a quote.)
     """
     if not _CJK.search(text):
         return text
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 1,200 → 1200 before commas become 、/，
+    text = _THOUSANDS.sub("", text)  # 1,200 → 1200 before commas become 、/，
     text = text.translate(_ASCII_PUNCT)
-    out, open_quote = [], True
-    for ch in text:
-        if ch == '"':
-            out.append("“" if open_quote else "”")
-            open_quote = not open_quote
-        else:
-            out.append(ch)
-    text = "".join(out)
-    text = re.sub(r"[０-９]", lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
-    return text
+    if '"' in text:
+        out, open_quote = [], True
+        for ch in text:
+            if ch == '"':
+                out.append("“" if open_quote else "”")
+                open_quote = not open_quote
+            else:
+                out.append(ch)
+        text = "".join(out)
+    return text.translate(_FULL_DIGITS)
 
 
 def sentence(text: str) -> str:

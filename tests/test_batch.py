@@ -148,3 +148,29 @@ def test_a_pool_that_breaks_while_units_are_submitted_loses_none(tmp_path: Path)
     results = build_many(paths, tmp_path / "out", jobs=2, options=Options(formats=("md",)), task=crash_on_marked)
     assert [r.path for r in results] == paths
     assert [r.ok for r in results] == [False] * 5 + [True]
+
+
+def test_units_built_one_after_another_in_one_worker_give_the_bytes_each_gives_alone(tmp_path: Path) -> None:
+    """A worker builds many units with one pack and whatever the process keeps between units (compiled
+    templates, per-type sandbox decisions, caches of pure functions): none of it may carry one unit's data
+    into the next. Each unit built in a fresh process is compared with the same unit built after others."""
+    import subprocess
+    import sys
+
+    from reportgen.batch import build_one
+    from reportgen.compose import load_pack
+
+    sources = [ROOT / "examples" / name for name in ("shequ-2024-shangbannian.yaml", "zhen-2024-quannian.yaml")]
+    pack = load_pack(None)
+    for source in sources + sources[::-1]:  # each unit once after the other one
+        assert build_one(source, tmp_path / "together", Options(), pack).ok
+        together = {p.name: p.read_bytes() for p in (tmp_path / "together").iterdir() if p.stem == source.stem}
+        alone_dir = tmp_path / "alone" / source.stem
+        if not alone_dir.exists():
+            subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from reportgen.pipeline import build; "
+                            "build(Path(sys.argv[1]), Path(sys.argv[2]))", str(source), str(alone_dir)],
+                           check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "REPORTGEN_NO_CACHE": "1"})
+        alone = {p.name: p.read_bytes() for p in alone_dir.iterdir()}
+        assert sorted(together) == sorted(alone) and len(alone) == 3
+        for name, data in alone.items():
+            assert together[name] == data, f"{name} differs when built after another unit"

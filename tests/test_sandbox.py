@@ -36,6 +36,10 @@ HOSTILE = {
     "model_dict": ("{{ r.__dict__ }}", ("不允许", "不存在的变量")),
     "unit_dict": ("{{ unit.__dict__ }}", ("不允许", "不存在的变量")),
     "record_fields": ("{{ r._fields }}", "不允许"),
+    # a Record's fields are read on a fast path (BoundedSandbox.getattr): its own dunders still take the checked one
+    "record_class": ("{{ r.unit.__class__.__init__.__globals__ }}", "不允许"),
+    "record_getattr": ("{{ r.__getattr__('_fields') }}", "不允许"),
+    "record_item_fields": ("{{ r['_fields'] }}", "不允许"),
     # templates receive read-only records, not pydantic models: no model method exists to call
     "model_methods": ("{{ r.model_dump_json(indent=2) }}", "不存在的变量"),
     "model_copy": ("{{ r.model_copy() }}", "不存在的变量"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,6 +43,8 @@ _OPENERS = {FACT: "fact", PHRASE: "phrase", WORD: "word"}
 
 
 def _encode(number: int) -> str:
+    if number < 256:  # most ids of a compose: one digit
+        return chr(_DIGIT0 + number)
     digits = []
     while True:
         number, rest = divmod(number, 256)
@@ -64,6 +67,8 @@ class Entry:
     kind: str
     sources: tuple[Source, ...] = ()
     phrase: str = ""
+    #: A fact's data paths, looked up in the source map only when a sentence cites it (``Ledger.sources``).
+    paths: tuple[tuple, ...] = ()
 
 
 @dataclass
@@ -92,7 +97,12 @@ class Ledger:
 
     def fact(self, value: Any, *paths: tuple) -> Any:
         """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
-        return as_fact(value, self.add(Entry("fact", tuple(self.source_of(p) for p in paths))))
+        return as_fact(value, self.add(Entry("fact", paths=paths)))
+
+    def sources(self, ref: int) -> tuple[Source, ...]:
+        """What entry ``ref`` cites: a phrase's evidence, or a fact's paths looked up in the source map."""
+        entry = self.entries[ref]
+        return tuple(self.source_of(p) for p in entry.paths) if entry.paths else entry.sources
 
     def phrase(self, text: str, key: str, evidence: Iterable[Source] = ()) -> str:
         return f"{PHRASE}{_encode(self.add(Entry('phrase', tuple(evidence), key)))}{MID}{text}{CLOSE}"
@@ -135,16 +145,23 @@ _FACT_TYPES = (
 )
 
 
+@functools.cache
+def _fact_class(cls: type) -> type | None:
+    """The fact subclass for values of type ``cls`` (None: kept as it is). A per-type decision, made
+    once per type instead of by a chain of isinstance checks for every value of every compose."""
+    if issubclass(cls, dt.datetime):
+        return None
+    return next((kind for base, kind in _FACT_TYPES if issubclass(cls, base)), None)
+
+
 def as_fact(value: Any, ref: int) -> Any:
     """``value`` as its fact subclass remembering ``ref``; booleans and None stay as they are."""
-    for base, kind in _FACT_TYPES:
-        if isinstance(value, base) and not isinstance(value, dt.datetime):
-            if kind is None:
-                return value
-            fact = kind(value) if not issubclass(kind, dt.date) else kind(value.year, value.month, value.day)
-            fact._ref = ref
-            return fact
-    return value
+    kind = _fact_class(type(value))
+    if kind is None:
+        return value
+    fact = kind(value) if not issubclass(kind, dt.date) else kind(value.year, value.month, value.day)
+    fact._ref = ref
+    return fact
 
 
 _FACT_CLASSES = (FactStr, FactInt, FactDecimal, FactDate, FactMonth, FactYear)
@@ -224,36 +241,38 @@ class Span:
     end: int = -1
 
 
+#: One mark: an opener with its id up to the next MID, a close, or a stray mark character (dropped).
+#: An opener with no MID after it is stray too (the second alternative does not match, the last does).
+_TOKEN = re.compile(f"([{FACT}{PHRASE}{WORD}])([^{MID}]*){MID}|({CLOSE})|[\ue000-\ue004\ue100-\ue1ff]")
+
+
 def strip(text: str) -> tuple[str, list[Span]]:
-    """Marked text → plain text and the spans (with positions in the plain text) of its marks."""
+    """Marked text → plain text and the spans (with positions in the plain text) of its marks.
+
+    One regex pass over the marks, copying the text between them in slices: a paragraph has thousands
+    of characters and a few dozen marks, so looking at every character in Python was the cost.
+    """
     out: list[str] = []
     spans: list[Span] = []
     stack: list[Span] = []
     length = 0
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char in _OPENERS:
-            j = text.find(MID, i)
-            if j < 0:
-                i += 1
-                continue
-            span = Span(_OPENERS[char], _decode(text[i + 1 : j]), length)
+    done = 0
+    for found in _TOKEN.finditer(text):
+        start = found.start()
+        if start > done:
+            out.append(text[done:start])
+            length += start - done
+        done = found.end()
+        opener = found.group(1)
+        if opener:
+            span = Span(_OPENERS[opener], _decode(found.group(2)), length)
             stack.append(span)
             spans.append(span)
-            i = j + 1
-            continue
-        if char == CLOSE:
-            if stack:
-                stack.pop().end = length
-            i += 1
-            continue
-        if MARKS.match(char):
-            i += 1
-            continue
-        out.append(char)
-        length += 1
-        i += 1
+        elif found.group(3) and stack:
+            stack.pop().end = length
+    if done < len(text):
+        out.append(text[done:])
+        length += len(text) - done
     for span in stack:
         span.end = length
     return "".join(out), spans
@@ -293,6 +312,13 @@ class Record:
         return f"Record({', '.join(self._fields)})"
 
 
+#: The types a Record's field can hold: what ``record``, ``plain_data`` and the composer put there.
+#: None of them is callable, so reading such a field needs none of the sandbox's checks for methods.
+DATA_TYPES = frozenset([
+    Record, tuple, str, int, bool, type(None), Decimal, dt.date, MonthDate, YearDate, *_FACT_CLASSES,
+])
+
+
 #: Derived properties of model classes that templates may read, with the fields each derives from.
 DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
     "Metric": {"completion": ("value", "target"), "met": (), "in_points": (), "change": ("value", "previous")},
@@ -305,8 +331,16 @@ DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
 WORDS = {"Unit": ("self_ref", "collective")}
 
 
+#: Plain values (most of what ``record`` sees), told apart by their exact type at once.
+_LEAVES = frozenset([str, int, bool, type(None), Decimal, dt.date, MonthDate, YearDate])
+
+
 def record(value: Any, path: tuple, ledger: Ledger) -> Any:
     """A model, list or value as template data: Records, tuples and facts citing ``path``."""
+    if type(value) in _LEAVES:
+        if value is None or type(value) is bool or not ledger.given(path):
+            return value
+        return ledger.fact(value, path)
     if isinstance(value, BaseModel):
         fields: dict[str, Any] = {}
         cls = type(value).__name__

@@ -37,6 +37,9 @@ SECONDS_PER_ITEM = 0.002  # …plus this much per activity, metric and mechanism
 #: Items and characters one compose may allocate in all (lists, dicts, strings built by templates).
 MAX_ALLOCATED = 20_000_000
 
+_MISSING = object()
+
+
 class TemplateError(Exception):
     """A template failed to load or render; the message names the template file and line."""
 
@@ -161,36 +164,47 @@ def guard_filter(name: str, func: Callable[..., Any], builtin: bool = True, kind
     """Wrap a filter: bounded int arguments (widths, counts) for Jinja's own, a bounded result for all,
     and provenance kept according to ``kind`` (``pass``, ``text`` or ``join``)."""
     func = _traced(name, func, kind)
+    # Only Jinja's own filters take sizes as arguments, and only these three need their arguments read;
+    # our filters (most calls) go straight to the call and the bound on its result.
+    inspects = builtin or name in ("format", "join", "replace")
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         check_deadline()
-        values = [a for a in args if not isinstance(a, (jinja2.runtime.Context, jinja2.Environment, jinja2.nodes.EvalContext))]
-        for extra in (values[1:] + list(kwargs.values())) if builtin else ():
-            if isinstance(extra, int) and not isinstance(extra, bool) and abs(extra) > MAX_ARG:
-                _refuse(f"过滤器 {name} 的参数过大")
-        if name == "format" and values and isinstance(values[0], str):
-            _check_format(values[0])
-        if name == "join" and values:
-            items = list(values[0])
-            if len(items) > MAX_ITEMS:
-                _refuse("join 的条目过多")
-            separator = values[1] if len(values) > 1 else kwargs.get("d", "")
-            if len(items) * _size(separator) > MAX_OUTPUT_CHARS:
-                _refuse("join 生成的文字过长")
-            args = tuple(items if a is values[0] else a for a in args)
-        if name == "replace" and len(values) >= 3 and isinstance(values[0], str):
-            if values[0].count(str(values[1])) * len(str(values[2])) > MAX_OUTPUT_CHARS:
-                _refuse("replace 生成的文字过长")
+        if inspects:
+            args = _checked_filter_args(name, builtin, args, kwargs)
         result = func(*args, **kwargs)
-        if _size(result) > MAX_OUTPUT_CHARS:
+        size = _size(result)
+        if size > MAX_OUTPUT_CHARS:
             _refuse(f"过滤器 {name} 生成的文字过长")
-        _spend(_size(result))
+        _spend(size)
         return result
 
     for attr in ("jinja_pass_arg",):
         if hasattr(func, attr):
             setattr(guarded, attr, getattr(func, attr))
     return guarded
+
+
+def _checked_filter_args(name: str, builtin: bool, args: tuple, kwargs: dict[str, Any]) -> tuple:
+    """Refuse a filter call whose arguments would allocate without bound; ``join``'s items as a list."""
+    values = [a for a in args if not isinstance(a, (jinja2.runtime.Context, jinja2.Environment, jinja2.nodes.EvalContext))]
+    for extra in (values[1:] + list(kwargs.values())) if builtin else ():
+        if isinstance(extra, int) and not isinstance(extra, bool) and abs(extra) > MAX_ARG:
+            _refuse(f"过滤器 {name} 的参数过大")
+    if name == "format" and values and isinstance(values[0], str):
+        _check_format(values[0])
+    if name == "join" and values:
+        items = list(values[0])
+        if len(items) > MAX_ITEMS:
+            _refuse("join 的条目过多")
+        separator = values[1] if len(values) > 1 else kwargs.get("d", "")
+        if len(items) * _size(separator) > MAX_OUTPUT_CHARS:
+            _refuse("join 生成的文字过长")
+        args = tuple(items if a is values[0] else a for a in args)
+    if name == "replace" and len(values) >= 3 and isinstance(values[0], str):
+        if values[0].count(str(values[1])) * len(str(values[2])) > MAX_OUTPUT_CHARS:
+            _refuse("replace 生成的文字过长")
+    return args
 
 
 def _check_format(template: str) -> None:
@@ -233,6 +247,19 @@ class BoundedSandbox(SandboxedEnvironment):
             self.globals.pop(name, None)
         self.globals["range"] = _bounded_range
         self.filters = {name: guard_filter(name, func, kind=_builtin_kind(name)) for name, func in self.filters.items()}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``record.field``, most of what templates look up, without the general path's checks.
+
+        A Record's only attributes not starting with ``_`` are its fields, and a field holding plain
+        data (``facts.DATA_TYPES``, no callables) is exactly what the general path would return.
+        Anything else — a private name, a missing field, another type — takes the general path.
+        """
+        if type(obj) is facts.Record and not attribute.startswith("_"):
+            value = obj._fields.get(attribute, _MISSING)
+            if type(value) in facts.DATA_TYPES:
+                return value
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
@@ -284,9 +311,10 @@ class BoundedSandbox(SandboxedEnvironment):
                     _refuse("join 生成的文字过长")
                 args = ([facts.marked(v) for v in items],) + args[1:]
         result = super().call(__context, __obj, *args, **kwargs)
-        if _size(result) > MAX_OUTPUT_CHARS:
+        size = _size(result)
+        if size > MAX_OUTPUT_CHARS:
             _refuse("生成的文字过长")
-        _spend(_size(result))
+        _spend(size)
         return result
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
