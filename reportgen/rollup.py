@@ -387,7 +387,7 @@ def ranking_table(summaries: Sequence[UnitSummary], title: str) -> Table:
 def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None = None, templates: Path | None = None) -> Document:  # noqa: ANN001
     """Summaries → the 汇总 Document, through the pack's ``rollup.j2``; linted like any report."""
     from . import lint
-    from .compose import Section, chooser, load_pack, number_sections, parse_markup, render_template, to_blocks
+    from .compose import Section, chooser, load_pack, number_sections, parse_markup, render_templates, to_blocks
 
     if not summaries:
         raise ValueError("no units to roll up")
@@ -396,7 +396,7 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
     pick = chooser(f"rollup|{ctx['office']}|{ctx['period_label']}|{ctx['unit_count']}")
     list_style = pack.manifest.get("list_style", "一是")
     ctx.update(pick=pick, list_style=list_style)
-    text = render_template(pack, "rollup.j2", ctx)
+    text, title = render_templates(pack, ("rollup.j2", "rollup_title.j2"), ctx)
     opening, parts, closing = _split_parts(text)
     sections = [Section(f"part{i}", heading, to_blocks(body, list_style)) for i, (heading, body) in enumerate(parts)]
     sections = [s for s in sections if s.blocks]
@@ -404,7 +404,7 @@ def compose_rollup(summaries: Sequence[UnitSummary], pack=None, name: str | None
     blocks.extend(number_sections(sections))
     blocks.extend(Paragraph((Run(b),)) for _, _, b in parse_markup(closing))
 
-    title_segments = [s for s in render_template(pack, "rollup_title.j2", ctx).strip().split("|") if s]
+    title_segments = [s for s in title.strip().split("|") if s]
     table_title = f"{ctx['office']}{ctx['period_label']}各{ctx['kind']}创建工作完成情况排名表"
     attachments = [Attachment(1, table_title, (ranking_table(summaries, table_title),))]
     dates = [s.period_end for s in summaries if s.period_end]

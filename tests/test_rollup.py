@@ -330,3 +330,25 @@ def test_requests_to_superiors_are_listed_unit_by_unit_as_worded():
     assert ("白沙镇卫生院：建议县卫生健康局将我院老住院楼改造列入县级卫生基础设施项目计划；"
             "建议县文明办协调镇市场监管所加强卫生院门口摊点管理；建议将乡镇卫生院纳入全县创城业务培训范围。") in text
     assert "意见建议" not in said(compose_rollup(summaries[1:], name="县文明办"))
+
+
+def test_a_unit_listed_in_several_places_is_made_template_data_once(summaries):
+    """The roll-up lists a unit under 排名, 达标, 荣誉…; each unit becomes one read-only Record however
+    often it appears, and values a property makes afresh on each call are never mixed up."""
+    from dataclasses import dataclass
+
+    from reportgen.compose.facts import Record, plain_data
+
+    @dataclass
+    class Fresh:
+        n: int
+
+        @property
+        def twice(self) -> list:
+            return [self.n * 2]  # a new list on every call: its id may be reused once it is freed
+
+    context = {"order": summaries, "shown": summaries[:2], "fresh": [Fresh(i) for i in range(50)]}
+    plain = plain_data(context)
+    assert all(isinstance(r, Record) for r in plain["order"])
+    assert plain["shown"][0] is plain["order"][0] and plain["shown"][1] is plain["order"][1]
+    assert [r.twice for r in plain["fresh"]] == [(i * 2,) for i in range(50)]

@@ -7,10 +7,10 @@ templates see), ``markup`` (the text markup → blocks and sentences) and ``repo
 
 from .markup import parse_markup, to_blocks
 from .pack import Pack, load_pack, templates_root
-from .report import Composer, Section, chooser, compose, number_sections, render_template, theme_order
+from .report import Composer, Section, chooser, compose, number_sections, render_templates, theme_order
 from .sandbox import TemplateError
 
 __all__ = [
     "Composer", "Pack", "Section", "TemplateError", "chooser", "compose", "load_pack",
-    "number_sections", "parse_markup", "render_template", "templates_root", "theme_order", "to_blocks",
+    "number_sections", "parse_markup", "render_templates", "templates_root", "theme_order", "to_blocks",
 ]

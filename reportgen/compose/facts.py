@@ -382,19 +382,30 @@ def walk(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
             yield from walk(item, seen)
 
 
-def plain_data(value: Any) -> Any:
+def plain_data(value: Any, _seen: dict[int, tuple[Any, Any]] | None = None) -> Any:
     """Any context value as template data without provenance (the roll-up's): models and dataclasses
-    become Records (with their public properties evaluated), lists tuples; functions pass through."""
+    become Records (with their public properties evaluated), lists tuples; functions pass through.
+
+    An object met again (the roll-up lists the same unit under 排名, 达标, 荣誉…) is converted once:
+    without that a roll-up of 1,000 units converted each unit's activities and indicators a dozen
+    times. The memo holds each original, so no id is reused while the conversion runs."""
+    seen = {} if _seen is None else _seen
+    known = seen.get(id(value))
+    if known is not None:
+        return known[1]
     if isinstance(value, BaseModel):
-        return Record({name: plain_data(getattr(value, name)) for name in type(value).model_fields})
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: plain_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        result: Any = Record({name: plain_data(getattr(value, name), seen) for name in type(value).model_fields})
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: plain_data(getattr(value, f.name), seen) for f in dataclasses.fields(value)}
         for name, attr in vars(type(value)).items():
             if isinstance(attr, property) and not name.startswith("_"):
-                fields[name] = plain_data(getattr(value, name))
-        return Record(fields)
-    if isinstance(value, (list, tuple)):
-        return tuple(plain_data(item) for item in value)
-    if isinstance(value, dict):
-        return {key: plain_data(item) for key, item in value.items()}
-    return value
+                fields[name] = plain_data(getattr(value, name), seen)
+        result = Record(fields)
+    elif isinstance(value, (list, tuple)):
+        result = tuple(plain_data(item, seen) for item in value)
+    elif isinstance(value, dict):
+        result = {key: plain_data(item, seen) for key, item in value.items()}
+    else:
+        return value
+    seen[id(value)] = (value, result)
+    return result

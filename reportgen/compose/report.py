@@ -339,12 +339,14 @@ class Composer:
         )
 
 
-def render_template(pack: Pack, name: str, context: dict[str, Any]) -> str:
-    """One template of the pack over a context of plain data (the roll-up's), within the sandbox.
+def render_templates(pack: Pack, names: tuple[str, ...], context: dict[str, Any]) -> list[str]:
+    """Templates of the pack over one context of plain data (the roll-up's), within the sandbox.
 
-    Models and dataclasses in ``context`` reach the template only as read-only Records.
+    Models and dataclasses in ``context`` reach the templates only as read-only Records, converted
+    once for all of them.
     """
-    return render(pack.env, name, {key: facts.plain_data(value) for key, value in context.items()})
+    plain = facts.plain_data(context)
+    return [render(pack.env, name, plain) for name in names]
 
 
 def compose(report: Report, templates: Path | None = None, pack: Pack | None = None, source: SourceMap | None = None) -> Document:
