@@ -34,6 +34,19 @@ MAX_UNITS_IN_TEXT = 20
 HIGHLIGHTS_PER_UNIT = 3
 
 
+@dataclass(frozen=True)
+class TopActivity:
+    """One of a unit's most attended activities, as the roll-up names it (not the whole Activity: a
+    summary crosses to the parent process and becomes template data for every unit)."""
+
+    title: str
+    theme: str
+    date: dt.date | None
+    attendance: int
+    attendance_unit: str
+    attendance_approx: str
+
+
 @dataclass
 class UnitSummary:
     """What the roll-up needs of one unit; plain data so it crosses process boundaries cheaply."""
@@ -63,7 +76,7 @@ class UnitSummary:
     indicators: list  # figures.IndicatorRow
     target_count: int
     met_count: int
-    highlights: list  # model.Activity, the largest by attendance
+    highlights: list[TopActivity]  # the largest by attendance
     honours: list[str]
     problems: list[str]
     #: Requests to superiors (汇报 only), each as the unit would put it: 建议县城管局支持增配……
@@ -156,7 +169,8 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         indicators=indicator_rows(report, reported_only=True),  # a profile figure (常住人口) is no indicator
         target_count=sum(1 for m in report.metrics if m.met is not None),  # a goal with no value yet is not scored
         met_count=sum(1 for m in report.metrics if m.met),
-        highlights=ranked[:HIGHLIGHTS_PER_UNIT],
+        highlights=[TopActivity(a.title, a.theme, a.date, a.attendance or 0, a.attendance_unit, a.attendance_approx)
+                    for a in ranked[:HIGHLIGHTS_PER_UNIT]],
         honours=honours,
         problems=[p.label for p in report.problems],
         requests=[_request(r.label, r.addressee) for r in report.requests],
