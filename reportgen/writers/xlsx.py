@@ -30,6 +30,9 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument."
+#: Day 0 of Excel's 1900 date system for every date after 1900-02-28 (its phantom 1900-02-29 shifts the
+#: earlier ones, which no workbook holds: the model's years start in 1990). Reading needs the general
+#: rule and uses openpyxl's from_excel; writing a date this late needs only this offset.
 _EPOCH = dt.datetime(1899, 12, 30)
 #: The Office theme, as Excel writes it: without one, LibreOffice draws charts without axis lines. It never
 #: changes, so it is compressed once per process.
