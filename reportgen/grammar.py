@@ -287,8 +287,8 @@ def participants_clause(participants: Sequence[str], unit_type: str = "社区", 
     if attendance:
         if pieces:
             pieces += [("，共", ""), (str(attendance), "attendance")]
-        else:
-            pieces += [("参加", ""), (str(attendance), "attendance")]
+        else:  # 45名 counts people and needs a noun to lean on: 参加人员45名, not 参加45名
+            pieces += [("参加人员" if str(attendance).endswith("名") else "参加", ""), (str(attendance), "attendance")]
     return [(t, o) for t, o in pieces if t]
 
 

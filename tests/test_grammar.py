@@ -120,6 +120,12 @@ def test_bodies_above_the_unit_are_invited_or_worked_with_never_organised():
     assert grammar.text(grammar.partner_clause(["区税务局", "柳荫街道办事处"], "社区")) == "会同柳荫街道办事处、区税务局"
 
 
+def test_a_bare_headcount_in_ming_leans_on_a_noun():
+    assert grammar.text(grammar.participants_clause([], "乡", "45名")) == "参加人员45名"
+    assert grammar.text(grammar.participants_clause([], "乡", "120人次")) == "参加120人次"
+    assert grammar.text(grammar.participants_clause(["志愿者"], "乡", "45名")) == "志愿者参加，共45名"
+
+
 def _item_sentences(kind: str, title: str) -> list[str]:
     bare = grammar.text(grammar.activity_clause(title, kind))
     placed = grammar.text(grammar.activity_clause(title, kind, "社区广场", "每周五下午"))
