@@ -85,3 +85,32 @@ def suggestion(path: tuple) -> str:
         return ""
     named = " 还是 ".join(f"{name}（{fields[name]}）" if fields[name] else name for name in found)
     return f"是不是 {named}？"
+
+
+def figure_hint(path: tuple, raw: object) -> str:
+    """How to write a figure typed as a clerk writes it (100多人, 约3000份) in a YAML number field.
+
+    The workbook reads such a cell whole; in YAML the number, its 约数 word and its measure word are
+    separate keys, and the field's description names the forms, so say which keys take which part."""
+    from .loaders.amounts import AmountError, parse
+    from .workbook_layout import APPROXIMABLE
+
+    if not isinstance(raw, str) or not path or not isinstance(path[-1], str):
+        return ""
+    model = _model_at(path)
+    companions = APPROXIMABLE.get((model, path[-1])) if model else None
+    try:
+        amount = parse(raw)
+    except AmountError:
+        return ""
+    value = format(amount.value.normalize(), "f")
+    keys = [f"{path[-1]}: {value}"]
+    if amount.approx != "exact" and companions:
+        keys.append(f"{companions.approx}: {amount.approx}")
+    if amount.agg and companions and companions.agg:
+        keys.append(f"{companions.agg}: {amount.agg}")
+    if amount.unit and companions and companions.unit:
+        keys.append(f"{companions.unit}: {amount.unit}")
+    if len(keys) == 1 and value == raw.strip():
+        return ""
+    return f"请分开写成 {'，'.join(keys)}" if len(keys) > 1 else f"请写成 {keys[0]}"

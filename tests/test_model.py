@@ -275,6 +275,22 @@ def test_an_unknown_key_names_the_field_it_probably_meant(key, meant):
     assert messages(data) == [f"activities[0].{key}：不认识的字段：是不是 {meant}？请改正字段名，或删除这一行"]
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "told"),
+    [
+        ("attendance", "100多人", "请分开写成 attendance: 100，attendance_approx: 多，attendance_unit: 人"),
+        ("attendance", "近百名", "请分开写成 attendance: 100，attendance_approx: 近，attendance_unit: 名"),
+        ("spend", "40多万元", "请分开写成 spend: 400000，spend_approx: 多"),
+        ("attendance", "1,200", "请写成 attendance: 1200"),
+    ],
+)
+def test_a_figure_typed_as_in_the_workbook_is_told_how_to_write_it_in_yaml(field, typed, told):
+    """The workbook reads 100多人 in one cell; in YAML the number, 约数 and measure word are separate keys."""
+    data = with_(("activities",), [{"theme": "环境卫生", "title": "大扫除", field: typed}])
+    (message,) = messages(data)
+    assert message.startswith(f"activities[0].{field}：应填写") and message.endswith(f"；{told}")
+
+
 def test_a_hint_follows_the_names_each_list_uses():
     """Most lists name an item by ``label``; results use ``text``, activities ``title``."""
     assert messages(with_(("results",), [{"text": "x", "label": "y"}])) == [
@@ -292,7 +308,7 @@ def test_a_hint_names_only_a_field_of_the_model_at_that_place():
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        (("period", "year"), "2024年", "应填写整数，如 12"),
+        (("period", "year"), "2024年", "应填写整数，如 12；请写成 year: 2024"),
         (("period", "year"), 1980, "不能小于 1990"),
         (("period", "year"), 2101, "不能大于 2100"),
         (("period", "type"), "年度", "取值应为以下之一：上半年、下半年、全年、季度、月度、阶段、专项、近年来、多年"),
@@ -315,7 +331,7 @@ def test_type_errors_are_explained_in_chinese(path, value, message):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("12人", "应填写数字，如 12 或 3.5"),
+        ("12人", "应填写数字，如 12 或 3.5；请分开写成 value: 12，unit: 人"),
         (-3, "不能小于 0"),
         (10**13, "不能大于 1000000000000"),
         (float("nan"), "应填写一个有限的数字"),

@@ -126,7 +126,7 @@ def test_all_errors_are_reported_at_once_in_file_order():
     assert found[0] == "r.yaml:2:9 unit.name：含有占位符“20xx”：请填写真实内容，或删除这一项"
     assert found[1].startswith("r.yaml:3:9 unit.type：取值应为以下之一：社区、居委会、村、")
     assert found[2:] == [
-        "r.yaml:5:9 period.year：应填写整数，如 12",
+        "r.yaml:5:9 period.year：应填写整数，如 12；请写成 year: 2024",
         "r.yaml:9:17 activities[0].attendance：应填写整数，如 12",
         "r.yaml:15:13 metrics[0].colour：不认识的字段：请检查拼写，或删除这一行",
     ]
