@@ -180,7 +180,8 @@ def findings_from_validation(exc: ValidationError, source: SourceMap) -> list[Fi
             hint = suggestion(path)
             if hint:
                 message = f"不认识的字段：{hint}请改正字段名，或删除这一行"
-        elif error["type"] in ("int_parsing", "decimal_parsing", "float_parsing"):
+        elif error["type"] in ("int_parsing", "decimal_parsing", "float_parsing") and not source.file.endswith(".xlsx"):
+            # a workbook cell takes 100多人 whole (loaders.amounts); the hint names YAML keys
             from .field_hint import figure_hint
 
             hint = figure_hint(path, error.get("input"))
