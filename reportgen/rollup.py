@@ -143,8 +143,9 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         key=lambda a: (-(a.attendance or 0), a.date or dt.date.max, a.title),
     )
     honours = [zh.honour(h.title, h.level) for h in report.honours if not h.recipient]
-    visits = [(a.attendance, a.attendance_approx) for a in activities if a.attendance and a.attendance_unit == "人次"]
-    attendance = (zh.sum_quantities(visits) if visits else None, len(visits), sum(1 for a in activities if a.attendance))
+    in_visits = [(a.attendance, a.attendance_approx) for a in activities if a.attendance and a.attendance_unit == "人次"]
+    visits = (zh.sum_quantities(in_visits) if in_visits else None, len(in_visits),
+              sum(1 for a in activities if a.attendance))
     return UnitSummary(
         file=path.stem if path else report.unit.name,
         name=report.unit.name,
@@ -161,8 +162,8 @@ def summarise(report, path: Path | None = None) -> UnitSummary:  # noqa: ANN001 
         activities=len(activities),
         attendance=sum(a.attendance or 0 for a in activities if a.attendance_unit == "人次"),  # 人 and 人次 don't add
         spend=sum((a.spend or Decimal(0) for a in activities), Decimal(0)),
-        visits=attendance,
-        attendance_said=said_attendance([attendance]),
+        visits=visits,
+        attendance_said=said_attendance([visits]),
         spend_sum=zh.sum_quantities((a.spend, a.spend_approx) for a in activities if a.spend),
         mechanisms=len(report.mechanisms),
         theme_activities=dict(themes),

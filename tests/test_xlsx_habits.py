@@ -420,3 +420,10 @@ def test_validate_and_build_end_with_the_same_count(tmp_path: Path) -> None:
     assert last_line("validate", "form.xlsx") == f"form.xlsx：{expected}"
     assert last_line("build", "form.xlsx", "-o", "out") == expected
     assert not (tmp_path / "out").exists()
+
+
+def test_a_figure_with_thousands_of_digits_is_a_message_not_a_crash():
+    with pytest.raises(AmountError, match="数字太大"):
+        parse("9" * 5000)
+    with pytest.raises(AmountError, match="数字太大"):
+        parse("9" * 5000 + "多人")

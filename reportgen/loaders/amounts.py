@@ -114,8 +114,12 @@ def parse(raw: object) -> Amount:
     if len(words) > 1:
         raise AmountError("只能用一个约数说法（近、约、余、多、以上选其一），如“近百名”或“100多人”")
     lead = match["lead"]
+    try:
+        value = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+    except InvalidOperation:  # more digits than any figure has (a hostile or mistyped cell)
+        raise AmountError("数字太大：请检查是否多打了数字") from None
     return Amount(
-        value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1)),
+        value,
         words[0] if words else "exact",
         _LEAD_MAP.get(lead, lead) if lead else None,
         match["unit"] or None,
