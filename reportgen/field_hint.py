@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
 
 #: English words people reach for, and the field that holds what they mean. Only used where the model at
 #: that place has the field, so one word can point to different fields in different places.
@@ -44,27 +43,13 @@ def _heading(description: str) -> str:
     return _HEAD.split(description, 1)[0].strip()
 
 
-def _model_at(path: tuple) -> Any:
-    """The model that holds the last key of ``path`` (a ``Report`` path as pydantic reports it)."""
-    from .model import Report
-    from .workbook_layout import nested_model
-
-    model: Any = Report
-    for part in path[:-1]:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if model else None
-        model = nested_model(field.annotation) if field else None
-        if model is None:
-            return None
-    return model
-
-
 def suggestion(path: tuple) -> str:
     """``是不是 recurrence（频次）？`` for an unknown key at ``path``, or "" when nothing is close."""
     if not path or not isinstance(path[-1], str):
         return ""
-    model = _model_at(path)
+    from .workbook_layout import model_holding
+
+    model = model_holding(path)
     if model is None:
         return ""
     key = path[-1]
@@ -93,11 +78,11 @@ def figure_hint(path: tuple, raw: object) -> str:
     The workbook reads such a cell whole; in YAML the number, its 约数 word and its measure word are
     separate keys, and the field's description names the forms, so say which keys take which part."""
     from .loaders.amounts import AmountError, parse
-    from .workbook_layout import APPROXIMABLE
+    from .workbook_layout import APPROXIMABLE, model_holding
 
     if not isinstance(raw, str) or not path or not isinstance(path[-1], str):
         return ""
-    model = _model_at(path)
+    model = model_holding(path)
     companions = APPROXIMABLE.get((model, path[-1])) if model else None
     try:
         amount = parse(raw)

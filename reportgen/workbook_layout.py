@@ -67,6 +67,21 @@ def nested_model(annotation: Any) -> type[BaseModel] | None:
     return bare if isinstance(bare, type) and issubclass(bare, BaseModel) else None
 
 
+def model_holding(path: typing.Sequence[str | int]) -> type[BaseModel] | None:
+    """The model whose field is the last key of a Report ``path`` (``activities.0.attendance`` →
+    ``Activity``; list indices are skipped); None when a step is not a model field. How the form finds
+    a field's description and the unknown-key hint the fields it may point to."""
+    model: type[BaseModel] | None = m.Report
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if model else None
+        model = nested_model(field.annotation) if field else None
+        if model is None:
+            return None
+    return model
+
+
 def kind_of(annotation: Any) -> Kind:
     bare, optional = _unwrap(annotation)
     origin = typing.get_origin(bare)

@@ -15,7 +15,6 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from pydantic import BaseModel
 
 from .. import dates
 from .. import model as m
@@ -80,14 +79,9 @@ class Section:
 # ---------------------------------------------------------------- the spec
 
 
-def _model_field(path: Iterable[str]) -> Any:
-    """The pydantic FieldInfo at a dotted path of Report (lists and optionals unwrapped)."""
-    current: type[BaseModel] = m.Report
-    info = None
-    for name in path:
-        info = current.model_fields[name]
-        current = L.nested_model(info.annotation) or current
-    return info
+def _model_field(path: tuple[str, ...]) -> Any:
+    """The pydantic FieldInfo at a path of Report (lists and optionals unwrapped)."""
+    return L.model_holding(path).model_fields[path[-1]]
 
 
 def _is_long(info: Any) -> bool:
