@@ -195,16 +195,25 @@ def _checked_filter_args(name: str, builtin: bool, args: tuple, kwargs: dict[str
         _check_format(values[0])
     if name == "join" and values:
         items = list(values[0])
-        if len(items) > MAX_ITEMS:
-            _refuse("join 的条目过多")
-        separator = values[1] if len(values) > 1 else kwargs.get("d", "")
-        if len(items) * _size(separator) > MAX_OUTPUT_CHARS:
-            _refuse("join 生成的文字过长")
+        _check_join(items, values[1] if len(values) > 1 else kwargs.get("d", ""))
         args = tuple(items if a is values[0] else a for a in args)
     if name == "replace" and len(values) >= 3 and isinstance(values[0], str):
-        if values[0].count(str(values[1])) * len(str(values[2])) > MAX_OUTPUT_CHARS:
-            _refuse("replace 生成的文字过长")
+        _check_replace(values[0], values[1], values[2])
     return args
+
+
+def _check_join(items: list, separator: Any) -> None:
+    """The ``join`` filter and ``str.join`` alike: a bounded number of items and of characters."""
+    if len(items) > MAX_ITEMS:
+        _refuse("join 的条目过多")
+    if len(items) * _size(separator) > MAX_OUTPUT_CHARS:
+        _refuse("join 生成的文字过长")
+
+
+def _check_replace(text: str, old: Any, new: Any) -> None:
+    """The ``replace`` filter and ``str.replace`` alike: the text it could grow to stays bounded."""
+    if text.count(str(old)) * len(str(new)) > MAX_OUTPUT_CHARS:
+        _refuse("replace 生成的文字过长")
 
 
 def _check_format(template: str) -> None:
@@ -303,12 +312,10 @@ class BoundedSandbox(SandboxedEnvironment):
             if __obj.__name__ == "extend" and isinstance(owner, list) and args and len(owner) + _size(args[0]) > MAX_ITEMS:
                 _refuse(f"列表的条目过多（最多 {MAX_ITEMS} 项）")
             if __obj.__name__ == "replace" and isinstance(owner, str) and len(args) >= 2:
-                if owner.count(str(args[0])) * len(str(args[1])) > MAX_OUTPUT_CHARS:
-                    _refuse("replace 生成的文字过长")
+                _check_replace(owner, args[0], args[1])
             if __obj.__name__ == "join" and isinstance(owner, str) and args:
                 items = list(args[0])
-                if len(items) > MAX_ITEMS or len(items) * len(owner) > MAX_OUTPUT_CHARS:
-                    _refuse("join 生成的文字过长")
+                _check_join(items, owner)
                 args = ([facts.marked(v) for v in items],) + args[1:]
         result = super().call(__context, __obj, *args, **kwargs)
         size = _size(result)
