@@ -382,6 +382,21 @@ def walk(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
             yield from walk(item, seen)
 
 
+@functools.cache
+def _readable_names(cls: type) -> tuple[str, ...] | None:
+    """What a template may read of an instance of ``cls``: a model's fields; a dataclass's fields and
+    public properties; None for anything else. Asked once per class, not per object."""
+    if issubclass(cls, BaseModel):
+        return tuple(cls.model_fields)
+    if dataclasses.is_dataclass(cls):
+        properties = [name for name, attr in vars(cls).items() if isinstance(attr, property) and not name.startswith("_")]
+        return (*(f.name for f in dataclasses.fields(cls)), *properties)
+    return None
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), Decimal, dt.date})
+
+
 def plain_data(value: Any, _seen: dict[int, tuple[Any, Any]] | None = None) -> Any:
     """Any context value as template data without provenance (the roll-up's): models and dataclasses
     become Records (with their public properties evaluated), lists tuples; functions pass through.
@@ -389,18 +404,16 @@ def plain_data(value: Any, _seen: dict[int, tuple[Any, Any]] | None = None) -> A
     An object met again (the roll-up lists the same unit under 排名, 达标, 荣誉…) is converted once:
     without that a roll-up of 1,000 units converted each unit's activities and indicators a dozen
     times. The memo holds each original, so no id is reused while the conversion runs."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return value
     seen = {} if _seen is None else _seen
     known = seen.get(id(value))
     if known is not None:
         return known[1]
-    if isinstance(value, BaseModel):
-        result: Any = Record({name: plain_data(getattr(value, name), seen) for name in type(value).model_fields})
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: plain_data(getattr(value, f.name), seen) for f in dataclasses.fields(value)}
-        for name, attr in vars(type(value)).items():
-            if isinstance(attr, property) and not name.startswith("_"):
-                fields[name] = plain_data(getattr(value, name), seen)
-        result = Record(fields)
+    names = _readable_names(kind)
+    if names is not None:
+        result: Any = Record({name: plain_data(getattr(value, name), seen) for name in names})
     elif isinstance(value, (list, tuple)):
         result = tuple(plain_data(item, seen) for item in value)
     elif isinstance(value, dict):
