@@ -13,20 +13,13 @@ import gc
 import os
 import signal
 
+from .collector import GC_THRESHOLDS
 from .interrupted import MESSAGE as INTERRUPTED
 
 
 def _interrupted_while_loading(signum: int, frame: object) -> None:
     os.write(2, (INTERRUPTED + "\n").encode("utf-8"))
     os._exit(130)  # nothing to clean up: no file is open yet
-
-
-#: Collector thresholds while the command runs (CPython's default is 700, 10, 10). Loading the
-#: libraries makes about a million objects that live until the process ends, and with the default
-#: every 700 new objects start a pass, every tenth of them over all the young ones and now and then
-#: one over everything: about 40 ms of a ``reportgen build`` that find almost nothing to free.
-#: Twenty thousand still collects a batch's or the web server's garbage long before it adds up.
-GC_THRESHOLDS = (20_000, 10, 10)
 
 
 def _keep_for_exit() -> None:
