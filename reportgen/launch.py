@@ -13,6 +13,7 @@ import gc
 import os
 import signal
 
+from . import collector
 from .interrupted import MESSAGE as INTERRUPTED
 
 
@@ -46,7 +47,10 @@ def main() -> None:
     # (a twentieth of a ``reportgen build``); the command uses none. PYDANTIC_DISABLE_PLUGINS is
     # pydantic's documented switch, and a value the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from .cli import main as run
+    frozen_before = gc.get_freeze_count()
+    collector.command(True)
+    with collector.loading():
+        from .cli import main as run
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -59,3 +63,6 @@ def main() -> None:
         # shutdown would otherwise end the process by the signal instead of its exit code.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         gc.set_threshold(*thresholds)  # as found, for a caller that goes on (the tests)
+        collector.command(False)
+        if not frozen_before:  # the caller's objects back in the collector's reach (atexit freezes again)
+            gc.unfreeze()

@@ -86,3 +86,50 @@ def test_every_object_is_out_of_the_collectors_reach_at_exit():
         "main()"
     )
     assert _python(code).splitlines()[-1] == "frozen True (700, 10, 10)"
+
+
+def test_a_build_loads_its_modules_with_the_collector_paused_and_collects_its_work(tmp_path, monkeypatch, capsys):
+    """collector.py: while ``reportgen build`` imports its modules no collector pass runs; what was
+    loaded is then frozen and the build itself runs with the collector on. When the command returns,
+    a caller that goes on (this test process) has its objects back in the collector's reach."""
+    import gc
+    import importlib
+
+    from reportgen import cli, pipeline
+
+    seen: dict[str, set] = {"loading": set(), "building": set()}
+    real_import, real_build = importlib.import_module, pipeline.build
+
+    def watched_import(name, *args):  # noqa: ANN001, ANN202
+        if name in cli._BUILD_MODULES:
+            seen["loading"].add(gc.isenabled())
+        return real_import(name, *args)
+
+    def watched_build(*args, **kwargs):  # noqa: ANN202
+        seen["building"].add((gc.isenabled(), gc.get_freeze_count() > 0))
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(cli.importlib, "import_module", watched_import)
+    monkeypatch.setattr(pipeline, "build", watched_build)
+    example = Path(__file__).parent.parent / "examples" / "minimal.yaml"
+    monkeypatch.setattr("sys.argv", ["reportgen", "build", str(example), "-o", str(tmp_path)])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as done:
+            launch.main()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert done.value.code == 0
+    assert seen == {"loading": {False}, "building": {(True, True)}}
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_outside_the_command_loading_leaves_the_collector_alone():
+    """A program that imports reportgen (the web server's tests, a script) keeps its collector as it set it."""
+    import gc
+
+    from reportgen import collector
+
+    with collector.loading():
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
