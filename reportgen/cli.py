@@ -15,6 +15,7 @@ from typing import List, Optional
 
 import typer
 
+from . import collector
 from .collector import loading
 
 app = typer.Typer(
@@ -54,6 +55,8 @@ def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
     from .compose import TemplateError
     from .errors import InputError
     from .lint import LintError
+
+    collector.resume()  # the command line is read and loaded: the command's work is collected as usual
 
     try:
         return action()
@@ -353,7 +356,8 @@ def rollup(
 @app.command()
 def schema() -> None:
     """输出数据文件的 JSON Schema（供编辑器自动补全和检查）。"""
-    from .schema import schema_text
+    with loading():
+        from .schema import schema_text
 
     sys.stdout.write(schema_text())
 
@@ -441,6 +445,9 @@ def main() -> None:
     """Entry point: click's English usage errors become Chinese ones (exit 2)."""
     # Typer re-exports only BadParameter; its base is click's UsageError, vendored or not.
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    # Reading the options loads pydantic and makes a validator for each (typer does): paused until
+    # the command's body starts (_guarded), as while loading the modules (collector.py).
+    collector.pause()
     try:
         code = app(standalone_mode=False)
         if code == 130 and not _state.get("interrupted"):  # Ctrl-C while typer parsed the arguments
@@ -463,4 +470,6 @@ def main() -> None:
     except typer.Abort:
         typer.echo("已中断。", err=True)
         sys.exit(130)
+    finally:
+        collector.resume()
     sys.exit(code if isinstance(code, int) else 0)

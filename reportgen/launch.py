@@ -13,7 +13,6 @@ import gc
 import os
 import signal
 
-from . import collector
 from .interrupted import MESSAGE as INTERRUPTED
 
 
@@ -47,6 +46,8 @@ def main() -> None:
     # (a twentieth of a ``reportgen build``); the command uses none. PYDANTIC_DISABLE_PLUGINS is
     # pydantic's documented switch, and a value the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from . import collector  # after the handler above: the launcher itself imports next to nothing
+
     frozen_before = gc.get_freeze_count()
     collector.command(True)
     with collector.loading():

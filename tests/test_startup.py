@@ -89,16 +89,21 @@ def test_every_object_is_out_of_the_collectors_reach_at_exit():
 
 
 def test_a_build_loads_its_modules_with_the_collector_paused_and_collects_its_work(tmp_path, monkeypatch, capsys):
-    """collector.py: while ``reportgen build`` imports its modules no collector pass runs; what was
-    loaded is then frozen and the build itself runs with the collector on. When the command returns,
-    a caller that goes on (this test process) has its objects back in the collector's reach."""
+    """collector.py: while ``reportgen build`` reads its options and imports its modules no collector
+    pass runs; what was loaded is then frozen and the build itself runs with the collector on. When
+    the command returns, a caller that goes on (this test process) has its objects back in the
+    collector's reach."""
     import gc
     import importlib
 
     from reportgen import cli, pipeline
 
-    seen: dict[str, set] = {"loading": set(), "building": set()}
-    real_import, real_build = importlib.import_module, pipeline.build
+    seen: dict[str, set] = {"reading options": set(), "loading": set(), "building": set()}
+    real_import, real_build, real_guarded = importlib.import_module, pipeline.build, cli._guarded
+
+    def watched_guarded(action):  # noqa: ANN001, ANN202 — the command's body starts here
+        seen["reading options"].add(gc.isenabled())
+        return real_guarded(action)
 
     def watched_import(name, *args):  # noqa: ANN001, ANN202
         if name in cli._BUILD_MODULES:
@@ -109,18 +114,27 @@ def test_a_build_loads_its_modules_with_the_collector_paused_and_collects_its_wo
         seen["building"].add((gc.isenabled(), gc.get_freeze_count() > 0))
         return real_build(*args, **kwargs)
 
+    def count_passes(phase, info):  # noqa: ANN001, ANN202
+        if phase == "start" and not seen["building"]:
+            passes.append(info["generation"])
+
+    passes: list[int] = []
+    monkeypatch.setattr(cli, "_guarded", watched_guarded)
     monkeypatch.setattr(cli.importlib, "import_module", watched_import)
     monkeypatch.setattr(pipeline, "build", watched_build)
     example = Path(__file__).parent.parent / "examples" / "minimal.yaml"
     monkeypatch.setattr("sys.argv", ["reportgen", "build", str(example), "-o", str(tmp_path)])
     handler = signal.getsignal(signal.SIGINT)
+    gc.callbacks.append(count_passes)  # the collector calls this very list (not a replacement of it)
     try:
         with pytest.raises(SystemExit) as done:
             launch.main()
     finally:
+        gc.callbacks.remove(count_passes)
         signal.signal(signal.SIGINT, handler)
     assert done.value.code == 0
-    assert seen == {"loading": {False}, "building": {(True, True)}}
+    assert seen == {"reading options": {False}, "loading": {False}, "building": {(True, True)}}
+    assert passes == []  # from the launcher to the build, with this process's many objects around
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
