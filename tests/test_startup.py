@@ -147,3 +147,37 @@ def test_outside_the_command_loading_leaves_the_collector_alone():
     with collector.loading():
         assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_lazy_pattern_is_compiled_on_first_use_and_matches_as_the_compiled_one():
+    import re
+
+    from reportgen.lazy_pattern import LazyPattern
+
+    lazy, compiled = LazyPattern(r"(\d{4})年"), re.compile(r"(\d{4})年")
+    assert vars(lazy) == {"_source": (r"(\d{4})年", 0)}  # nothing compiled yet
+    assert lazy.fullmatch("2024年").groups() == compiled.fullmatch("2024年").groups()
+    assert lazy.sub("某年", "2024年和2025年") == compiled.sub("某年", "2024年和2025年")
+    assert lazy.split("2024年底") == compiled.split("2024年底")
+    assert lazy.pattern == compiled.pattern and lazy.flags == compiled.flags
+    assert lazy.fullmatch is vars(lazy)["fullmatch"]  # kept: later uses skip the look-up
+
+
+def test_a_build_from_yaml_compiles_none_of_the_patterns_only_other_commands_use():
+    """lazy_pattern.py: the workbook reader's and the roll-up's patterns wait until they are used."""
+    example = Path(__file__).parent.parent / "examples" / "minimal.yaml"
+    code = (
+        "import sys, tempfile\n"
+        "from reportgen.launch import main\n"
+        f"sys.argv = ['reportgen', 'build', {str(example)!r}, '-o', tempfile.mkdtemp()]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from reportgen import dates, markers\n"
+        "from reportgen.loaders import amounts\n"
+        "lazy = [markers.TOTAL_ROW, markers.PART_PREFIX, markers.LIST_SPLIT, markers.KEY_LIST_SPLIT,\n"
+        "        amounts._PATTERN, amounts._TWO, amounts._RANGE, dates._MONTH, dates._YEAR]\n"
+        "print(sum(len(vars(p)) > 1 for p in lazy))"
+    )
+    assert _python(code, REPORTGEN_NO_CACHE="1").splitlines()[-1] == "0"
