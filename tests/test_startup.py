@@ -112,13 +112,20 @@ def test_a_build_loads_its_modules_with_the_collector_paused_and_collects_its_wo
 
     def watched_build(*args, **kwargs):  # noqa: ANN202
         seen["building"].add((gc.isenabled(), gc.get_freeze_count() > 0))
-        return real_build(*args, **kwargs)
+        result = real_build(*args, **kwargs)
+        seen["built"] = True
+        return result
 
     def count_passes(phase, info):  # noqa: ANN001, ANN202
-        if phase == "start" and not seen["building"]:
+        if phase != "start":
+            return
+        if "built" in seen:
+            passes_after.append(info["generation"])
+        elif not seen["building"]:
             passes.append(info["generation"])
 
     passes: list[int] = []
+    passes_after: list[int] = []
     monkeypatch.setattr(cli, "_guarded", watched_guarded)
     monkeypatch.setattr(cli.importlib, "import_module", watched_import)
     monkeypatch.setattr(pipeline, "build", watched_build)
@@ -133,9 +140,10 @@ def test_a_build_loads_its_modules_with_the_collector_paused_and_collects_its_wo
         gc.callbacks.remove(count_passes)
         signal.signal(signal.SIGINT, handler)
     assert done.value.code == 0
-    assert seen == {"reading options": {False}, "loading": {False}, "building": {(True, True)}}
+    assert seen == {"reading options": {False}, "loading": {False}, "building": {(True, True)}, "built": True}
     assert passes == []  # from the launcher to the build, with this process's many objects around
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert passes_after == []  # the build's leftovers were moved on, not walked as the command ended
 
 
 def test_outside_the_command_loading_leaves_the_collector_alone():
