@@ -7,12 +7,16 @@ Heavy modules are imported inside the commands so ``reportgen --help`` stays fas
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+
+from . import collector
+from .collector import loading
 
 app = typer.Typer(
     help="reportgen：把单位的创建文明城市工作事实生成规范的工作总结（Word）和指标工作簿（Excel）。",
@@ -51,6 +55,8 @@ def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
     from .compose import TemplateError
     from .errors import InputError
     from .lint import LintError
+
+    collector.resume()  # the command line is read and loaded: the command's work is collected as usual
 
     try:
         return action()
@@ -113,10 +119,11 @@ def validate(files: List[Path] = typer.Argument(..., help="一个或多个 .yaml
     """检查数据文件，一次列出全部问题（文件:行:列 字段：说明）。"""
 
     def run() -> None:
-        from . import lint
-        from .compose import compose, load_pack
-        from .errors import InputError, summary
-        from .loaders import load
+        with loading():
+            from . import lint
+            from .compose import compose, load_pack
+            from .errors import InputError, summary
+            from .loaders import load
 
         failed = 0
         pack = load_pack(None)
@@ -149,6 +156,14 @@ def validate(files: List[Path] = typer.Argument(..., help="一个或多个 .yaml
     _guarded(run)
 
 
+#: What a build of the default formats imports: the pipeline and, from a .yaml file, the readers and
+#: writers it imports when it gets to them (loaded together, with the collector paused: collector.py).
+_BUILD_MODULES = (
+    "reportgen.pipeline", "reportgen.loaders.yaml_loader", "reportgen.loaders.style_loader",
+    "reportgen.writers.markdown", "reportgen.writers.docx", "reportgen.unit_book", "reportgen.writers.xlsx",
+)
+
+
 @app.command()
 def build(
     source: Path = typer.Argument(..., help="数据文件（.yaml 或 .xlsx）"),
@@ -161,6 +176,9 @@ def build(
     """生成工作总结：输出 <文件名>.docx、<文件名>.xlsx 和 <文件名>.md 预览。"""
 
     def run() -> None:
+        with loading():
+            for module in _BUILD_MODULES:
+                importlib.import_module(module)
         from . import pipeline
 
         if templates is not None and not templates.is_dir():
@@ -183,9 +201,10 @@ def explain(
     """逐句列出总结正文的依据：每句话来自哪些字段、文件第几行（或哪个单元格），或是哪一条连接语。"""
 
     def run() -> None:
-        from . import evidence
-        from .compose import compose
-        from .loaders import load
+        with loading():
+            from . import evidence
+            from .compose import compose
+            from .loaders import load
 
         if templates is not None and not templates.is_dir():
             _fail([f"{templates}：模板文件夹不存在"])
@@ -337,7 +356,8 @@ def rollup(
 @app.command()
 def schema() -> None:
     """输出数据文件的 JSON Schema（供编辑器自动补全和检查）。"""
-    from .schema import schema_text
+    with loading():
+        from .schema import schema_text
 
     sys.stdout.write(schema_text())
 
@@ -425,6 +445,9 @@ def main() -> None:
     """Entry point: click's English usage errors become Chinese ones (exit 2)."""
     # Typer re-exports only BadParameter; its base is click's UsageError, vendored or not.
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    # Reading the options loads pydantic and makes a validator for each (typer does): paused until
+    # the command's body starts (_guarded), as while loading the modules (collector.py).
+    collector.pause()
     try:
         code = app(standalone_mode=False)
         if code == 130 and not _state.get("interrupted"):  # Ctrl-C while typer parsed the arguments
@@ -447,4 +470,6 @@ def main() -> None:
     except typer.Abort:
         typer.echo("已中断。", err=True)
         sys.exit(130)
+    finally:
+        collector.resume()
     sys.exit(code if isinstance(code, int) else 0)

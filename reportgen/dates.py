@@ -16,6 +16,8 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .lazy_pattern import LazyPattern
+
 YEARS = (1990, 2100)
 
 
@@ -93,10 +95,10 @@ def cell(day: dt.date) -> dt.date | str:
 
 # Exactly the forms the schema's patterns allow, so the schema and the validator agree (the workbook
 # reader turns 2024/6/5 and date cells into dates before they get here).
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DAY = LazyPattern(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_NUMBER = r"(0?[1-9]|1[0-2])"
-_MONTH = re.compile(rf"(\d{{4}})(?:-{_MONTH_NUMBER}|年{_MONTH_NUMBER}月份?)")
-_YEAR = re.compile(r"(199\d|20\d\d|2100)年?")  # YEARS, as a pattern the schema can state
+_MONTH = LazyPattern(rf"(\d{{4}})(?:-{_MONTH_NUMBER}|年{_MONTH_NUMBER}月份?)")
+_YEAR = LazyPattern(r"(199\d|20\d\d|2100)年?")  # YEARS, as a pattern the schema can state
 
 
 def _in_range(year_: int) -> bool:

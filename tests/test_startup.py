@@ -86,3 +86,106 @@ def test_every_object_is_out_of_the_collectors_reach_at_exit():
         "main()"
     )
     assert _python(code).splitlines()[-1] == "frozen True (700, 10, 10)"
+
+
+def test_a_build_loads_its_modules_with_the_collector_paused_and_collects_its_work(tmp_path, monkeypatch, capsys):
+    """collector.py: while ``reportgen build`` reads its options and imports its modules no collector
+    pass runs; what was loaded is then frozen and the build itself runs with the collector on. When
+    the command returns, a caller that goes on (this test process) has its objects back in the
+    collector's reach."""
+    import gc
+    import importlib
+
+    from reportgen import cli, pipeline
+
+    seen: dict[str, set] = {"reading options": set(), "loading": set(), "building": set()}
+    real_import, real_build, real_guarded = importlib.import_module, pipeline.build, cli._guarded
+
+    def watched_guarded(action):  # noqa: ANN001, ANN202 — the command's body starts here
+        seen["reading options"].add(gc.isenabled())
+        return real_guarded(action)
+
+    def watched_import(name, *args):  # noqa: ANN001, ANN202
+        if name in cli._BUILD_MODULES:
+            seen["loading"].add(gc.isenabled())
+        return real_import(name, *args)
+
+    def watched_build(*args, **kwargs):  # noqa: ANN202
+        seen["building"].add((gc.isenabled(), gc.get_freeze_count() > 0))
+        result = real_build(*args, **kwargs)
+        seen["built"] = True
+        return result
+
+    def count_passes(phase, info):  # noqa: ANN001, ANN202
+        if phase != "start":
+            return
+        if "built" in seen:
+            passes_after.append(info["generation"])
+        elif not seen["building"]:
+            passes.append(info["generation"])
+
+    passes: list[int] = []
+    passes_after: list[int] = []
+    monkeypatch.setattr(cli, "_guarded", watched_guarded)
+    monkeypatch.setattr(cli.importlib, "import_module", watched_import)
+    monkeypatch.setattr(pipeline, "build", watched_build)
+    example = Path(__file__).parent.parent / "examples" / "minimal.yaml"
+    monkeypatch.setattr("sys.argv", ["reportgen", "build", str(example), "-o", str(tmp_path)])
+    handler = signal.getsignal(signal.SIGINT)
+    gc.callbacks.append(count_passes)  # the collector calls this very list (not a replacement of it)
+    try:
+        with pytest.raises(SystemExit) as done:
+            launch.main()
+    finally:
+        gc.callbacks.remove(count_passes)
+        signal.signal(signal.SIGINT, handler)
+    assert done.value.code == 0
+    assert seen == {"reading options": {False}, "loading": {False}, "building": {(True, True)}, "built": True}
+    assert passes == []  # from the launcher to the build, with this process's many objects around
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert passes_after == []  # the build's leftovers were moved on, not walked as the command ended
+
+
+def test_outside_the_command_loading_leaves_the_collector_alone():
+    """A program that imports reportgen (the web server's tests, a script) keeps its collector as it set it."""
+    import gc
+
+    from reportgen import collector
+
+    with collector.loading():
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_lazy_pattern_is_compiled_on_first_use_and_matches_as_the_compiled_one():
+    import re
+
+    from reportgen.lazy_pattern import LazyPattern
+
+    lazy, compiled = LazyPattern(r"(\d{4})年"), re.compile(r"(\d{4})年")
+    assert vars(lazy) == {"_source": (r"(\d{4})年", 0)}  # nothing compiled yet
+    assert lazy.fullmatch("2024年").groups() == compiled.fullmatch("2024年").groups()
+    assert lazy.sub("某年", "2024年和2025年") == compiled.sub("某年", "2024年和2025年")
+    assert lazy.split("2024年底") == compiled.split("2024年底")
+    assert lazy.pattern == compiled.pattern and lazy.flags == compiled.flags
+    assert lazy.fullmatch is vars(lazy)["fullmatch"]  # kept: later uses skip the look-up
+
+
+def test_a_build_from_yaml_compiles_none_of_the_patterns_only_other_commands_use():
+    """lazy_pattern.py: the workbook reader's and the roll-up's patterns wait until they are used."""
+    example = Path(__file__).parent.parent / "examples" / "minimal.yaml"
+    code = (
+        "import sys, tempfile\n"
+        "from reportgen.launch import main\n"
+        f"sys.argv = ['reportgen', 'build', {str(example)!r}, '-o', tempfile.mkdtemp()]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from reportgen import dates, markers\n"
+        "from reportgen.loaders import amounts\n"
+        "lazy = [markers.TOTAL_ROW, markers.PART_PREFIX, markers.LIST_SPLIT, markers.KEY_LIST_SPLIT,\n"
+        "        amounts._PATTERN, amounts._TWO, amounts._RANGE, dates._MONTH, dates._YEAR]\n"
+        "print(sum(len(vars(p)) > 1 for p in lazy))"
+    )
+    assert _python(code, REPORTGEN_NO_CACHE="1").splitlines()[-1] == "0"

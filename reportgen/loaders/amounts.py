@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..lazy_pattern import LazyPattern
+
 #: Words clerks use for an approximation, mapped to the model's vocabulary (``model.Approx``).
 _BEFORE = {"近": "近", "将近": "近", "接近": "近", "约": "约", "大约": "约", "大概": "约",
            "超过": "超过", "逾": "超过", "超": "超过", "高达": "超过"}
@@ -26,7 +28,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _SCALES = {"千": Decimal(1000), "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
 _NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
-_PATTERN = re.compile(
+_PATTERN = LazyPattern(
     rf"^(?P<lead>{'|'.join(_LEAD)})?"
     rf"(?P<before>{'|'.join(sorted(_BEFORE, key=len, reverse=True))})?"
     rf"(?P<number>{_NUMBER})"
@@ -37,8 +39,8 @@ _PATTERN = re.compile(
     r"(?P<tail>以上|左右|上下|多|余)?$"
 )
 #: Two figures in one cell: a separator with a digit on each side.
-_TWO = re.compile(r"\d[^\d、，,；;／/和及与]*[、，,；;／/和及与]\s*[近约超逾]?\s*\d")
-_RANGE = re.compile(r"\d\s*[-－—~～至到]\s*\d")
+_TWO = LazyPattern(r"\d[^\d、，,；;／/和及与]*[、，,；;／/和及与]\s*[近约超逾]?\s*\d")
+_RANGE = LazyPattern(r"\d\s*[-－—~～至到]\s*\d")
 
 
 @dataclass(frozen=True)

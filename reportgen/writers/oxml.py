@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
+from ..lazy_pattern import LazyPattern
 from ..xmlchars import strip_not_xml
 from .deterministic_zip import read_zip, write_parts
 
@@ -345,8 +346,8 @@ def template_as_document(data: bytes) -> bytes:
     return write_parts(parts)
 
 
-_OVERFLOW_PUNCT = re.compile(rb'<w:overflowPunct w:val="(0|1|false|true|off|on)"/>')
-_MARK_BEFORE_DIGIT = re.compile("([，。、；：！？）”])(?=[0-9])")
+_OVERFLOW_PUNCT = LazyPattern(rb'<w:overflowPunct w:val="(0|1|false|true|off|on)"/>')
+_MARK_BEFORE_DIGIT = LazyPattern("([，。、；：！？）”])(?=[0-9])")
 _FLIPPED = {b"0": b"1", b"false": b"1", b"off": b"1", b"1": b"0", b"true": b"0", b"on": b"0"}
 
 
@@ -383,8 +384,8 @@ def clear_borders(ppr: BaseOxmlElement) -> None:
         ppr.remove(found)
 
 
-_APPLICATION = re.compile(rb"<Application>[^<]*</Application>")
-_APP_VERSION = re.compile(rb"<AppVersion>[^<]*</AppVersion>")
+_APPLICATION = LazyPattern(rb"<Application>[^<]*</Application>")
+_APP_VERSION = LazyPattern(rb"<AppVersion>[^<]*</AppVersion>")
 
 
 def set_application(app_xml: bytes, name: str) -> bytes:
