@@ -174,6 +174,11 @@ def ref_of(value: Any) -> int | None:
 
 def plain(value: Any) -> Any:
     """A fact as its ordinary value; marked text without its marks; containers item by item."""
+    kind = type(value)
+    if kind is str:  # most arguments: text without marks, or with a phrase's or a word's
+        return MARKS.sub("", value) if _HAS_MARK(value) else value
+    if kind in _PLAIN_LEAVES:
+        return value
     if isinstance(value, FactStr):
         return str.__str__(value)
     if isinstance(value, FactInt):
@@ -189,6 +194,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(plain(v) for v in value) if isinstance(value, list) else tuple(plain(v) for v in value)
     return value
+
+
+#: Exact types ``plain`` returns as they are (a subclass, such as a fact, takes the long way).
+_PLAIN_LEAVES = frozenset([int, bool, type(None), Decimal, dt.date, MonthDate, YearDate])
+_HAS_MARK = MARKS.search
 
 
 def _display(value: Any) -> str:
@@ -213,7 +223,7 @@ def refs_in(value: Any) -> list[int]:
     if ref is not None:
         return [ref]
     if isinstance(value, str):
-        return [_decode(m.group(1)) for m in _FACT_ID.finditer(value)]
+        return [_decode(m.group(1)) for m in _FACT_ID.finditer(value)] if FACT in value else []
     if isinstance(value, (list, tuple)):
         return [r for item in value for r in refs_in(item)]
     return []
@@ -226,8 +236,10 @@ def wrap(text: str, refs: list[int]) -> str:
     """Mark a filter's result with every fact that went into it (one span citing them all)."""
     if not refs:
         return text
-    head = "".join(f"{FACT}{_encode(r)}{MID}" for r in dict.fromkeys(refs))
-    return head + text + CLOSE * len(dict.fromkeys(refs))
+    if len(refs) == 1:
+        return f"{FACT}{_encode(refs[0])}{MID}{text}{CLOSE}"
+    unique = dict.fromkeys(refs)
+    return "".join(f"{FACT}{_encode(r)}{MID}" for r in unique) + text + CLOSE * len(unique)
 
 
 # ---------------------------------------------------------------- spans → sentences
