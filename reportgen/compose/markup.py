@@ -28,6 +28,8 @@ _MARK = "[\ue000-\ue1ff]*"
 _DOUBLED_MARK = re.compile(f"[，、；：](?={_MARK}[，、；：。！？])")
 _DOUBLED_STOP = re.compile(f"(?<=。)({_MARK})。")
 _TEXT_RUN = re.compile("[^\ue000-\ue1ff]+")
+#: Text that is blank once its marks are removed: only marks and white space.
+_BLANK = re.compile("[\\s\ue000-\ue004\ue100-\ue1ff]*")
 #: Longest run of template wording allowed between facts in one clause: enough for connectives
 #: (组织…参加，参与人数达…), too short to state a measure of its own (坚持人防、物防、技防相结合).
 GLUE_MAX = 10
@@ -61,8 +63,7 @@ def parse_markup(text: str) -> list[tuple[str, str, str]]:
     kinds: list[str] = []
     for raw in text.splitlines():
         line = raw.strip()
-        bare = facts.MARKS.sub("", line)
-        if not bare.strip():
+        if _BLANK.fullmatch(line):
             if kinds and kinds[-1] != "gap":
                 kinds.append("gap")
                 elements.append([])
@@ -84,7 +85,7 @@ def parse_markup(text: str) -> list[tuple[str, str, str]]:
             continue
         lead, body = _runs("".join(lines))
         lead, body = tidy(lead), tidy(body)
-        if facts.MARKS.sub("", lead + body).strip():
+        if not _BLANK.fullmatch(lead + body):
             result.append((kind, lead, body))
     return result
 
@@ -147,9 +148,9 @@ class Evidence:
         if any(map(str.isdigit, glue)):
             unsupported = next(f for f in fragments if any(c.isdigit() for c in f))
         elif has_facts:
-            unsupported = next((f for f in fragments if len(_PUNCT.sub("", f)) > GLUE_MAX), "")
+            unsupported = next((f for f in fragments if _longer(f, GLUE_MAX)), "")
         elif phrases:
-            unsupported = next((f for f in fragments if len(_PUNCT.sub("", f)) > 4), "")
+            unsupported = next((f for f in fragments if _longer(f, 4)), "")
         else:
             unsupported = max(fragments, key=len, default=text[start:end])
         unique = tuple(dict.fromkeys(sources))
@@ -169,6 +170,12 @@ class Evidence:
             first = plain_runs[0] if plain_runs else Run("")
             plain_runs = (Run(prefix + first.text, first.bold),) + plain_runs[1:]
         return Paragraph(plain_runs, self.sentences(marked))
+
+
+def _longer(fragment: str, limit: int) -> bool:
+    """Whether a fragment has more than ``limit`` characters besides punctuation (most are short enough
+    that the punctuation need not be removed to know)."""
+    return len(fragment) > limit and len(_PUNCT.sub("", fragment)) > limit
 
 
 _NO_EVIDENCE = Evidence(None, lambda fragment: "")

@@ -107,6 +107,8 @@ _WIDTH = re.compile(r"%[-#0 +*]*(\d+)?(?:\.(\d+))?")
 _BLOCKED_METHODS = frozenset(["format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"])
 #: Methods whose integer argument is a size to allocate; elsewhere (``xs.append(18000)``) it is data.
 _SIZED_METHODS = _BLOCKED_METHODS | {"to_bytes"}
+#: Plain containers and text, whose methods a template calls the most (``out.append``).
+_CONTAINERS = frozenset([list, dict, set, str])
 _GROWING_METHODS = frozenset(["append", "extend", "insert", "update", "setdefault", "add", "__setitem__"])
 
 
@@ -276,6 +278,8 @@ class BoundedSandbox(SandboxedEnvironment):
             value = obj._fields.get(attribute, _MISSING)
             if type(value) in facts.DATA_TYPES:
                 return value
+        elif type(obj) is list and attribute == "append":  # ``{% do out.append(x) %}``: a public method of a list
+            return obj.append
         return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -337,6 +341,12 @@ class BoundedSandbox(SandboxedEnvironment):
                 items = list(args[0])
                 _check_join(items, owner)
                 args = ([facts.marked(v) for v in items],) + args[1:]
+            if type(owner) in _CONTAINERS:
+                # A built-in method cannot be marked unsafe or ask for the context: the sandbox's look-ups
+                # for that would find nothing, so it is called as Jinja would, without them.
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+                return obj(*args, **kwargs)
         return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
