@@ -73,14 +73,16 @@ class Entry(NamedTuple):
     paths: tuple[tuple, ...] = ()
 
 
+#: ``activities[3].date`` for a path: the same few hundred paths come back in every report of a batch.
+_path_text = functools.lru_cache(maxsize=8192)(format_path)
+
+
 @dataclass
 class Ledger:
     """The entries of one compose; marks in the text refer to them by position."""
 
     source: SourceMap | None = None
     entries: list[Entry] = field(default_factory=list)
-    #: What each fact cited so far cites (a figure or a name is often cited by several sentences).
-    cited: dict[int, tuple[Source, ...]] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> int:
         self.entries.append(entry)
@@ -96,8 +98,8 @@ class Ledger:
 
     def source_of(self, path: tuple) -> Source:
         if self.source is None:
-            return Source(format_path(path))
-        return Source(format_path(path), str(self.source.locate(path)) if self.source.states(path) else UNSTATED)
+            return Source(_path_text(tuple(path)))
+        return Source(_path_text(tuple(path)), str(self.source.locate(path)) if self.source.states(path) else UNSTATED)
 
     def fact(self, value: Any, *paths: tuple) -> Any:
         """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
@@ -106,11 +108,8 @@ class Ledger:
 
     def sources(self, ref: int) -> tuple[Source, ...]:
         """What entry ``ref`` cites: a phrase's evidence, or a fact's paths looked up in the source map."""
-        found = self.cited.get(ref)
-        if found is None:
-            entry = self.entries[ref]
-            found = self.cited[ref] = tuple(map(self.source_of, entry.paths)) if entry.paths else entry.sources
-        return found
+        entry = self.entries[ref]
+        return tuple(map(self.source_of, entry.paths)) if entry.paths else entry.sources
 
     def phrase(self, text: str, key: str, evidence: Iterable[Source] = ()) -> str:
         return f"{PHRASE}{_encode(self.add(Entry('phrase', tuple(evidence), key)))}{MID}{text}{CLOSE}"

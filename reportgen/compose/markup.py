@@ -135,15 +135,16 @@ class Evidence:
         inside = [s for s in spans if s.start < end and s.end > start]
         sources: list[Source] = []
         phrases: list[str] = []
+        has_facts = False
         for span in inside:
             if span.kind == "fact":
+                has_facts = True
                 sources.extend(self.ledger.sources(span.ref))
             elif span.kind == "phrase":
                 phrases.append(self.ledger.entries[span.ref].phrase)
                 sources.extend(self.ledger.sources(span.ref))
         glue = _glue(text, start, end, inside)
         fragments = [f for f in _CLAUSE_BREAK.split(glue.replace("\n", "，")) if f]
-        has_facts = any(s.kind == "fact" for s in inside)
         unsupported = ""
         if any(map(str.isdigit, glue)):
             unsupported = next(f for f in fragments if any(c.isdigit() for c in f))

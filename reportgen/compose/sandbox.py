@@ -197,10 +197,12 @@ def guard_filter(name: str, func: Callable[..., Any], builtin: bool = True, kind
 
 def _checked_filter_args(name: str, builtin: bool, args: tuple, kwargs: dict[str, Any]) -> tuple:
     """Refuse a filter call whose arguments would allocate without bound; ``join``'s items as a list."""
-    values = [a for a in args if not isinstance(a, _JINJA_ARGUMENTS)]
-    for extra in (values[1:] + list(kwargs.values())) if builtin else ():
-        if isinstance(extra, int) and not isinstance(extra, bool) and abs(extra) > MAX_ARG:
-            _refuse(f"过滤器 {name} 的参数过大")
+    # Jinja passes at most one argument of its own (context, environment), always first
+    values = args[1:] if args and isinstance(args[0], _JINJA_ARGUMENTS) else args
+    if builtin:
+        for extra in (*values[1:], *kwargs.values()):
+            if type(extra) is not bool and isinstance(extra, int) and abs(extra) > MAX_ARG:
+                _refuse(f"过滤器 {name} 的参数过大")
     if name == "format" and values and isinstance(values[0], str):
         _check_format(values[0])
     if name == "join" and values:
