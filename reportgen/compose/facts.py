@@ -174,9 +174,13 @@ def as_fact(value: Any, ref: int) -> Any:
 _FACT_CLASSES = (FactStr, FactInt, FactDecimal, FactDate, FactMonth, FactYear)
 
 
+#: The fact classes, for a look-up by exact type (nothing subclasses them).
+_FACT_SET = frozenset(_FACT_CLASSES)
+
+
 def ref_of(value: Any) -> int | None:
-    # isinstance, not getattr: Jinja's StrictUndefined raises on any attribute lookup.
-    return value._ref if isinstance(value, _FACT_CLASSES) else None
+    # the type, not getattr: Jinja's StrictUndefined raises on any attribute lookup.
+    return value._ref if type(value) in _FACT_SET else None
 
 
 def plain(value: Any) -> Any:
@@ -186,6 +190,8 @@ def plain(value: Any) -> Any:
         return MARKS.sub("", value) if _HAS_MARK(value) else value
     if kind in _PLAIN_LEAVES:
         return value
+    if kind is FactStr:
+        return str.__str__(value)
     if isinstance(value, FactStr):
         return str.__str__(value)
     if isinstance(value, FactInt):
@@ -226,12 +232,12 @@ def marked(value: Any) -> Any:
 
 def refs_in(value: Any) -> list[int]:
     """Ids of the facts in ``value``: a fact, marked text, or a list/tuple of either."""
-    ref = ref_of(value)
-    if ref is not None:
-        return [ref]
-    if isinstance(value, str):
+    kind = type(value)
+    if kind in _FACT_SET:
+        return [value._ref]
+    if kind is str or isinstance(value, str):
         return [_decode(m.group(1)) for m in _FACT_ID.finditer(value)] if FACT in value else []
-    if isinstance(value, (list, tuple)):
+    if kind is tuple or isinstance(value, (list, tuple)):
         return [r for item in value for r in refs_in(item)]
     return []
 
