@@ -58,30 +58,37 @@ def check_deadline() -> None:
         raise _RenderTimeout()
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+class _time_limit:
     """Interrupt a runaway render (a loop that calls and prints nothing) with SIGALRM.
 
     Only possible in the main thread of a process; elsewhere the deadline is still checked on every
-    call, concatenation, range step and output chunk.
+    call, concatenation, range step and output chunk. A class rather than a generator: a report arms
+    it once per template, thirty times.
     """
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise _RenderTimeout()
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    started = time.monotonic()
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
-    try:
-        yield
-    finally:
+    def __enter__(self) -> None:
+        if not self.armed:
+            return
+        self.previous = signal.signal(signal.SIGALRM, _on_alarm)
+        self.started = time.monotonic()
+        self.outer = signal.setitimer(signal.ITIMER_REAL, max(self.seconds, 0.001))
+
+    def __exit__(self, *exc: Any) -> None:
+        if not self.armed:
+            return
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, self.previous)
+        outer_delay, outer_interval = self.outer
         if outer_delay > 0:  # someone else's alarm was pending (a test timeout, a caller's limit): re-arm it
-            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - (time.monotonic() - started), 0.001), outer_interval)
+            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - (time.monotonic() - self.started), 0.001), outer_interval)
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _RenderTimeout()
 
 
 def _refuse(message: str) -> None:
@@ -388,6 +395,9 @@ def _call_macro(context: Any, macro: Macro, args: tuple, kwargs: dict[str, Any])
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """Render one template within the compose's budget; any failure becomes a located TemplateError."""
+    deadline = getattr(_limits, "deadline", None)
+    if deadline is not None:  # inside a compose: its budget holds
+        return _render_within(env, name, context, deadline)
     with budget() as deadline:
         return _render_within(env, name, context, deadline)
 
