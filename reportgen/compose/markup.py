@@ -27,6 +27,8 @@ _MARK = "[\ue000-\ue1ff]*"
 #: A mark the user typed at the end of a value (goals: [学习贯彻，]) meets the template's own mark.
 _DOUBLED_MARK = re.compile(f"[，、；：](?={_MARK}[，、；：。！？])")
 _DOUBLED_STOP = re.compile(f"(?<=。)({_MARK})。")
+#: Where either of the two could apply (removing a doubled mark can only leave a doubled stop where one was).
+_DOUBLED = re.compile(f"[，、；：。](?={_MARK}[，、；：。！？])")
 _TEXT_RUN = re.compile("[^\ue000-\ue1ff]+")
 #: Text that is blank once its marks are removed: only marks and white space.
 _BLANK = re.compile("[\\s\ue000-\ue004\ue100-\ue1ff]*")
@@ -46,6 +48,8 @@ def tidy(text: str) -> str:
     """Full-width punctuation, and no doubled mark where a value's own mark meets the template's."""
     if _HALF_WIDTH.search(text):
         text = _TEXT_RUN.sub(lambda m: zh.fullwidth(m.group(0)), text)
+    if not _DOUBLED.search(text):  # most text: one look instead of two rewrites
+        return text
     return _DOUBLED_STOP.sub(r"\1", _DOUBLED_MARK.sub("", text))
 
 
