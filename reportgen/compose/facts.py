@@ -25,7 +25,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from pydantic import BaseModel
 
@@ -60,15 +60,21 @@ def _decode(text: str) -> int:
     return number
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One marked thing: a fact (with its sources), a phrase (with the evidence its condition cites) or a word."""
+class Entry(NamedTuple):
+    """One marked thing: a fact (with its sources), a phrase (with the evidence its condition cites) or a word.
+
+    A named tuple: a compose makes one for each of some five hundred facts, and a tuple is the cheapest
+    record Python builds."""
 
     kind: str
     sources: tuple[Source, ...] = ()
     phrase: str = ""
     #: A fact's data paths, looked up in the source map only when a sentence cites it (``Ledger.sources``).
     paths: tuple[tuple, ...] = ()
+
+
+#: ``activities[3].date`` for a path: the same few hundred paths come back in every report of a batch.
+_path_text = functools.lru_cache(maxsize=8192)(format_path)
 
 
 @dataclass
@@ -92,17 +98,18 @@ class Ledger:
 
     def source_of(self, path: tuple) -> Source:
         if self.source is None:
-            return Source(format_path(path))
-        return Source(format_path(path), str(self.source.locate(path)) if self.given(path) else UNSTATED)
+            return Source(_path_text(tuple(path)))
+        return Source(_path_text(tuple(path)), str(self.source.locate(path)) if self.source.states(path) else UNSTATED)
 
     def fact(self, value: Any, *paths: tuple) -> Any:
         """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
-        return as_fact(value, self.add(Entry("fact", paths=paths)))
+        self.entries.append(Entry("fact", (), "", paths))
+        return as_fact(value, len(self.entries) - 1)
 
     def sources(self, ref: int) -> tuple[Source, ...]:
         """What entry ``ref`` cites: a phrase's evidence, or a fact's paths looked up in the source map."""
         entry = self.entries[ref]
-        return tuple(self.source_of(p) for p in entry.paths) if entry.paths else entry.sources
+        return tuple(map(self.source_of, entry.paths)) if entry.paths else entry.sources
 
     def phrase(self, text: str, key: str, evidence: Iterable[Source] = ()) -> str:
         return f"{PHRASE}{_encode(self.add(Entry('phrase', tuple(evidence), key)))}{MID}{text}{CLOSE}"
@@ -167,13 +174,24 @@ def as_fact(value: Any, ref: int) -> Any:
 _FACT_CLASSES = (FactStr, FactInt, FactDecimal, FactDate, FactMonth, FactYear)
 
 
+#: The fact classes, for a look-up by exact type (nothing subclasses them).
+_FACT_SET = frozenset(_FACT_CLASSES)
+
+
 def ref_of(value: Any) -> int | None:
-    # isinstance, not getattr: Jinja's StrictUndefined raises on any attribute lookup.
-    return value._ref if isinstance(value, _FACT_CLASSES) else None
+    # the type, not getattr: Jinja's StrictUndefined raises on any attribute lookup.
+    return value._ref if type(value) in _FACT_SET else None
 
 
 def plain(value: Any) -> Any:
     """A fact as its ordinary value; marked text without its marks; containers item by item."""
+    kind = type(value)
+    if kind is str:  # most arguments: text without marks, or with a phrase's or a word's
+        return MARKS.sub("", value) if _HAS_MARK(value) else value
+    if kind in _PLAIN_LEAVES:
+        return value
+    if kind is FactStr:
+        return str.__str__(value)
     if isinstance(value, FactStr):
         return str.__str__(value)
     if isinstance(value, FactInt):
@@ -189,6 +207,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(plain(v) for v in value) if isinstance(value, list) else tuple(plain(v) for v in value)
     return value
+
+
+#: Exact types ``plain`` returns as they are (a subclass, such as a fact, takes the long way).
+_PLAIN_LEAVES = frozenset([int, bool, type(None), Decimal, dt.date, MonthDate, YearDate])
+_HAS_MARK = MARKS.search
 
 
 def _display(value: Any) -> str:
@@ -209,12 +232,12 @@ def marked(value: Any) -> Any:
 
 def refs_in(value: Any) -> list[int]:
     """Ids of the facts in ``value``: a fact, marked text, or a list/tuple of either."""
-    ref = ref_of(value)
-    if ref is not None:
-        return [ref]
-    if isinstance(value, str):
-        return [_decode(m.group(1)) for m in _FACT_ID.finditer(value)]
-    if isinstance(value, (list, tuple)):
+    kind = type(value)
+    if kind in _FACT_SET:
+        return [value._ref]
+    if kind is str or isinstance(value, str):
+        return [_decode(m.group(1)) for m in _FACT_ID.finditer(value)] if FACT in value else []
+    if kind is tuple or isinstance(value, (list, tuple)):
         return [r for item in value for r in refs_in(item)]
     return []
 
@@ -226,14 +249,16 @@ def wrap(text: str, refs: list[int]) -> str:
     """Mark a filter's result with every fact that went into it (one span citing them all)."""
     if not refs:
         return text
-    head = "".join(f"{FACT}{_encode(r)}{MID}" for r in dict.fromkeys(refs))
-    return head + text + CLOSE * len(dict.fromkeys(refs))
+    if len(refs) == 1:
+        return f"{FACT}{_encode(refs[0])}{MID}{text}{CLOSE}"
+    unique = dict.fromkeys(refs)
+    return "".join(f"{FACT}{_encode(r)}{MID}" for r in unique) + text + CLOSE * len(unique)
 
 
 # ---------------------------------------------------------------- spans → sentences
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     kind: str
     ref: int
@@ -249,33 +274,27 @@ _TOKEN = re.compile(f"([{FACT}{PHRASE}{WORD}])([^{MID}]*){MID}|({CLOSE})|[\ue000
 def strip(text: str) -> tuple[str, list[Span]]:
     """Marked text → plain text and the spans (with positions in the plain text) of its marks.
 
-    One regex pass over the marks, copying the text between them in slices: a paragraph has thousands
-    of characters and a few dozen marks, so looking at every character in Python was the cost.
+    One regex split at the marks: the text between them comes back in slices, and each mark as its
+    three groups (opener, id, close), so Python looks only at the few dozen marks of a paragraph,
+    never at its thousands of characters.
     """
-    out: list[str] = []
+    parts = _TOKEN.split(text)  # text, opener, id, close, text, opener, …
     spans: list[Span] = []
     stack: list[Span] = []
     length = 0
-    done = 0
-    for found in _TOKEN.finditer(text):
-        start = found.start()
-        if start > done:
-            out.append(text[done:start])
-            length += start - done
-        done = found.end()
-        opener = found.group(1)
+    for k in range(1, len(parts), 4):
+        length += len(parts[k - 1])
+        opener = parts[k]
         if opener:
-            span = Span(_OPENERS[opener], _decode(found.group(2)), length)
+            span = Span(_OPENERS[opener], _decode(parts[k + 1]), length)
             stack.append(span)
             spans.append(span)
-        elif found.group(3) and stack:
+        elif parts[k + 2] and stack:
             stack.pop().end = length
-    if done < len(text):
-        out.append(text[done:])
-        length += len(text) - done
+    length += len(parts[-1])
     for span in stack:
         span.end = length
-    return "".join(out), spans
+    return "".join(parts[::4]), spans
 
 
 # ---------------------------------------------------------------- read-only records
@@ -342,19 +361,7 @@ def record(value: Any, path: tuple, ledger: Ledger) -> Any:
             return value
         return ledger.fact(value, path)
     if isinstance(value, BaseModel):
-        fields: dict[str, Any] = {}
-        cls = type(value).__name__
-        for name in type(value).model_fields:
-            fields[name] = record(getattr(value, name), path + (name,), ledger)
-        for name, inputs in DERIVED.get(cls, {}).items():
-            derived = getattr(value, name)
-            paths = [path + (i,) for i in inputs if getattr(value, i, None) is not None]
-            given = [p for p in paths if ledger.given(p)]
-            # built from defaults alone (no campaign in the file: 创建全国文明城市): cited as 默认值
-            fields[name] = ledger.fact(derived, *(given or paths)) if paths else derived
-        for name in WORDS.get(cls, ()):
-            fields[name] = ledger.word(getattr(value, name))
-        return Record(fields)
+        return _model_record(value, path, ledger)
     if isinstance(value, (list, tuple)):
         return tuple(record(item, path + (i,), ledger) for i, item in enumerate(value))
     if isinstance(value, dict):
@@ -362,6 +369,30 @@ def record(value: Any, path: tuple, ledger: Ledger) -> Any:
     if value is None or isinstance(value, bool) or not ledger.given(path):
         return value
     return ledger.fact(value, path)
+
+
+@functools.cache
+def _model_plan(cls: type[BaseModel]) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+    """A model class's fields, derived properties and words: looked up once per class, not per object."""
+    return tuple(cls.model_fields), tuple(DERIVED.get(cls.__name__, {}).items()), WORDS.get(cls.__name__, ())
+
+
+def _model_record(value: BaseModel, path: tuple, ledger: Ledger) -> Record:
+    names, derived, words = _model_plan(type(value))
+    fields: dict[str, Any] = {}
+    for name in names:
+        item = getattr(value, name)
+        # unset optional fields and flags (a third of all fields) are data as they are
+        fields[name] = item if item is None or type(item) is bool else record(item, path + (name,), ledger)
+    for name, inputs in derived:
+        found = getattr(value, name)
+        paths = [path + (i,) for i in inputs if getattr(value, i, None) is not None]
+        given = [p for p in paths if ledger.given(p)]
+        # built from defaults alone (no campaign in the file: 创建全国文明城市): cited as 默认值
+        fields[name] = ledger.fact(found, *(given or paths)) if paths else found
+    for name in words:
+        fields[name] = ledger.word(getattr(value, name))
+    return Record(fields)
 
 
 def walk(value: Any, seen: set[int] | None = None) -> Iterator[Any]:

@@ -27,7 +27,11 @@ _MARK = "[\ue000-\ue1ff]*"
 #: A mark the user typed at the end of a value (goals: [学习贯彻，]) meets the template's own mark.
 _DOUBLED_MARK = re.compile(f"[，、；：](?={_MARK}[，、；：。！？])")
 _DOUBLED_STOP = re.compile(f"(?<=。)({_MARK})。")
+#: Where either of the two could apply (removing a doubled mark can only leave a doubled stop where one was).
+_DOUBLED = re.compile(f"[，、；：。](?={_MARK}[，、；：。！？])")
 _TEXT_RUN = re.compile("[^\ue000-\ue1ff]+")
+#: Text that is blank once its marks are removed: only marks and white space.
+_BLANK = re.compile("[\\s\ue000-\ue004\ue100-\ue1ff]*")
 #: Longest run of template wording allowed between facts in one clause: enough for connectives
 #: (组织…参加，参与人数达…), too short to state a measure of its own (坚持人防、物防、技防相结合).
 GLUE_MAX = 10
@@ -44,6 +48,8 @@ def tidy(text: str) -> str:
     """Full-width punctuation, and no doubled mark where a value's own mark meets the template's."""
     if _HALF_WIDTH.search(text):
         text = _TEXT_RUN.sub(lambda m: zh.fullwidth(m.group(0)), text)
+    if not _DOUBLED.search(text):  # most text: one look instead of two rewrites
+        return text
     return _DOUBLED_STOP.sub(r"\1", _DOUBLED_MARK.sub("", text))
 
 
@@ -61,8 +67,7 @@ def parse_markup(text: str) -> list[tuple[str, str, str]]:
     kinds: list[str] = []
     for raw in text.splitlines():
         line = raw.strip()
-        bare = facts.MARKS.sub("", line)
-        if not bare.strip():
+        if _BLANK.fullmatch(line):
             if kinds and kinds[-1] != "gap":
                 kinds.append("gap")
                 elements.append([])
@@ -84,7 +89,7 @@ def parse_markup(text: str) -> list[tuple[str, str, str]]:
             continue
         lead, body = _runs("".join(lines))
         lead, body = tidy(lead), tidy(body)
-        if facts.MARKS.sub("", lead + body).strip():
+        if not _BLANK.fullmatch(lead + body):
             result.append((kind, lead, body))
     return result
 
@@ -134,22 +139,23 @@ class Evidence:
         inside = [s for s in spans if s.start < end and s.end > start]
         sources: list[Source] = []
         phrases: list[str] = []
+        has_facts = False
         for span in inside:
             if span.kind == "fact":
+                has_facts = True
                 sources.extend(self.ledger.sources(span.ref))
             elif span.kind == "phrase":
                 phrases.append(self.ledger.entries[span.ref].phrase)
                 sources.extend(self.ledger.sources(span.ref))
         glue = _glue(text, start, end, inside)
         fragments = [f for f in _CLAUSE_BREAK.split(glue.replace("\n", "，")) if f]
-        has_facts = any(s.kind == "fact" for s in inside)
         unsupported = ""
         if any(map(str.isdigit, glue)):
             unsupported = next(f for f in fragments if any(c.isdigit() for c in f))
         elif has_facts:
-            unsupported = next((f for f in fragments if len(_PUNCT.sub("", f)) > GLUE_MAX), "")
+            unsupported = next((f for f in fragments if _longer(f, GLUE_MAX)), "")
         elif phrases:
-            unsupported = next((f for f in fragments if len(_PUNCT.sub("", f)) > 4), "")
+            unsupported = next((f for f in fragments if _longer(f, 4)), "")
         else:
             unsupported = max(fragments, key=len, default=text[start:end])
         unique = tuple(dict.fromkeys(sources))
@@ -169,6 +175,12 @@ class Evidence:
             first = plain_runs[0] if plain_runs else Run("")
             plain_runs = (Run(prefix + first.text, first.bold),) + plain_runs[1:]
         return Paragraph(plain_runs, self.sentences(marked))
+
+
+def _longer(fragment: str, limit: int) -> bool:
+    """Whether a fragment has more than ``limit`` characters besides punctuation (most are short enough
+    that the punctuation need not be removed to know)."""
+    return len(fragment) > limit and len(_PUNCT.sub("", fragment)) > limit
 
 
 _NO_EVIDENCE = Evidence(None, lambda fragment: "")

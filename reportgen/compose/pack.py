@@ -150,6 +150,9 @@ def load_pack(override: Path | None = None, name: str = STANDARD_PACK) -> Pack:
     root = templates_root() / name
     folders = ([override] if override else []) + [root]
     env = BoundedSandbox(
+        # A pack is what its folders held when it was loaded: a batch reads its templates once instead
+        # of checking every template file's time on each of the eighty look-ups a report makes.
+        auto_reload=False,
         bytecode_cache=_bytecode_cache(),
         loader=_SafeLoader([str(f) for f in folders], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,

@@ -159,6 +159,9 @@ class Composer:
         self.words = {slot: self.ledger.word(word) for slot, word in words.items()}
         self.phrases = Phrases(pack, report, self.ledger, self.seed, self.words)
         self.figures = self._figures(figures.report_figures(report))
+        # the same for every theme: the activities in date order, the metrics that are results
+        self.dated = figures.by_date(report.activities)
+        self.reported = figures.reported_metrics(report)
 
     def _with_shares(self, data: facts.Record) -> facts.Record:
         """Each metric with ``share`` (占比 against its ``base`` metric) and ``share_base`` (that metric's label)."""
@@ -219,9 +222,9 @@ class Composer:
 
     def theme_scope(self, theme: str) -> dict[str, Any]:
         report = self.report
-        indices = [i for i in figures.by_date(report.activities) if report.activities[i].theme == theme]
+        indices = [i for i in self.dated if report.activities[i].theme == theme]
         mechanisms = [i for i, m in enumerate(report.mechanisms) if m.theme == theme]
-        metrics = figures.reported_metrics(report, theme)
+        metrics = [i for i in self.reported if report.metrics[i].theme == theme]
         leadership = self.data.leadership if theme == "组织领导" else None
         results = figures.results_in(report, theme)
         return {

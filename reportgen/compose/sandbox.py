@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator
 
 import jinja2
 from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import facts
@@ -57,30 +58,37 @@ def check_deadline() -> None:
         raise _RenderTimeout()
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+class _time_limit:
     """Interrupt a runaway render (a loop that calls and prints nothing) with SIGALRM.
 
     Only possible in the main thread of a process; elsewhere the deadline is still checked on every
-    call, concatenation, range step and output chunk.
+    call, concatenation, range step and output chunk. A class rather than a generator: a report arms
+    it once per template, thirty times.
     """
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise _RenderTimeout()
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    started = time.monotonic()
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
-    try:
-        yield
-    finally:
+    def __enter__(self) -> None:
+        if not self.armed:
+            return
+        self.previous = signal.signal(signal.SIGALRM, _on_alarm)
+        self.started = time.monotonic()
+        self.outer = signal.setitimer(signal.ITIMER_REAL, max(self.seconds, 0.001))
+
+    def __exit__(self, *exc: Any) -> None:
+        if not self.armed:
+            return
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, self.previous)
+        outer_delay, outer_interval = self.outer
         if outer_delay > 0:  # someone else's alarm was pending (a test timeout, a caller's limit): re-arm it
-            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - (time.monotonic() - started), 0.001), outer_interval)
+            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - (time.monotonic() - self.started), 0.001), outer_interval)
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _RenderTimeout()
 
 
 def _refuse(message: str) -> None:
@@ -106,6 +114,8 @@ _WIDTH = re.compile(r"%[-#0 +*]*(\d+)?(?:\.(\d+))?")
 _BLOCKED_METHODS = frozenset(["format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"])
 #: Methods whose integer argument is a size to allocate; elsewhere (``xs.append(18000)``) it is data.
 _SIZED_METHODS = _BLOCKED_METHODS | {"to_bytes"}
+#: Plain containers and text, whose methods a template calls the most (``out.append``).
+_CONTAINERS = frozenset([list, dict, set, str])
 _GROWING_METHODS = frozenset(["append", "extend", "insert", "update", "setdefault", "add", "__setitem__"])
 
 
@@ -136,26 +146,33 @@ def _traced(name: str, func: Callable[..., Any], kind: str) -> Callable[..., Any
     if kind == "pass":
         return func
 
-    def traced(*args: Any, **kwargs: Any) -> Any:
-        if kind == "join":
-            args = tuple(
-                [facts.marked(v) for v in a] if i == _first_value(args) and not isinstance(a, str) else a
-                for i, a in enumerate(args)
-            )
+    if kind == "join":
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            first = _first_value(args)
+            if args and not isinstance(args[first], str):
+                args = args[:first] + ([facts.marked(v) for v in args[first]],) + args[first + 1:]
             return func(*args, **kwargs)
-        refs = facts.refs_in(list(args) + list(kwargs.values()))
-        result = func(*(facts.plain(a) for a in args), **{k: facts.plain(v) for k, v in kwargs.items()})
-        return facts.wrap(result, refs) if isinstance(result, str) else result
+    else:
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            refs = facts.refs_in(args)
+            if kwargs:
+                refs += facts.refs_in(tuple(kwargs.values()))
+                kwargs = {k: facts.plain(v) for k, v in kwargs.items()}
+            result = func(*map(facts.plain, args), **kwargs)
+            return facts.wrap(result, refs) if refs and isinstance(result, str) else result
 
     if hasattr(func, "jinja_pass_arg"):
         traced.jinja_pass_arg = func.jinja_pass_arg  # type: ignore[attr-defined]
     return traced
 
 
+_JINJA_ARGUMENTS = (jinja2.runtime.Context, jinja2.Environment, jinja2.nodes.EvalContext)
+
+
 def _first_value(args: tuple) -> int:
     """Index of a filter's value argument (after Jinja's context/environment argument, if any)."""
     for i, arg in enumerate(args):
-        if not isinstance(arg, (jinja2.runtime.Context, jinja2.Environment, jinja2.nodes.EvalContext)):
+        if not isinstance(arg, _JINJA_ARGUMENTS):
             return i
     return 0
 
@@ -187,10 +204,12 @@ def guard_filter(name: str, func: Callable[..., Any], builtin: bool = True, kind
 
 def _checked_filter_args(name: str, builtin: bool, args: tuple, kwargs: dict[str, Any]) -> tuple:
     """Refuse a filter call whose arguments would allocate without bound; ``join``'s items as a list."""
-    values = [a for a in args if not isinstance(a, (jinja2.runtime.Context, jinja2.Environment, jinja2.nodes.EvalContext))]
-    for extra in (values[1:] + list(kwargs.values())) if builtin else ():
-        if isinstance(extra, int) and not isinstance(extra, bool) and abs(extra) > MAX_ARG:
-            _refuse(f"过滤器 {name} 的参数过大")
+    # Jinja passes at most one argument of its own (context, environment), always first
+    values = args[1:] if args and isinstance(args[0], _JINJA_ARGUMENTS) else args
+    if builtin:
+        for extra in (*values[1:], *kwargs.values()):
+            if type(extra) is not bool and isinstance(extra, int) and abs(extra) > MAX_ARG:
+                _refuse(f"过滤器 {name} 的参数过大")
     if name == "format" and values and isinstance(values[0], str):
         _check_format(values[0])
     if name == "join" and values:
@@ -268,6 +287,8 @@ class BoundedSandbox(SandboxedEnvironment):
             value = obj._fields.get(attribute, _MISSING)
             if type(value) in facts.DATA_TYPES:
                 return value
+        elif type(obj) is list and attribute == "append":  # ``{% do out.append(x) %}``: a public method of a list
+            return obj.append
         return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -299,30 +320,43 @@ class BoundedSandbox(SandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         check_deadline()
-        owner = getattr(__obj, "__self__", None)
-        if isinstance(__obj, types.BuiltinMethodType) and owner is not None and not isinstance(owner, types.ModuleType):
-            if __obj.__name__ in _SIZED_METHODS:
-                for value in list(args) + list(kwargs.values()):
-                    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARG:
-                        _refuse(f"{__obj.__name__} 的参数过大")
-            if __obj.__name__ in _GROWING_METHODS and isinstance(owner, (list, dict, set)):
-                if len(owner) >= MAX_ITEMS:
-                    _refuse(f"列表或字典的条目过多（最多 {MAX_ITEMS} 项）")
-                _spend(_size(args[0]) if __obj.__name__ in ("extend", "update") and args else 1)
-            if __obj.__name__ == "extend" and isinstance(owner, list) and args and len(owner) + _size(args[0]) > MAX_ITEMS:
-                _refuse(f"列表的条目过多（最多 {MAX_ITEMS} 项）")
-            if __obj.__name__ == "replace" and isinstance(owner, str) and len(args) >= 2:
-                _check_replace(owner, args[0], args[1])
-            if __obj.__name__ == "join" and isinstance(owner, str) and args:
-                items = list(args[0])
-                _check_join(items, owner)
-                args = ([facts.marked(v) for v in items],) + args[1:]
-        result = super().call(__context, __obj, *args, **kwargs)
+        if type(__obj) is Macro:
+            result = _call_macro(__context, __obj, args, kwargs)
+        else:
+            result = __self._call_other(__context, __obj, args, kwargs)
         size = _size(result)
         if size > MAX_OUTPUT_CHARS:
             _refuse("生成的文字过长")
         _spend(size)
         return result
+
+    def _call_other(self, context: Any, obj: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+        """Anything but a template's own macro: built-in methods are bounded, then the sandbox's checks."""
+        owner = getattr(obj, "__self__", None)
+        if isinstance(obj, types.BuiltinMethodType) and owner is not None and not isinstance(owner, types.ModuleType):
+            if obj.__name__ in _SIZED_METHODS:
+                for value in list(args) + list(kwargs.values()):
+                    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARG:
+                        _refuse(f"{obj.__name__} 的参数过大")
+            if obj.__name__ in _GROWING_METHODS and isinstance(owner, (list, dict, set)):
+                if len(owner) >= MAX_ITEMS:
+                    _refuse(f"列表或字典的条目过多（最多 {MAX_ITEMS} 项）")
+                _spend(_size(args[0]) if obj.__name__ in ("extend", "update") and args else 1)
+            if obj.__name__ == "extend" and isinstance(owner, list) and args and len(owner) + _size(args[0]) > MAX_ITEMS:
+                _refuse(f"列表的条目过多（最多 {MAX_ITEMS} 项）")
+            if obj.__name__ == "replace" and isinstance(owner, str) and len(args) >= 2:
+                _check_replace(owner, args[0], args[1])
+            if obj.__name__ == "join" and isinstance(owner, str) and args:
+                items = list(args[0])
+                _check_join(items, owner)
+                args = ([facts.marked(v) for v in items],) + args[1:]
+            if type(owner) in _CONTAINERS:
+                # A built-in method cannot be marked unsafe or ask for the context: the sandbox's look-ups
+                # for that would find nothing, so it is called as Jinja would, without them.
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+                return obj(*args, **kwargs)
+        return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_deadline()
@@ -347,8 +381,23 @@ class BoundedSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _call_macro(context: Any, macro: Macro, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """A macro a template defined: what ``Context.call`` does for it, without the look-ups that find
+    out whether an arbitrary callable wants the context passed (a macro never does) or is marked
+    unsafe (a macro cannot be). Its body is template code and runs in this sandbox like any other."""
+    kwargs.pop("_block_vars", None)
+    kwargs.pop("_loop_vars", None)
+    try:
+        return macro(*args, **kwargs)
+    except StopIteration:
+        return context.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """Render one template within the compose's budget; any failure becomes a located TemplateError."""
+    deadline = getattr(_limits, "deadline", None)
+    if deadline is not None:  # inside a compose: its budget holds
+        return _render_within(env, name, context, deadline)
     with budget() as deadline:
         return _render_within(env, name, context, deadline)
 
