@@ -15,10 +15,16 @@ from . import grammar_lint, zh
 from .document import Document, Heading, Paragraph
 from .model import PLACEHOLDER
 
-HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
+#: An ASCII mark touching a 汉字; the look-ahead first lets every other position fail at once.
+HALF_PUNCT = re.compile(r"(?=[,;:?!()])(?:(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”]))")
 FULL_DIGIT = re.compile(r"[０-９]")
 DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
+#: ``model.PLACEHOLDER`` behind a look-ahead for the characters one of its matches can start with: the
+#: same matches, about five times faster, because in Chinese text nearly every position fails on that
+#: one character class instead of on each of the pattern's alternatives in turn. The class must name
+#: the first character of every alternative (tests/test_lint.py checks the two agree).
+PLACEHOLDER_SCAN = re.compile("(?=[2xX×Ｘ*＊某_＿○{}%NnuU])(?:" + PLACEHOLDER.pattern + ")")
 
 
 class LintError(Exception):
@@ -60,7 +66,7 @@ def check(document: Document) -> list[str]:
     texts.extend(document.attachment_note)
     for index, text in enumerate(texts):
         for pattern, what in (
-            (PLACEHOLDER, "占位符或空值"),
+            (PLACEHOLDER_SCAN, "占位符或空值"),
             (HALF_PUNCT, "半角标点"),
             (FULL_DIGIT, "全角数字"),
             (DOUBLE_PUNCT, "重复标点"),
@@ -99,10 +105,12 @@ def check_texts(texts: Iterable[str], exempt: Iterable[str] = ()) -> list[str]:
     the 文字依据 sheet cites: a file may well be called xx社区.yaml)."""
     findings = []
     exempt = sorted(set(exempt), key=len, reverse=True)
+    # A text holding none of the names is checked as it is; the others have them removed first.
+    named = re.compile("|".join(map(re.escape, exempt))).search if exempt else None
     verdicts: dict[str, str] = {}  # a workbook repeats its texts (hints, 是/否, headers): each is checked once
     for text in texts:
         if text not in verdicts:
-            verdicts[text] = _placeholder(text, exempt)
+            verdicts[text] = _placeholder(text, exempt if named and named(text) else [])
         if verdicts[text]:
             findings.append(verdicts[text])
     return findings
@@ -112,7 +120,7 @@ def _placeholder(text: str, exempt: list[str]) -> str:
     """The finding for one workbook text ("" when it is clean), the user's own names left out."""
     for name in exempt:
         text = text.replace(name, "")
-    found = PLACEHOLDER.search(text)
+    found = PLACEHOLDER_SCAN.search(text)
     if not found:
         return ""
     return f"工作簿中出现占位符或空值“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}"
