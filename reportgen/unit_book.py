@@ -581,8 +581,9 @@ def _attendance_cell(total: int | str | None) -> tuple[Any, W.Style]:
 # ---------------------------------------------------------------- 文字依据
 
 
-def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
-    """Every sentence of the document with the fields and source lines (or cells) it came from.
+def evidence_sheet(book: W.Book, document: Document, files: set[str]) -> W.Sheet:
+    """Every sentence of the document with the fields and source lines (or cells) it came from
+    (``files``: the document's ``input_files``).
 
     The rows are ``evidence.rows`` — the listing ``reportgen explain`` prints — so the workbook and the
     command can never disagree. A framing sentence shows 连接语 (and what its condition cited, if any).
@@ -592,8 +593,7 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
     found_rows = evidence.rows(document)
     # One input file: named once above the table, by its name only, so the cells stay short and the
     # workbook does not depend on the folder the input was in (same input, same bytes).
-    files = input_files(document)
-    only = files.pop() if len(files) == 1 else None
+    only = next(iter(files)) if len(files) == 1 else None
     frame(ws, f"{document.title}文字依据", widths, "", "")
     note = "每一句话都来自所列字段；“连接语”是不含数据的过渡用语。"
     where = f"来源均在数据文件 {Path(only).name} 中（行:列，或 表名!单元格）。" if only else ""
@@ -630,7 +630,8 @@ def _file_of(location: str) -> str:
 
 def input_files(document: Document) -> set[str]:
     """The input files the document's sentences cite (a value the file left out cites no file)."""
-    return {_file_of(place) for b in document.blocks for t in getattr(b, "sentences", ()) for place in t.places}
+    places = {place for b in document.blocks for t in getattr(b, "sentences", ()) for place in t.places}
+    return {_file_of(place) for place in places}
 
 
 # ---------------------------------------------------------------- entry points
@@ -670,8 +671,9 @@ def build(report: Report, document: Document | None = None) -> W.Book:
     inputs = {*report.problem_ids(), *(m.key for m in report.metrics if m.key), *(m.base for m in report.metrics if m.base),
               *(a for p in report.plans for a in p.addresses)}
     if document is not None:
-        evidence_sheet(book, document)
-        inputs |= {name for f in input_files(document) for name in (f, Path(f).name)}
+        files = input_files(document)
+        evidence_sheet(book, document, files)
+        inputs |= {name for f in files for name in (f, Path(f).name)}
     for sheet in book.sheets:
         sheet.selected = sheet.name in REPORT_SHEETS
     choices.close()
