@@ -114,17 +114,15 @@ def check_texts(texts: Iterable[str], exempt: Iterable[str] = ()) -> list[str]:
 
     ``exempt`` are names the user chose that are not text of the report (the input file's name, which
     the 文字依据 sheet cites: a file may well be called xx社区.yaml)."""
-    findings = []
+    texts = list(texts)
     exempt = sorted(set(exempt), key=len, reverse=True)
     # A text holding none of the names is checked as it is; the others have them removed first.
     named = re.compile("|".join(map(re.escape, exempt))).search if exempt else None
-    verdicts: dict[str, str] = {}  # a workbook repeats its texts (hints, 是/否, headers): each is checked once
-    for text in texts:
-        if text not in verdicts:
-            verdicts[text] = _placeholder(text, exempt if named and named(text) else [])
-        if verdicts[text]:
-            findings.append(verdicts[text])
-    return findings
+    # A workbook repeats its texts (hints, 是/否, headers): each is checked once, a finding told for each.
+    verdicts = {text: _placeholder(text, exempt if named and named(text) else []) for text in dict.fromkeys(texts)}
+    if not any(verdicts.values()):
+        return []
+    return [verdicts[text] for text in texts if verdicts[text]]
 
 
 def _placeholder(text: str, exempt: list[str]) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 from . import dates, evidence, figures, lint, markers, periods, zh
 from . import workbook as W
 from . import workbook_layout as L
-from .document import Document
+from .document import UNSTATED, Document
 from .model import THEMES, Activity, Metric, Part, Report
 from .sheet_frame import FIRST_ROW, HEADER_ROW, chart_width, frame, row_heights
 
@@ -630,8 +630,8 @@ def _file_of(location: str) -> str:
 
 def input_files(document: Document) -> set[str]:
     """The input files the document's sentences cite (a value the file left out cites no file)."""
-    places = {place for b in document.blocks for t in getattr(b, "sentences", ()) for place in t.places}
-    return {_file_of(place) for place in places}
+    places = {s.location for b in document.blocks for t in getattr(b, "sentences", ()) for s in t.sources}
+    return {_file_of(place) for place in places - {"", UNSTATED}}  # as Sentence.places, once per distinct place
 
 
 # ---------------------------------------------------------------- entry points
