@@ -140,7 +140,7 @@ class _Strings:
         #: prefix: a workbook repeats its texts (headers, 是/否, units), each is cleaned once.
         self.cells: dict[str, tuple[str, bool]] = {}
 
-    def __call__(self, text: str) -> tuple[str, bool]:
+    def cell(self, text: str) -> tuple[str, bool]:
         self.count += 1
         found = self.cells.get(text)
         if found is None:
@@ -171,12 +171,12 @@ class _CellXml:
     """
 
     def __init__(self, styles: _Styles, strings: _Strings) -> None:
-        self.styles, self.strings = styles, strings
+        self.styles, self.strings, self.text = styles, strings, strings.cell
         self.xf: dict[int, str] = {}  # id(style) → its index as written (the Book holds every style meanwhile)
 
-    def __call__(self, value: W.Value, style: W.Style) -> str:
+    def xml(self, value: W.Value, style: W.Style) -> str:
         if isinstance(value, str):
-            index, quote = self.strings(value)
+            index, quote = self.text(value)
             xf = str(self.styles(style, True)) if quote else self.xf.get(id(style)) or self._xf(style)
             return f'{xf}" t="s"><v>{index}</v></c>'
         xf = self.xf.get(id(style)) or self._xf(style)
@@ -197,8 +197,9 @@ class _CellXml:
         return xf
 
 
-def _sheet_data(sheet: W.Sheet, cell: _CellXml) -> tuple[str, str]:
+def _sheet_data(sheet: W.Sheet, writer: _CellXml) -> tuple[str, str]:
     """<sheetData> and the sheet's used range. Every cell of a merged range carries the first cell's format."""
+    cell = writer.xml
     last = max([c for _, c in sheet.cells] + [m[3] for m in sheet.merges], default=0)
     letters = [""] + [W.col_letter(c) for c in range(1, last + 1)]
     rows: dict[int, dict[int, str]] = {}  # row → column → the cell's XML
@@ -298,10 +299,10 @@ _PRINT = ('<printOptions horizontalCentered="1"/>'
 _NO_PRINT = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
 
 
-def _sheet_xml(sheet: W.Sheet, selected: bool, cell: _CellXml, drawing: bool) -> str:
+def _sheet_xml(sheet: W.Sheet, selected: bool, writer: _CellXml, drawing: bool) -> str:
     """One worksheet part, its elements in the order the schema requires (Excel refuses any other)."""
-    styles = cell.styles
-    cells, used = _sheet_data(sheet, cell)
+    styles = writer.styles
+    cells, used = _sheet_data(sheet, writer)
     parts = [DECLARATION, f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">']
     if sheet.print:
         parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
@@ -391,7 +392,7 @@ def _doc_props(book: W.Book) -> dict[str, str]:
 def render_book(book: W.Book) -> bytes:
     """The .xlsx bytes of ``book``: the first visible sheet opens active, selected sheets are selected."""
     styles, strings = _Styles(), _Strings()
-    cell = _CellXml(styles, strings)
+    writer = _CellXml(styles, strings)
     active = next((i for i, s in enumerate(book.sheets) if not s.hidden), 0)
     parts: dict[str, str] = {}
     overrides = [("/xl/workbook.xml", "spreadsheetml.sheet.main+xml"), ("/xl/styles.xml", "spreadsheetml.styles+xml"),
@@ -414,7 +415,7 @@ def render_book(book: W.Book) -> bytes:
                 [(f"{_REL}/chart", f"../charts/chart{n}.xml") for n in anchors])
             parts[f"xl/worksheets/_rels/sheet{i}.xml.rels"] = _rels([(f"{_REL}/drawing", f"../drawings/drawing{drawings}.xml")])
             overrides.append((f"/xl/drawings/drawing{drawings}.xml", "drawing+xml"))
-        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, selected, cell, bool(sheet.charts))
+        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, selected, writer, bool(sheet.charts))
         overrides.append((f"/xl/worksheets/sheet{i}.xml", "spreadsheetml.worksheet+xml"))
     parts["xl/workbook.xml"] = _workbook_xml(book, active)
     parts["xl/_rels/workbook.xml.rels"] = _rels(
