@@ -116,7 +116,7 @@ class Choices:
         self.ranges: dict[tuple[str, ...], str] = {}
 
     def validation(self, ref: tuple[int, int, int, int], values: tuple[str, ...], **rest: Any) -> W.Validation:
-        if len(",".join(values)) <= W.MAX_LISTED and not any(set(v) & set(',"') for v in values):
+        if len(",".join(values)) <= W.MAX_LISTED and not any("," in v or '"' in v for v in values):
             return W.Validation(ref, choices=values, **rest)
         return W.Validation(ref, self.range(values), **rest)
 
