@@ -32,6 +32,8 @@ _PEOPLE = "居民 群众 党员 志愿者 干部 职工 学生 老人 儿童 家
 #: group and its count (…，党员12名): the count hangs with no verb to say what the people did.
 _DANGLING_WEI = re.compile(f"^[\u4e00-\u9fff]{{1,10}}?{_COUNT}位$")
 _DANGLING_BARE = re.compile(f"^(?:{'|'.join(_PEOPLE)}){_COUNT}(?:名|人|人次)$")
+#: The last characters of a clause either pattern can match (位, 名, 人, 人次): no other clause is looked at.
+_DANGLING_ENDS = ("位", "名", "人", "次")
 _COUNT_END = re.compile(f"{_COUNT}(?:名|人|人次|位|个|户|家)$")
 #: A 顿号 between two book titles (》、《): the generated text must not hold one, and `check --fix` removes it.
 BOOK_PAUSE = re.compile(r"(?<=》)、(?=《)")
@@ -91,10 +93,11 @@ def _dangling(sentence: str) -> str:
             # a bare count right after an action (…参加，党员12名) dangles; a list of counts
             # (干部8名，党员12名) or one after 其中/包括/： does not
             in_list = in_list or (match.start() > 0 and part[match.start() - 1] == "：") or bool(_LIST_OPENER.search(previous))
-            listed = i == 0 or in_list or _COUNT_END.search(previous)
-            dangling = _DANGLING_WEI.match(clause) or (not listed and _DANGLING_BARE.match(clause))
-            if dangling and not _has_predicate(clause):
-                return clause
+            if clause.endswith(_DANGLING_ENDS):
+                listed = i == 0 or in_list or _COUNT_END.search(previous)
+                dangling = _DANGLING_WEI.match(clause) or (not listed and _DANGLING_BARE.match(clause))
+                if dangling and not _has_predicate(clause):
+                    return clause
             previous = clause
     return ""
 
@@ -154,6 +157,8 @@ def check_document(document: Document) -> list[str]:
     findings: list[str] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            sources = {s.text.strip(): s.places for s in block.sentences if not s.is_framing}
-            findings.extend(check_paragraph(block.text, sources))
+            found = check_paragraph(block.text)
+            if found:  # where the clerk typed the words, worked out only for a paragraph that needs it
+                found = check_paragraph(block.text, {s.text.strip(): s.places for s in block.sentences if not s.is_framing})
+            findings.extend(found)
     return findings

@@ -15,10 +15,27 @@ from . import grammar_lint, zh
 from .document import Document, Heading, Paragraph
 from .model import PLACEHOLDER
 
-HALF_PUNCT = re.compile(r"(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”])")
+#: An ASCII mark touching a 汉字; the look-ahead first lets every other position fail at once.
+HALF_PUNCT = re.compile(r"(?=[,;:?!()])(?:(?<=[\u3400-\u9fff“”])[,;:?!()]|[,;:?!()](?=[\u3400-\u9fff“”]))")
 FULL_DIGIT = re.compile(r"[０-９]")
 DOUBLE_PUNCT = re.compile(r"[，。；：、]{2,}|。，|，。")
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
+#: The characters a match of ``model.PLACEHOLDER`` can start with: the first of each of its alternatives
+#: (tests/test_lint.py checks that ``find_placeholder`` and the model's pattern agree).
+_STARTS = "[2xX×Ｘ*＊某_＿○{}%NnuU]"
+_FIRST_START = re.compile(_STARTS)
+#: ``model.PLACEHOLDER`` behind a look-ahead for those characters: the same matches, about five times
+#: faster, because in Chinese text nearly every position fails on one character class instead of on
+#: each of the pattern's alternatives in turn.
+PLACEHOLDER_SCAN = re.compile(f"(?={_STARTS})(?:{PLACEHOLDER.pattern})")
+
+
+def find_placeholder(text: str) -> re.Match[str] | None:
+    """``model.PLACEHOLDER.search(text)``, faster: a plain character class finds where a match could
+    first start (most texts have no such place), and the search begins there. The look-behinds
+    still see the characters before it."""
+    start = _FIRST_START.search(text)
+    return PLACEHOLDER_SCAN.search(text, start.start()) if start else None
 
 
 class LintError(Exception):
@@ -59,13 +76,13 @@ def check(document: Document) -> list[str]:
         findings.append(f"一级标题编号不连续：{''.join(numbers[1])}")
     texts.extend(document.attachment_note)
     for index, text in enumerate(texts):
-        for pattern, what in (
-            (PLACEHOLDER, "占位符或空值"),
-            (HALF_PUNCT, "半角标点"),
-            (FULL_DIGIT, "全角数字"),
-            (DOUBLE_PUNCT, "重复标点"),
+        for search, what in (
+            (find_placeholder, "占位符或空值"),
+            (HALF_PUNCT.search, "半角标点"),
+            (FULL_DIGIT.search, "全角数字"),
+            (DOUBLE_PUNCT.search, "重复标点"),
         ):
-            found = pattern.search(text)
+            found = search(text)
             if found:
                 excerpt = text[max(0, found.start() - 12):found.end() + 12]
                 places = tuple(p for s in typed.get(index, ()) if found.group(0) in s.text for p in s.places)
@@ -97,22 +114,22 @@ def check_texts(texts: Iterable[str], exempt: Iterable[str] = ()) -> list[str]:
 
     ``exempt`` are names the user chose that are not text of the report (the input file's name, which
     the 文字依据 sheet cites: a file may well be called xx社区.yaml)."""
-    findings = []
+    texts = list(texts)
     exempt = sorted(set(exempt), key=len, reverse=True)
-    verdicts: dict[str, str] = {}  # a workbook repeats its texts (hints, 是/否, headers): each is checked once
-    for text in texts:
-        if text not in verdicts:
-            verdicts[text] = _placeholder(text, exempt)
-        if verdicts[text]:
-            findings.append(verdicts[text])
-    return findings
+    # A text holding none of the names is checked as it is; the others have them removed first.
+    named = re.compile("|".join(map(re.escape, exempt))).search if exempt else None
+    # A workbook repeats its texts (hints, 是/否, headers): each is checked once, a finding told for each.
+    verdicts = {text: _placeholder(text, exempt if named and named(text) else []) for text in dict.fromkeys(texts)}
+    if not any(verdicts.values()):
+        return []
+    return [verdicts[text] for text in texts if verdicts[text]]
 
 
 def _placeholder(text: str, exempt: list[str]) -> str:
     """The finding for one workbook text ("" when it is clean), the user's own names left out."""
     for name in exempt:
         text = text.replace(name, "")
-    found = PLACEHOLDER.search(text)
+    found = find_placeholder(text)
     if not found:
         return ""
     return f"工作簿中出现占位符或空值“{found.group(0)}”：{text[max(0, found.start() - 12):found.end() + 12]}"

@@ -53,8 +53,12 @@ def row_heights(ws: W.Sheet, widths: Sequence[float], first: int, last: int, wra
         for col, room in rooms.items():
             found = cells.get((row, col))
             value = found[0] if found else None
-            if isinstance(value, str) and value:
+            if not isinstance(value, str) or not value:
+                continue
+            if "\n" in value:
                 lines = max(lines, sum(max(1, math.ceil(W.text_width(part) / room)) for part in value.split("\n")))
+            elif 2 * len(value) > room:  # else one line: no character is more than two wide
+                lines = max(lines, math.ceil(W.text_width(value) / room))
         if lines > 1:
             ws.heights[row] = round(min(lines, 26) * LINE_HEIGHT + 3, 2)  # 409 pt is Excel's tallest row
 

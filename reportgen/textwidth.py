@@ -14,7 +14,7 @@ WIDE_FROM = 0x2E80
 #: Signs drawn full width in Chinese fonts although their code points are below the CJK blocks.
 FULL_WIDTH_SIGNS = "—…“”‘’·"
 
-_NARROW = re.compile("[\x00-\u2e7f]")
+_NARROW_RUNS = re.compile("[\x00-\u2e7f]+")
 
 
 def is_wide(ch: str) -> bool:
@@ -29,8 +29,9 @@ def zi(ch: str) -> float:
 def columns(text: str) -> int:
     """Width in monospaced columns (Excel character units, a text editor): a wide character takes two.
 
-    Counted by the narrow characters, which are few in Chinese text (the regex collects less).
+    Counted by the runs of narrow characters, which are few in Chinese text and in a field path
+    alike (the regex collects less than one string per character).
     """
     if text.isascii():  # numbers, codes, dates: most of a workbook's cells
         return len(text)
-    return 2 * len(text) - len(_NARROW.findall(text))
+    return 2 * len(text) - sum(map(len, _NARROW_RUNS.findall(text)))

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 from . import dates, evidence, figures, lint, markers, periods, zh
 from . import workbook as W
 from . import workbook_layout as L
-from .document import Document
+from .document import UNSTATED, Document
 from .model import THEMES, Activity, Metric, Part, Report
 from .sheet_frame import FIRST_ROW, HEADER_ROW, chart_width, frame, row_heights
 
@@ -58,13 +58,17 @@ def number(value: Decimal | int) -> int | float | str:
     return format(value, "f")
 
 
+#: Text in a number column (a figure no double holds exactly), right-aligned as the numbers are.
+_RIGHT = W.TEXT.but(align="right")
+
+
 def number_cell(value: Decimal | int | None, style: W.Style | None = None) -> tuple[Any, W.Style]:
     """A number with the one number format: counts ``#,##0``, amounts with their decimals; text right-aligned."""
     if value is None:
         return None, style or W.INT
     shown = number(value)
     if isinstance(shown, str):
-        return shown, W.TEXT.but(align="right")
+        return shown, _RIGHT
     return shown, style or (W.INT if isinstance(shown, int) else W.DECIMAL)
 
 
@@ -112,7 +116,7 @@ class Choices:
         self.ranges: dict[tuple[str, ...], str] = {}
 
     def validation(self, ref: tuple[int, int, int, int], values: tuple[str, ...], **rest: Any) -> W.Validation:
-        if len(",".join(values)) <= W.MAX_LISTED and not any(set(v) & set(',"') for v in values):
+        if len(",".join(values)) <= W.MAX_LISTED and not any("," in v or '"' in v for v in values):
             return W.Validation(ref, choices=values, **rest)
         return W.Validation(ref, self.range(values), **rest)
 
@@ -147,20 +151,30 @@ _CAP = {"content": MAX_WIDTH, "detail": MAX_WIDTH, "outcome": 30, "evidence": 26
 
 
 def _column_width(column: L.Column, values: Iterable[Any]) -> int:
+    """The widest value's width (and the header's), at most the column's cap.
+
+    Values are measured only while they can still widen the column: none once the cap is reached,
+    and no text too short to be wider than the width so far (a character is at most two wide).
+    """
+    cap = _CAP.get(column.key, 24 if column.kind.name == "text" else 18)
     width = W.text_width(column.header) + 2
     for value in values:
+        if width >= cap:
+            break
         if value is None:
             continue
         if isinstance(value, dt.date):
             text = "0000年00月00日"  # the widest date form
         elif isinstance(value, str):
+            if 2 * len(value) + 2 <= width:
+                continue
             text = max(value.split("\n"), key=W.text_width) if "\n" in value else value
         else:
             text = f"{value:,}"
         width = max(width, W.text_width(text) + 2)
     if column.key == L.CHANGE:
         width = max(width, W.text_width("+12.5个百分点") + 1)  # 同比 of a rate, in 个百分点
-    return min(width, _CAP.get(column.key, 24 if column.kind.name == "text" else 18))
+    return min(width, cap)
 
 
 def computed(column: L.Column) -> bool:
@@ -229,33 +243,42 @@ def linked_words(codes: Sequence[str | None], labels: Sequence[str]) -> dict[str
             if code and labels.count(label) == 1 and label not in taken and not label.isdigit()}
 
 
-def _row_cells(columns: Sequence[L.Column], item: Any, seq: Any, parent: Any = None,
-               words: dict[str, dict[str, str]] | None = None) -> Cells:
-    """One item's cells; ``words`` (column key → ``linked_words``) replaces codes in linked columns."""
-    cells: Cells = []
-    for column in columns:
-        if column.key == L.SEQ:
-            cells.append((seq, W.CENTER))
-        elif column.key == L.PARENT:
-            cells.append((parent, W.CENTER))
-        elif column.is_field:
-            raw = getattr(item, column.key)
-            shown = (words or {}).get(column.key)
-            if shown and raw is not None:
+class _RowCells:
+    """One sheet's item → its cells; ``words`` (column key → ``linked_words``) replaces codes in linked columns.
+
+    What a column needs (its key, its kind, the style of its values) is looked up once per sheet
+    rather than once per cell: a unit's list sheets hold about two thousand cells.
+    """
+
+    def __init__(self, columns: Sequence[L.Column], words: dict[str, dict[str, str]] | None = None) -> None:
+        words = words or {}
+        self.plan = [(column.key, column.is_field, column.kind, "年" in column.header,
+                      column.kind.name in ("decimal", "int"),
+                      W.CENTER if column.suggest else _STYLE_BY_KIND.get(column.kind.name, W.TEXT), words.get(column.key))
+                     for column in columns]
+
+    def __call__(self, item: Any, seq: Any, parent: Any = None) -> Cells:
+        cells: Cells = []
+        for key, is_field, kind, year, numeric, style, shown in self.plan:
+            if not is_field:
+                cells.append((seq if key == L.SEQ else parent if key == L.PARENT else None, W.CENTER))
+                continue
+            raw = getattr(item, key)
+            if raw is None:
+                cells.append((None, style))
+                continue
+            if shown:
                 raw = [shown.get(c, c) for c in raw] if isinstance(raw, list) else shown.get(raw, raw)
-            value = cell_value(column.kind, raw)
-            if isinstance(value, int) and "年" in column.header:
-                style = W.CENTER  # a year is not a count: 2025, not 2,025
-            elif isinstance(value, (int, float)) and column.kind.name in ("decimal", "int"):
-                style = W.INT if isinstance(value, int) else W.DECIMAL
-            elif isinstance(value, str) and column.kind.name in ("decimal", "int"):
-                style = W.TEXT.but(align="right")
+            value = cell_value(kind, raw)
+            if isinstance(value, int) and year:
+                cells.append((value, W.CENTER))  # a year is not a count: 2025, not 2,025
+            elif isinstance(value, (int, float)) and numeric:
+                cells.append((value, W.INT if isinstance(value, int) else W.DECIMAL))
+            elif isinstance(value, str) and numeric:
+                cells.append((value, _RIGHT))
             else:
-                style = W.CENTER if column.suggest else _STYLE_BY_KIND.get(column.kind.name, W.TEXT)
-            cells.append((value, style))
-        else:
-            cells.append((None, W.CENTER))
-    return cells
+                cells.append((value, style))
+        return cells
 
 
 #: Columns kept in view when scrolling right to the supplementary columns (序号…名称).
@@ -317,11 +340,11 @@ def metric_rows(report: Report) -> list[Cells]:
     """指标完成情况表 rows; 同比 of a rate indicator in 个百分点, as the document says it."""
     columns = ordered(L.METRICS)
     figures_rows = iter(figures.indicator_rows(report))
-    words = {"base": linked_words([m.key for m in report.metrics], [m.label for m in report.metrics])}
+    row_cells = _RowCells(columns, {"base": linked_words([m.key for m in report.metrics], [m.label for m in report.metrics])})
     rows: list[Cells] = []
     for i, metric in enumerate(report.metrics, 1):
         fig = next(figures_rows)
-        cells = _row_cells(columns, metric, i, words=words)
+        cells = row_cells(metric, i)
         for j, column in enumerate(columns):
             if column.key == L.COMPLETION:
                 cells[j] = (rounded_percent(fig.completion), W.PERCENT)
@@ -373,14 +396,15 @@ def attendance_total(activities: Sequence[Activity]) -> int | str | None:
 
 def activities_sheet(book: W.Book, choices: Choices, report: Report) -> W.Sheet:
     columns = ordered(L.ACTIVITIES)
-    rows = [_row_cells(columns, a, i) for i, a in enumerate(report.activities, 1)]
+    row_cells = _RowCells(columns)
+    rows = [row_cells(a, i) for i, a in enumerate(report.activities, 1)]
     total = {"attendance": attendance_total(report.activities)} if report.activities else None
     return table_sheet(book, choices, L.ACTIVITIES, rows, _head(report, L.ACTIVITIES), total=total)
 
 
 def quantities_rows(activities: Sequence[Activity]) -> list[Cells]:
-    columns = ordered(L.QUANTITIES)
-    return [_row_cells(columns, q, None, i) for i, a in enumerate(activities, 1) for q in a.quantities]
+    row_cells = _RowCells(ordered(L.QUANTITIES))
+    return [row_cells(q, None, i) for i, a in enumerate(activities, 1) for q in a.quantities]
 
 
 # ---------------------------------------------------------------- 单位信息
@@ -551,14 +575,15 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
 
 
 def _attendance_cell(total: int | str | None) -> tuple[Any, W.Style]:
-    return total, W.TEXT.but(align="right") if isinstance(total, str) else W.INT
+    return total, _RIGHT if isinstance(total, str) else W.INT
 
 
 # ---------------------------------------------------------------- 文字依据
 
 
-def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
-    """Every sentence of the document with the fields and source lines (or cells) it came from.
+def evidence_sheet(book: W.Book, document: Document, files: set[str]) -> W.Sheet:
+    """Every sentence of the document with the fields and source lines (or cells) it came from
+    (``files``: the document's ``input_files``).
 
     The rows are ``evidence.rows`` — the listing ``reportgen explain`` prints — so the workbook and the
     command can never disagree. A framing sentence shows 连接语 (and what its condition cited, if any).
@@ -568,8 +593,7 @@ def evidence_sheet(book: W.Book, document: Document) -> W.Sheet:
     found_rows = evidence.rows(document)
     # One input file: named once above the table, by its name only, so the cells stay short and the
     # workbook does not depend on the folder the input was in (same input, same bytes).
-    files = input_files(document)
-    only = files.pop() if len(files) == 1 else None
+    only = next(iter(files)) if len(files) == 1 else None
     frame(ws, f"{document.title}文字依据", widths, "", "")
     note = "每一句话都来自所列字段；“连接语”是不含数据的过渡用语。"
     where = f"来源均在数据文件 {Path(only).name} 中（行:列，或 表名!单元格）。" if only else ""
@@ -606,7 +630,8 @@ def _file_of(location: str) -> str:
 
 def input_files(document: Document) -> set[str]:
     """The input files the document's sentences cite (a value the file left out cites no file)."""
-    return {_file_of(place) for b in document.blocks for t in getattr(b, "sentences", ()) for place in t.places}
+    places = {s.location for b in document.blocks for t in getattr(b, "sentences", ()) for s in t.sources}
+    return {_file_of(place) for place in places - {"", UNSTATED}}  # as Sentence.places, once per distinct place
 
 
 # ---------------------------------------------------------------- entry points
@@ -638,16 +663,17 @@ def build(report: Report, document: Document | None = None) -> W.Book:
             continue
         if spec is L.HEADINGS:
             items = [L._HeadingRow(theme=k, title=v) for k, v in items.items()]
-        columns = ordered(spec)
         words = {"addresses": linked_words(report.problem_ids(), [p.label for p in report.problems])}
-        rows = [_row_cells(columns, item, i, words=words) for i, item in enumerate(items, 1)]
+        row_cells = _RowCells(ordered(spec), words)
+        rows = [row_cells(item, i) for i, item in enumerate(items, 1)]
         table_sheet(book, choices, spec, rows, _head(report, spec))
     # Codes the user typed (问题序号, 指标标识) are data, not prose: a key may hold what reads as a blank.
     inputs = {*report.problem_ids(), *(m.key for m in report.metrics if m.key), *(m.base for m in report.metrics if m.base),
               *(a for p in report.plans for a in p.addresses)}
     if document is not None:
-        evidence_sheet(book, document)
-        inputs |= {name for f in input_files(document) for name in (f, Path(f).name)}
+        files = input_files(document)
+        evidence_sheet(book, document, files)
+        inputs |= {name for f in files for name in (f, Path(f).name)}
     for sheet in book.sheets:
         sheet.selected = sheet.name in REPORT_SHEETS
     choices.close()
@@ -694,7 +720,8 @@ def form(unit_type: str = "社区") -> W.Book:
     for spec in L.TABLES:
         columns = ordered(spec)
         examples = [] if spec is L.HEADINGS else L.EXAMPLES.get(spec.name, [])
-        rows = [_row_cells(columns, item, markers.EXAMPLE, markers.EXAMPLE) for item in examples]
+        row_cells = _RowCells(columns)
+        rows = [row_cells(item, markers.EXAMPLE, markers.EXAMPLE) for item in examples]
         if spec is L.METRICS:
             for item in examples:
                 rows += [_part_cells(columns, item, part, part.value) for part in item.parts]

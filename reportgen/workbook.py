@@ -51,15 +51,19 @@ class Style:
         """This style with some attributes changed (styles are shared, never mutated).
 
         The same change of the same style gives the same object, so a renderer can key formats by identity.
+        Looked up by this style's identity first: hashing its twelve fields costs more than the lookup.
         """
-        key = (self, tuple(changes.items()))
-        found = _VARIANTS.get(key)
+        key = (id(self), *changes.items())
+        found = _BY_ID.get(key)
         if found is None:
-            found = _VARIANTS[key] = replace(self, **changes)
-        return found
+            variant = replace(self, **changes)
+            found = _BY_ID[key] = (self, _VARIANTS.setdefault(variant, variant))  # holding self keeps its id unique
+        return found[1]
 
 
-_VARIANTS: dict[tuple, Style] = {}
+#: Every variant made, by value, and the way each was asked for, by the identity of the style it changed.
+_VARIANTS: dict[Style, Style] = {}
+_BY_ID: dict[tuple, tuple[Style, Style]] = {}
 
 
 @dataclass(frozen=True)

@@ -147,3 +147,40 @@ def test_ensure_clean_raises_with_all_findings():
         lint.ensure_clean(_doc(blocks))
     kinds = "\n".join(caught.value.findings)
     assert "全角数字" in kinds and "半角标点" in kinds and "占位符" in kinds
+
+
+# The texts the two placeholder patterns are compared on: every token form, its near misses, and
+# each token at the start, middle and end of a text and beside Latin letters (the look-behinds).
+_TOKENS = ["20xx", "20XX", "20××", "20**", "20＊＊", "20__", "20＿＿", "20??", "20？？", "xx", "XXX", "××", "ＸＸ",
+           "**", "＊＊", "某某", "__", "＿＿", "○○", "{{", "}}", "{%", "%}", "None", "nan", "NaN", "null",
+           "undefined", "Undefined", "2x", "x", "×", "*", "某", "_", "○", "{", "}", "%", "No", "na", "Nonex", "aNone",
+           "Xbox", "Maxx", "3×4米", "第*期", "a_b", "二〇二四年", "2024年"]
+
+
+@pytest.mark.parametrize("token", _TOKENS)
+def test_the_fast_placeholder_scan_finds_what_the_model_pattern_finds(token):
+    from reportgen.model import PLACEHOLDER
+
+    for text in (token, f"社区{token}工作", f"a{token}", f"{token}b", f"某{token}某", f"2{token}0"):
+        slow, fast = PLACEHOLDER.search(text), lint.find_placeholder(text)
+        assert (slow and (slow.span(), slow.group(0))) == (fast and (fast.span(), fast.group(0))), text
+
+
+def test_the_fast_placeholder_scan_agrees_on_every_example_workbook():
+    from pathlib import Path
+
+    from reportgen import unit_book
+    from reportgen.loaders import load_report
+    from reportgen.model import PLACEHOLDER
+
+    for path in sorted((Path(__file__).parents[1] / "examples").glob("*.yaml")):
+        for text in unit_book.build(load_report(path)[0]).texts():
+            assert [m.span() for m in PLACEHOLDER.finditer(text)] == [m.span() for m in lint.PLACEHOLDER_SCAN.finditer(text)]
+            slow, fast = PLACEHOLDER.search(text), lint.find_placeholder(text)
+            assert (slow and slow.span()) == (fast and fast.span())
+
+
+def test_a_workbook_text_is_checked_with_the_users_names_left_out():
+    assert lint.check_texts(["数据文件 nan.yaml"], exempt=["nan.yaml"]) == []
+    assert lint.check_texts(["数据文件 nan.yaml 与 nan"], exempt=["nan.yaml"]) != []
+    assert lint.check_texts(["Nonan.yamlne"], exempt=["nan.yaml"]) != []  # removing the name makes None

@@ -136,12 +136,17 @@ class _Strings:
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
         self.count = 0
+        #: A cell's text as the Book holds it → its index as written and whether it needs the quote
+        #: prefix: a workbook repeats its texts (headers, 是/否, units), each is cleaned once.
+        self.cells: dict[str, tuple[str, bool]] = {}
 
-    def __call__(self, text: str) -> int:
+    def cell(self, text: str) -> tuple[str, bool]:
         self.count += 1
-        found = self.index.get(text)
+        found = self.cells.get(text)
         if found is None:
-            found = self.index[text] = len(self.index)
+            clean = clean_text(text)
+            found = self.cells[text] = (str(self.index.setdefault(clean, len(self.index))),
+                                        clean.startswith(_FORMULA_START))
         return found
 
     def xml_part(self) -> str:
@@ -158,34 +163,48 @@ class _Strings:
                         *items, "</sst>"])
 
 
-def _cell(value: W.Value, style: W.Style, styles: _Styles, strings: _Strings) -> str:
+class _CellXml:
     """A cell's XML from its style index on (after ``<c r="A1" s="``): type and value, or "/>" for a blank.
 
     Text is always a shared string, never a formula; text starting like one gets the quote prefix.
+    A book has a few dozen styles and some two thousand cells: each style's index is written once.
     """
-    if isinstance(value, str):
-        value = clean_text(value)
-        return f'{styles(style, value.startswith(_FORMULA_START))}" t="s"><v>{strings(value)}</v></c>'
-    if value is None:
-        return f'{styles(style)}"/>'
-    if isinstance(value, bool):
-        raise TypeError("write booleans as 是/否 text")
-    if isinstance(value, (int, float)):
-        return f'{styles(style)}"><v>{number(value)}</v></c>'
-    if isinstance(value, (dt.date, dt.datetime)):
-        when = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
-        delta = when - _EPOCH
-        return f'{styles(style)}"><v>{number(delta.days + delta.seconds / 86400 + delta.microseconds / 864e8)}</v></c>'
-    raise TypeError(f"no cell form for {type(value).__name__}")
+
+    def __init__(self, styles: _Styles, strings: _Strings) -> None:
+        self.styles, self.strings, self.text = styles, strings, strings.cell
+        self.xf: dict[int, str] = {}  # id(style) → its index as written (the Book holds every style meanwhile)
+
+    def xml(self, value: W.Value, style: W.Style) -> str:
+        if isinstance(value, str):
+            index, quote = self.text(value)
+            xf = str(self.styles(style, True)) if quote else self.xf.get(id(style)) or self._xf(style)
+            return f'{xf}" t="s"><v>{index}</v></c>'
+        xf = self.xf.get(id(style)) or self._xf(style)
+        if value is None:
+            return xf + '"/>'
+        if isinstance(value, bool):
+            raise TypeError("write booleans as 是/否 text")
+        if isinstance(value, (int, float)):
+            return f'{xf}"><v>{number(value)}</v></c>'
+        if isinstance(value, (dt.date, dt.datetime)):
+            when = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+            delta = when - _EPOCH
+            return f'{xf}"><v>{number(delta.days + delta.seconds / 86400 + delta.microseconds / 864e8)}</v></c>'
+        raise TypeError(f"no cell form for {type(value).__name__}")
+
+    def _xf(self, style: W.Style) -> str:
+        xf = self.xf[id(style)] = str(self.styles(style))
+        return xf
 
 
-def _sheet_data(sheet: W.Sheet, styles: _Styles, strings: _Strings) -> tuple[str, str]:
+def _sheet_data(sheet: W.Sheet, writer: _CellXml) -> tuple[str, str]:
     """<sheetData> and the sheet's used range. Every cell of a merged range carries the first cell's format."""
+    cell = writer.xml
     last = max([c for _, c in sheet.cells] + [m[3] for m in sheet.merges], default=0)
     letters = [""] + [W.col_letter(c) for c in range(1, last + 1)]
     rows: dict[int, dict[int, str]] = {}  # row → column → the cell's XML
     for r1, c1, r2, c2 in sheet.merges:
-        first = _cell(*sheet.cells.get((r1, c1), (None, W.PLAIN)), styles, strings)
+        first = cell(*sheet.cells.get((r1, c1), (None, W.PLAIN)))
         blank = first.partition('"')[0] + '"/>'
         for r in range(r1, r2 + 1):
             line = rows.setdefault(r, {})
@@ -198,7 +217,7 @@ def _sheet_data(sheet: W.Sheet, styles: _Styles, strings: _Strings) -> tuple[str
             line = rows[r] = {}
         elif c in line:  # under a merged range: shows nothing of its own
             continue
-        line[c] = f'<c r="{letters[c]}{r}" s="{_cell(value, style, styles, strings)}'
+        line[c] = f'<c r="{letters[c]}{r}" s="{cell(value, style)}'
     out = ["<sheetData>"]
     for r in sorted(rows.keys() | sheet.heights.keys()):
         pixels = row_pixels(sheet.heights.get(r))
@@ -280,9 +299,10 @@ _PRINT = ('<printOptions horizontalCentered="1"/>'
 _NO_PRINT = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
 
 
-def _sheet_xml(sheet: W.Sheet, selected: bool, styles: _Styles, strings: _Strings, drawing: bool) -> str:
+def _sheet_xml(sheet: W.Sheet, selected: bool, writer: _CellXml, drawing: bool) -> str:
     """One worksheet part, its elements in the order the schema requires (Excel refuses any other)."""
-    cells, used = _sheet_data(sheet, styles, strings)
+    styles = writer.styles
+    cells, used = _sheet_data(sheet, writer)
     parts = [DECLARATION, f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">']
     if sheet.print:
         parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
@@ -372,6 +392,7 @@ def _doc_props(book: W.Book) -> dict[str, str]:
 def render_book(book: W.Book) -> bytes:
     """The .xlsx bytes of ``book``: the first visible sheet opens active, selected sheets are selected."""
     styles, strings = _Styles(), _Strings()
+    writer = _CellXml(styles, strings)
     active = next((i for i, s in enumerate(book.sheets) if not s.hidden), 0)
     parts: dict[str, str] = {}
     overrides = [("/xl/workbook.xml", "spreadsheetml.sheet.main+xml"), ("/xl/styles.xml", "spreadsheetml.styles+xml"),
@@ -394,7 +415,7 @@ def render_book(book: W.Book) -> bytes:
                 [(f"{_REL}/chart", f"../charts/chart{n}.xml") for n in anchors])
             parts[f"xl/worksheets/_rels/sheet{i}.xml.rels"] = _rels([(f"{_REL}/drawing", f"../drawings/drawing{drawings}.xml")])
             overrides.append((f"/xl/drawings/drawing{drawings}.xml", "drawing+xml"))
-        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, selected, styles, strings, bool(sheet.charts))
+        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, selected, writer, bool(sheet.charts))
         overrides.append((f"/xl/worksheets/sheet{i}.xml", "spreadsheetml.worksheet+xml"))
     parts["xl/workbook.xml"] = _workbook_xml(book, active)
     parts["xl/_rels/workbook.xml.rels"] = _rels(

@@ -4,6 +4,7 @@ anchored to cells, so where it ends depends on the same widths the sheet stores)
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .. import workbook as W
@@ -29,8 +30,13 @@ def data(text: str) -> str:
     return text
 
 
+_ATTR_ESCAPED = re.compile('[&"<>\n\r\t]')
+
+
 def attr(text: str) -> str:
     """Text as an attribute value: line breaks and tabs as character references, or a parser turns them into spaces."""
+    if not _ATTR_ESCAPED.search(text):  # most hints and names: nothing to replace
+        return text
     return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
 
