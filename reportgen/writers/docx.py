@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 import functools
-import itertools
 import hashlib
+import itertools
 import io
 import marshal
 import re
@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -120,6 +121,16 @@ def title_lines(title: str, segments: tuple[str, ...], capacity: float) -> list[
     return balanced_lines(title, capacity, tuple(offsets))
 
 
+class _Split(NamedTuple):
+    """The best lines from one offset to the end: the offsets where its lines end (the text's end
+    left out), how many lines, and the widest and narrowest line."""
+
+    cuts: tuple[int, ...]
+    count: int
+    widest: float
+    narrowest: float
+
+
 @functools.lru_cache(maxsize=256)
 def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) -> tuple[str, ...]:
     # set_width(text[a:b]) from prefix sums: widths are multiples of 0.25, so the sums are exact
@@ -135,36 +146,47 @@ def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) ->
             return 0.0
         return widths[end] - widths[start] + 0.25 * (turns[end - 1 + 1] - turns[start + 1] if end - start > 1 else 0)
 
+    # Whether a line may end before offset ``at`` by the characters on either side of it.
+    fitting = [False] + [
+        not text[at - 1].isdigit() if text[at].isdigit()
+        else text[at - 1] in TITLE_BREAK_AFTER and text[at] not in PERIOD_GOES_ON
+        for at in range(1, len(text))
+    ]
+
     @functools.cache
-    def split(start: int) -> tuple[tuple[str, ...], tuple[float, ...]] | None:
+    def split(start: int) -> _Split | None:
+        """The best split of ``text[start:]``: fewest lines, then fewest awkward breaks, then the
+        least spread of widths, the shortest first line among equals.
+
+        Each candidate is a first line and the best split of the rest, scored from that split's
+        summary instead of its lines. Longer first lines are tried first because they tend to need
+        the fewest lines, and a candidate with more lines than the best so far is not scored at all.
+        A break counts as meaningful when it lies at one of ``breaks`` counted from ``start``.
+        """
         end_all = len(text)
         if width(start, end_all) <= capacity:
-            return ((text[start:],), (width(start, end_all),))
-        options = []
-        for end in range(start + 2, len(text) - 1):
-            w = width(start, end)
-            if w > capacity:
-                break
+            whole = width(start, end_all)
+            return _Split((), 1, whole, whole)
+        ends = itertools.takewhile(lambda end: width(start, end) <= capacity, range(start + 2, end_all - 1))
+        best, best_score = None, None
+        for end in reversed(list(ends)):
             tail = split(end)
-            if tail:
-                options.append(((text[start:end], *tail[0]), (w, *tail[1])))
-        return min(options, key=score, default=None)
-
-    def good_break(offset: int, line: str, following: str) -> bool:
-        if offset in breaks:
-            return True
-        if following[0].isdigit():
-            return not line[-1].isdigit()
-        return line[-1] in TITLE_BREAK_AFTER and following[0] not in PERIOD_GOES_ON
-
-    def score(option) -> tuple:
-        lines, line_widths = option
-        offsets = itertools.accumulate(len(line) for line in lines)
-        awkward = sum(not good_break(at, a, b) for at, a, b in zip(offsets, lines, lines[1:]))
-        return len(lines), awkward, max(line_widths) - min(line_widths)
+            if tail is None or (best_score is not None and tail.count + 1 > best_score[0]):
+                continue
+            w = width(start, end)
+            cuts = (end, *tail.cuts)
+            awkward = sum(not (at - start in breaks or fitting[at]) for at in cuts)
+            widest, narrowest = max(w, tail.widest), min(w, tail.narrowest)
+            score = (tail.count + 1, awkward, widest - narrowest)
+            if best_score is None or score <= best_score:
+                best, best_score = _Split(cuts, tail.count + 1, widest, narrowest), score
+        return best
 
     best = split(0)
-    return best[0] if best else (text,)
+    if best is None:
+        return (text,)
+    bounds = (0, *best.cuts, len(text))
+    return tuple(text[a:b] for a, b in zip(bounds, bounds[1:]))
 
 
 #: Role → the style id used in this document (a reference document may hold a role under its own id).
