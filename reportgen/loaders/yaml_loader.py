@@ -23,6 +23,7 @@ MAX_DEPTH = 40
 #: Values copied in through aliases (*name); a handful is normal, a "billion laughs" file is not.
 MAX_ALIAS_NODES = 10_000
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Budget:
@@ -78,6 +79,8 @@ def _build(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, dep
                 budget.alias_depth -= 1
         budget.seen.add(id(node))
         return _collection(node, path, source, budget, depth)
+    if node.tag == _STR_TAG:  # most values are text, which needs no constructor
+        return node.value
     try:
         value = build.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
@@ -171,6 +174,8 @@ class _Composer:
     def __init__(self, events) -> None:  # noqa: ANN001 — an iterator of yaml.Event
         self.events = events
         self.resolver = yaml.resolver.Resolver()
+        #: Tags of plain scalars by (text, implicit): the same keys and values recur in every entry.
+        self.scalar_tags: dict[tuple[str, tuple[bool, bool]], str] = {}
         self.anchors: dict[str, tuple[yaml.Node, int]] = {}
         self.nodes = 0
         self.aliased = 0
@@ -207,7 +212,10 @@ class _Composer:
         size = 1
         if isinstance(event, yaml.ScalarEvent):
             if tag is None or tag == "!":
-                tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+                tag = self.scalar_tags.get((event.value, event.implicit))
+                if tag is None:
+                    tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+                    self.scalar_tags[event.value, event.implicit] = tag
             node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         elif isinstance(event, yaml.SequenceStartEvent):
             if tag is None or tag == "!":
@@ -246,11 +254,21 @@ def _compose(text: str) -> list[yaml.Node | None]:
     is parsed again by the Python parser, whose error wording the Chinese messages are keyed on."""
     if getattr(yaml, "__with_libyaml__", False):
         try:
-            return _Composer(iter(yaml.parse(text, Loader=yaml.CSafeLoader))).documents()
+            return _compose_with(yaml.CSafeLoader, text)
         except yaml.YAMLError:
             if len(text) > PYTHON_PARSER_CHARS:  # too slow to re-parse; libyaml's wording will do
                 raise
-    return _Composer(iter(yaml.parse(text, Loader=yaml.SafeLoader))).documents()
+    return _compose_with(yaml.SafeLoader, text)
+
+
+def _compose_with(loader_class: type, text: str) -> list[yaml.Node | None]:
+    """The events straight from the loader, as ``yaml.parse`` gives them but without a generator
+    step per event; ``get_event`` returns None once the stream has ended."""
+    loader = loader_class(text)
+    try:
+        return _Composer(iter(loader.get_event, None)).documents()
+    finally:
+        loader.dispose()
 
 
 def overlay(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
