@@ -197,8 +197,12 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
         spare = total - sum(widths)
         for c in range(columns):
             others = [max(v) for v in zip(*(vectors[:c] + vectors[c + 1:]))] if columns > 1 else [0.0] * len(table)
+            previous = vectors[c]
             for added in range(STEP, spare + 1, STEP):
                 trial = costs(c, widths[c] + added)
+                if trial == previous:  # the same lines as one step narrower, so nothing saved either
+                    continue
+                previous = trial
                 saved = cost - sum(map(max, zip(others, trial))) - (cells - sum(vectors[c]) + sum(trial)) / 10
                 if saved > 1e-6:  # not a rounding difference
                     if best is None or saved / added > best[0]:
