@@ -49,21 +49,29 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAKS = re.compile("([\t\n])")
 
 
-_P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T, _TAB, _BR, _VAL = (
-    _W + tag for tag in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "tab", "br", "val")
+_P, _PPR, _PSTYLE, _KEEP_NEXT, _IND, _LEFT, _R, _RPR, _RSTYLE, _T, _TAB, _BR, _VAL = (
+    _W + tag for tag in ("p", "pPr", "pStyle", "keepNext", "ind", "left", "r", "rPr", "rStyle", "t", "tab", "br", "val")
 )
 
 
-def append_paragraph(parent: BaseOxmlElement, style_id: str, runs: list[tuple[str, str | None]]) -> BaseOxmlElement:
+def append_paragraph(parent: BaseOxmlElement, style_id: str, runs: list[tuple[str, str | None]],
+                     keep_next: bool = False, indent: int = 0) -> BaseOxmlElement:
     """Append ``<w:p>`` with a paragraph style and runs of (text, character style id or None).
 
     Built with lxml directly, in schema order, because python-docx's generic child insertion
     searches the successors on every call; this keeps a 10,000-paragraph document fast.
     Text is cleaned first; a tab becomes w:tab and a line break w:br, as python-docx does.
+    ``keep_next`` and a left ``indent`` (twips) are written with the style, as ``set_keep_next``
+    would add them later but without looking the properties up again.
     """
     sub = etree.SubElement
     p = sub(parent, _P)
-    sub(sub(p, _PPR), _PSTYLE, {_VAL: style_id})
+    properties = sub(p, _PPR)
+    sub(properties, _PSTYLE, {_VAL: style_id})
+    if keep_next:
+        sub(properties, _KEEP_NEXT)
+    if indent:
+        sub(properties, _IND, {_LEFT: str(indent)})
     for text, char_style in runs:
         r = sub(p, _R)
         if char_style:
@@ -252,11 +260,7 @@ def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cel
             tc_pr = sub(tc, tc_pr_tag)
             sub(tc_pr, tc_w, attrs)
             sub(tc_pr, v_align, centred)
-            p = append_paragraph(tc, style_id, [(text, None)] if text else [])
-            if index - 1 in keep:
-                set_keep_next(p)
-            if indent:
-                _set(p[0], "ind", left=str(indent))
+            append_paragraph(tc, style_id, [(text, None)] if text else [], keep_next=index - 1 in keep, indent=indent)
     return tbl
 
 
