@@ -31,7 +31,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.coreprops import CoreProperties
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
-from docx.oxml.text.paragraph import CT_P
 from docx.shared import Pt, Twips
 from docx.styles.style import StyleFactory
 
@@ -194,23 +193,32 @@ StyleIds = dict[tuple[str, str], str]
 
 
 class _Writer:
+    """Writes the body as XML text, parsed once at the end (``oxml.append_xml``); a paragraph is
+    known by its index until then, and what depends on its neighbours (the 落款 keep-with-next chain,
+    the 署名 indents) is set on the parsed elements."""
+
     def __init__(self, document: Document, profile: StyleProfile, body, styles: StyleIds):
         self.document = document
         self.profile = profile
         self.body = body
         self.styles = styles
+        self.parts: list[str] = []
 
     # -- blocks ---------------------------------------------------------------------------------
 
-    def paragraph(self, style: tuple[str, str], text: str = "") -> CT_P:
-        return oxml.append_paragraph(self.body, self.styles[style], [(text, None)] if text else [])
+    def _add(self, xml: str) -> int:
+        self.parts.append(xml)
+        return len(self.parts) - 1
 
-    def runs(self, paragraph: Paragraph) -> CT_P:
+    def paragraph(self, style: tuple[str, str], text: str = "") -> int:
+        return self._add(oxml.paragraph_xml(self.styles[style], [(text, None)] if text else []))
+
+    def runs(self, paragraph: Paragraph) -> int:
         run_in = self.styles[RUN_IN]
         runs = [(run.text, run_in if run.bold else None) for run in paragraph.runs]
-        return oxml.append_paragraph(self.body, self.styles[BODY], runs)
+        return self._add(oxml.paragraph_xml(self.styles[BODY], runs))
 
-    def blocks(self, blocks, skip_table_title: str = "") -> CT_P | None:
+    def blocks(self, blocks, skip_table_title: str = "") -> int | None:
         """Append blocks; return the last body paragraph (the head of the 落款 keep-with-next chain)."""
         last = None
         for block in blocks:
@@ -252,7 +260,7 @@ class _Writer:
             for i, (text, style, shift) in enumerate(cells):
                 capacity = (widths[i] - CELL_PADDING - shift) / size
                 cells[i] = ("\n".join(columns.lines(text, capacity)), style, shift)
-        oxml.append_table(self.body, widths, rows, breaks.keep_with_next(table))
+        self._add(oxml.table_xml(widths, rows, breaks.keep_with_next(table)))
 
     # -- the whole document ---------------------------------------------------------------------
 
@@ -265,18 +273,14 @@ class _Writer:
             chain.append(self.paragraph(BODY))
             # one paragraph, entries on their own lines: the hanging indent puts each under the first
             chain.append(self.paragraph(NOTE, NOTE_LABEL + "\n".join(document.attachment_note)))
+        indents = []
         if document.signature:
             unit_indent, date_indent = signature_indents(document.signature.unit, document.signature.date)
             chain.append(self.paragraph(BODY))
-            chain.append(self.signature_line(document.signature.unit, unit_indent))
-            chain.append(self.signature_line(document.signature.date, date_indent))
-        for p in chain[:-1]:
-            if p is not None:
-                oxml.set_keep_next(p)
-        if chain[0] is not None and len(chain) > 1:
-            # the last body paragraph may split: two of its lines go over with the 落款 instead of
-            # the whole paragraph leaving empty lines at the foot of the page
-            oxml.set_widow_control(chain[0].get_or_add_pPr(), True)
+            chain.append(self.paragraph(SIGNATURE, document.signature.unit))
+            indents.append((chain[-1], unit_indent))
+            chain.append(self.paragraph(SIGNATURE, document.signature.date))
+            indents.append((chain[-1], date_indent))
         for attachment in document.attachments:
             label = "附件" if len(document.attachments) == 1 else f"附件{attachment.number}"
             self.paragraph(LABEL, label)
@@ -285,10 +289,16 @@ class _Writer:
             self.paragraph(BODY)
             self.blocks(attachment.blocks, skip_table_title=attachment.title)
 
-    def signature_line(self, text: str, indent_chars: float) -> CT_P:
-        p = self.paragraph(SIGNATURE, text)
-        oxml.set_right_indent(p.get_or_add_pPr(), round(indent_chars * self.profile.char_width))
-        return p
+        elements = oxml.append_xml(self.body, self.parts)
+        for index, indent_chars in indents:
+            oxml.set_right_indent(elements[index].get_or_add_pPr(), round(indent_chars * self.profile.char_width))
+        for index in chain[:-1]:
+            if index is not None:
+                oxml.set_keep_next(elements[index])
+        if chain[0] is not None and len(chain) > 1:
+            # the last body paragraph may split: two of its lines go over with the 落款 instead of
+            # the whole paragraph leaving empty lines at the foot of the page
+            oxml.set_widow_control(elements[chain[0]].get_or_add_pPr(), True)
 
 
 # -- styles ---------------------------------------------------------------------------------------

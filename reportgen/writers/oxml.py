@@ -53,28 +53,29 @@ _PPR, _PSTYLE = _W + "pPr", _W + "pStyle"
 _DECLARE_W = ' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def append_paragraph(parent: BaseOxmlElement, style_id: str, runs: list[tuple[str, str | None]],
-                     keep_next: bool = False, indent: int = 0) -> BaseOxmlElement:
-    """Append ``<w:p>`` with a paragraph style and runs of (text, character style id or None).
+def append_xml(parent: BaseOxmlElement, parts: list[str]) -> list[BaseOxmlElement]:
+    """Parse ``parts`` (``paragraph_xml``, ``table_xml``) in one step and append them to ``parent``.
+
+    Written as text and parsed by lxml at once rather than built element by element (python-docx's
+    generic child insertion searches the successors on every call, and even lxml's SubElement costs
+    a Python call per element): a body of a few hundred paragraphs and table cells is one parse in C.
+    Returns the appended elements in order, as python-docx's classes (CT_P, CT_Tbl).
+    """
+    holder = parse_xml(f"<w:body{_DECLARE_W}>{''.join(parts)}</w:body>")
+    elements = list(holder)
+    for element in elements:
+        parent.append(element)  # lxml drops the declaration the document already makes
+    return elements
+
+
+def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: bool = False, indent: int = 0) -> str:
+    """``<w:p>`` with a paragraph style and runs of (text, character style id or None), as XML text
+    in schema order (see ``append_xml``).
 
     ``keep_next`` and a left ``indent`` (twips) are written with the style. Text is cleaned first;
     a tab becomes w:tab and a line break w:br, as python-docx does.
     """
-    p = parse_xml(_paragraph_xml(style_id, runs, keep_next, indent, _DECLARE_W))
-    parent.append(p)  # lxml drops the declaration the document already makes
-    return p
-
-
-def _paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: bool = False, indent: int = 0,
-                   declare: str = "") -> str:
-    """The XML text of a paragraph, in schema order.
-
-    Written as text and parsed by lxml in one step rather than built element by element with
-    python-docx's generic child insertion or even lxml's SubElement: parsing is done in C, and a
-    table of a few hundred cells is parsed once (``append_table``). ``declare`` is the namespace
-    declaration for a paragraph parsed on its own.
-    """
-    parts = [f"<w:p{declare}><w:pPr><w:pStyle w:val={quoteattr(style_id)}/>"]
+    parts = [f"<w:p><w:pPr><w:pStyle w:val={quoteattr(style_id)}/>"]
     if keep_next:
         parts.append("<w:keepNext/>")
     if indent:
@@ -223,18 +224,17 @@ def append_page_field(paragraph_element: BaseOxmlElement) -> None:
 Cell = tuple[str, str, int]
 
 
-def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cell]], keep: Collection[int] = (),
-                 border: int = 4) -> BaseOxmlElement:
-    """Append a bordered, centred, fixed-layout ``<w:tbl>``; the first row repeats on every page.
+def table_xml(widths: list[int], rows: list[list[Cell]], keep: Collection[int] = (), border: int = 4) -> str:
+    """A bordered, centred, fixed-layout ``<w:tbl>``; the first row repeats on every page.
 
     Widths (twips) go into both w:gridCol (LibreOffice) and w:tcW (Word). Every row is kept whole
     (w:cantSplit), cells are centred vertically, and borders are written into the table itself
     (``border`` in eighths of a point) so they do not depend on a table style in the template.
     ``keep`` holds body row indexes (0 is the first row under the header) kept on the page of the
     next row: w:keepNext on every paragraph of the row, which Word and LibreOffice read as "keep
-    this row with the next". The whole table is written as text and parsed once (see ``_paragraph_xml``).
+    this row with the next". As XML text (see ``append_xml``).
     """
-    xml = [f"<w:tbl{_DECLARE_W}><w:tblPr>", f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>']
+    xml = ["<w:tbl><w:tblPr>", f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>']
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         xml.append(f'<w:{edge} w:val="single" w:sz="{border}" w:space="0" w:color="000000"/>')
     xml.append('</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>')
@@ -244,13 +244,11 @@ def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cel
     for index, row in enumerate(rows):
         xml.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if index == 0 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         for (text, style_id, indent), properties in zip(row, cell_properties):
-            paragraph = _paragraph_xml(style_id, [(text, None)] if text else [], index - 1 in keep, indent)
+            paragraph = paragraph_xml(style_id, [(text, None)] if text else [], index - 1 in keep, indent)
             xml.append(f"<w:tc>{properties}{paragraph}</w:tc>")
         xml.append("</w:tr>")
     xml.append("</w:tbl>")
-    tbl = parse_xml("".join(xml))
-    parent.append(tbl)
-    return tbl
+    return "".join(xml)
 
 
 def set_document_language(styles_element: BaseOxmlElement, settings_element: BaseOxmlElement) -> None:
