@@ -642,11 +642,10 @@ def render(document: Document, style: StyleProfile | None = None, reference: Pat
     profile = style or default()
     prepared = _base(profile, reference)
     root = copy.deepcopy(prepared.document)
-    body = root.body
-    section_properties = body.get_or_add_sectPr()
-    body.remove(section_properties)
-    _Writer(document, profile, body, prepared.styles).write()
-    body.append(section_properties)
+    section_properties = root.body.get_or_add_sectPr()
+    root.body.remove(section_properties)
+    _Writer(document, profile, root.body, prepared.styles).write()
+    root.body.append(section_properties)  # the written body may be a new element (oxml.append_xml)
 
     core = copy.deepcopy(prepared.core)
     props = CoreProperties(core)

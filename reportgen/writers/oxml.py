@@ -53,18 +53,27 @@ _PPR, _PSTYLE = _W + "pPr", _W + "pStyle"
 _DECLARE_W = ' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def append_xml(parent: BaseOxmlElement, parts: list[str]) -> list[BaseOxmlElement]:
-    """Parse ``parts`` (``paragraph_xml``, ``table_xml``) in one step and append them to ``parent``.
+def append_xml(body: BaseOxmlElement, parts: list[str]) -> list[BaseOxmlElement]:
+    """Parse ``parts`` (``paragraph_xml``, ``table_xml``) in one step and append them to ``body``.
 
     Written as text and parsed by lxml at once rather than built element by element (python-docx's
     generic child insertion searches the successors on every call, and even lxml's SubElement costs
     a Python call per element): a body of a few hundred paragraphs and table cells is one parse in C.
-    Returns the appended elements in order, as python-docx's classes (CT_P, CT_Tbl).
+    The parsed body takes the place of ``body`` with ``body``'s children moved in after the new
+    ones, because lxml moves one element into another document at a cost per element; a body with
+    attributes or namespace declarations of its own (a hand-made reference file) gets the
+    elements one by one instead. Returns the new elements in order, as python-docx's classes.
     """
     holder = parse_xml(f"<w:body{_DECLARE_W}>{''.join(parts)}</w:body>")
     elements = list(holder)
-    for element in elements:
-        parent.append(element)  # lxml drops the declaration the document already makes
+    parent = body.getparent()
+    if body.attrib or parent is None or body.nsmap != parent.nsmap:
+        for element in elements:
+            body.append(element)  # lxml drops the declaration the document already makes
+        return elements
+    parent.replace(body, holder)
+    for child in list(body):
+        holder.append(child)
     return elements
 
 
