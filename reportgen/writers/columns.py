@@ -169,10 +169,12 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
     table = [list(header), *[list(rows[r]) for r in chosen]]
     shifts = [[0.0] * columns, *[list(indented[r]) for r in chosen]]
 
+    by_column = [[(row[c], shift[c]) for row, shift in zip(table, shifts)] for c in range(columns)]
+
     @functools.lru_cache(maxsize=None)
     def costs(col: int, twips: int) -> tuple[float, ...]:
         base = (twips - padding) / char
-        return tuple(_cost(row[col], base - shifts[r][col]) if row[col] else 1.0 for r, row in enumerate(table))
+        return tuple(_cost(cell, base - shift) if cell else 1.0 for cell, shift in by_column[col])
 
     def minimum(col: int) -> int:
         need = 1.0
