@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
@@ -77,6 +76,22 @@ def append_xml(body: BaseOxmlElement, parts: list[str]) -> list[BaseOxmlElement]
     return elements
 
 
+def _escape(text: str) -> str:
+    """Text as XML character data (not xml.sax.saxutils: importing it loads urllib.request and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: What an attribute value must escape to be read back as written (a parser turns a raw line break or tab into a space).
+_ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;"))
+
+
+def _attribute(value: str) -> str:
+    """A double-quoted XML attribute value that parses back to ``value`` exactly."""
+    for char, reference in _ATTRIBUTE_ESCAPES:
+        value = value.replace(char, reference)
+    return f'"{value}"'
+
+
 def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: bool = False, indent: int = 0) -> str:
     """``<w:p>`` with a paragraph style and runs of (text, character style id or None), as XML text
     in schema order (see ``append_xml``).
@@ -84,7 +99,7 @@ def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: 
     ``keep_next`` and a left ``indent`` (twips) are written with the style. Text is cleaned first;
     a tab becomes w:tab and a line break w:br, as python-docx does.
     """
-    parts = [f"<w:p><w:pPr><w:pStyle w:val={quoteattr(style_id)}/>"]
+    parts = [f"<w:p><w:pPr><w:pStyle w:val={_attribute(style_id)}/>"]
     if keep_next:
         parts.append("<w:keepNext/>")
     if indent:
@@ -93,7 +108,7 @@ def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: 
     for text, char_style in runs:
         parts.append("<w:r>")
         if char_style:
-            parts.append(f"<w:rPr><w:rStyle w:val={quoteattr(char_style)}/></w:rPr>")
+            parts.append(f"<w:rPr><w:rStyle w:val={_attribute(char_style)}/></w:rPr>")
         text = clean_text(text)
         for piece in _BREAKS.split(text) if "\t" in text or "\n" in text else (text,):
             if piece == "\t":
@@ -102,7 +117,7 @@ def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: 
                 parts.append("<w:br/>")
             elif piece:
                 space = ' xml:space="preserve"' if piece != piece.strip() else ""
-                parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+                parts.append(f"<w:t{space}>{_escape(piece)}</w:t>")
         parts.append("</w:r>")
     parts.append("</w:p>")
     return "".join(parts)
