@@ -206,13 +206,18 @@ def by_date(activities: list[Activity]) -> list[int]:
     return sorted(range(len(activities)), key=lambda i: _by_date(activities[i]))
 
 
-def is_profile(metric: Metric, report: Report) -> bool:
+def is_profile(metric: Metric, bases: set[str]) -> bool:
     """A figure about the unit (常住人口, 在岗职工, 在校学生), not a result of the work: marked ``profile``,
-    or kept only as the denominator of a share with neither target nor previous value."""
+    or kept only as the denominator of a share (its key among ``bases``) with neither target nor
+    previous value."""
     if metric.profile:
         return True
-    bases = {m.base for m in report.metrics if m.base}
     return metric.key in bases and metric.target is None and metric.previous is None
+
+
+def share_bases(report: Report) -> set[str]:
+    """The keys other metrics take their share of (``base``), gathered once for a whole list rather than once per metric."""
+    return {m.base for m in report.metrics if m.base}
 
 
 def results_in(report: Report, theme: str | None) -> list[int]:
@@ -224,9 +229,10 @@ def results_in(report: Report, theme: str | None) -> list[int]:
 
 def reported_metrics(report: Report, theme: str | None = None) -> list[int]:
     """Indices of metrics that are results of the work: never a profile figure (see ``is_profile``)."""
+    bases = share_bases(report)
     return [
         i for i, m in enumerate(report.metrics)
-        if (theme is None or m.theme == theme) and not is_profile(m, report)
+        if (theme is None or m.theme == theme) and not is_profile(m, bases)
     ]
 
 

@@ -23,6 +23,7 @@ MAX_DEPTH = 40
 #: Values copied in through aliases (*name); a handful is normal, a "billion laughs" file is not.
 MAX_ALIAS_NODES = 10_000
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Budget:
@@ -78,6 +79,8 @@ def _build(node: yaml.Node, path: tuple, source: SourceMap, budget: _Budget, dep
                 budget.alias_depth -= 1
         budget.seen.add(id(node))
         return _collection(node, path, source, budget, depth)
+    if node.tag == _STR_TAG:  # most values are text, which needs no constructor
+        return node.value
     try:
         value = build.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
@@ -171,6 +174,8 @@ class _Composer:
     def __init__(self, events) -> None:  # noqa: ANN001 — an iterator of yaml.Event
         self.events = events
         self.resolver = yaml.resolver.Resolver()
+        #: Tags of plain scalars by (text, implicit): the same keys and values recur in every entry.
+        self.scalar_tags: dict[tuple[str, tuple[bool, bool]], str] = {}
         self.anchors: dict[str, tuple[yaml.Node, int]] = {}
         self.nodes = 0
         self.aliased = 0
@@ -207,7 +212,10 @@ class _Composer:
         size = 1
         if isinstance(event, yaml.ScalarEvent):
             if tag is None or tag == "!":
-                tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+                tag = self.scalar_tags.get((event.value, event.implicit))
+                if tag is None:
+                    tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+                    self.scalar_tags[event.value, event.implicit] = tag
             node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         elif isinstance(event, yaml.SequenceStartEvent):
             if tag is None or tag == "!":
@@ -246,11 +254,67 @@ def _compose(text: str) -> list[yaml.Node | None]:
     is parsed again by the Python parser, whose error wording the Chinese messages are keyed on."""
     if getattr(yaml, "__with_libyaml__", False):
         try:
-            return _Composer(iter(yaml.parse(text, Loader=yaml.CSafeLoader))).documents()
+            if len(text) <= WHOLE_COMPOSE_CHARS and "&" not in text:
+                return _compose_whole(text)
+            return _compose_with(yaml.CSafeLoader, text)
         except yaml.YAMLError:
             if len(text) > PYTHON_PARSER_CHARS:  # too slow to re-parse; libyaml's wording will do
                 raise
-    return _Composer(iter(yaml.parse(text, Loader=yaml.SafeLoader))).documents()
+    return _compose_with(yaml.SafeLoader, text)
+
+
+#: Below this size, and with no anchor (&) in the text, libyaml composes the whole tree in C and the
+#: limits are checked on it afterwards (``_within_limits``): such a text cannot hold more than
+#: MAX_NODES nodes nor expand an alias, and its tree is built in a fraction of a second.
+WHOLE_COMPOSE_CHARS = 64 * 1024
+
+
+def _compose_whole(text: str) -> list[yaml.Node | None]:
+    """The documents as ``_Composer.documents`` gives them, composed by libyaml (no Python event
+    objects), each checked against the limits the composer applies while reading."""
+    loader = yaml.CSafeLoader(text)
+    found: list[yaml.Node | None] = []
+    try:
+        while loader.check_node():
+            if len(found) == 1:  # a second report: refused by the caller, no need to read it
+                return found + [None]
+            found.append(loader.get_node())
+            _within_limits(found[-1], 0)
+    finally:
+        loader.dispose()
+    return found
+
+
+def _within_limits(node: yaml.Node, depth: int) -> None:
+    """The nesting depth and the entries per collection, refused in the order ``_Composer.node``
+    would meet them. A text without anchors has no aliases to count, and one of at most
+    WHOLE_COMPOSE_CHARS characters not enough nodes to pass MAX_NODES."""
+    if depth > MAX_DEPTH:
+        raise _TooBig("嵌套层次过深：请检查缩进")
+    deeper = depth + 1 > MAX_DEPTH  # then even a plain value below this one is too deep
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            if index >= MAX_LIST_ITEMS:
+                raise _Located(node, f"列表的条目过多（最多 {MAX_LIST_ITEMS} 项）：请拆分文件")
+            if deeper or not isinstance(item, yaml.ScalarNode):
+                _within_limits(item, depth + 1)
+    elif isinstance(node, yaml.MappingNode):
+        for index, pair in enumerate(node.value):
+            if index >= MAX_MAP_KEYS:
+                raise _Located(node, f"字段过多（最多 {MAX_MAP_KEYS} 个）：请检查缩进")
+            for part in pair:
+                if deeper or not isinstance(part, yaml.ScalarNode):
+                    _within_limits(part, depth + 1)
+
+
+def _compose_with(loader_class: type, text: str) -> list[yaml.Node | None]:
+    """The events straight from the loader, as ``yaml.parse`` gives them but without a generator
+    step per event; ``get_event`` returns None once the stream has ended."""
+    loader = loader_class(text)
+    try:
+        return _Composer(iter(loader.get_event, None)).documents()
+    finally:
+        loader.dispose()
 
 
 def overlay(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

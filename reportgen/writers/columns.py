@@ -169,10 +169,12 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
     table = [list(header), *[list(rows[r]) for r in chosen]]
     shifts = [[0.0] * columns, *[list(indented[r]) for r in chosen]]
 
+    by_column = [[(row[c], shift[c]) for row, shift in zip(table, shifts)] for c in range(columns)]
+
     @functools.lru_cache(maxsize=None)
     def costs(col: int, twips: int) -> tuple[float, ...]:
         base = (twips - padding) / char
-        return tuple(_cost(row[col], base - shifts[r][col]) if row[col] else 1.0 for r, row in enumerate(table))
+        return tuple(_cost(cell, base - shift) if cell else 1.0 for cell, shift in by_column[col])
 
     def minimum(col: int) -> int:
         need = 1.0
@@ -197,8 +199,12 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
         spare = total - sum(widths)
         for c in range(columns):
             others = [max(v) for v in zip(*(vectors[:c] + vectors[c + 1:]))] if columns > 1 else [0.0] * len(table)
+            previous = vectors[c]
             for added in range(STEP, spare + 1, STEP):
                 trial = costs(c, widths[c] + added)
+                if trial == previous:  # the same lines as one step narrower, so nothing saved either
+                    continue
+                previous = trial
                 saved = cost - sum(map(max, zip(others, trial))) - (cells - sum(vectors[c]) + sum(trial)) / 10
                 if saved > 1e-6:  # not a rounding difference
                     if best is None or saved / added > best[0]:

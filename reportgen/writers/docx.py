@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 import functools
-import itertools
 import hashlib
+import itertools
 import io
 import marshal
 import re
@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -30,7 +31,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.coreprops import CoreProperties
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
-from docx.oxml.text.paragraph import CT_P
 from docx.shared import Pt, Twips
 from docx.styles.style import StyleFactory
 
@@ -120,6 +120,16 @@ def title_lines(title: str, segments: tuple[str, ...], capacity: float) -> list[
     return balanced_lines(title, capacity, tuple(offsets))
 
 
+class _Split(NamedTuple):
+    """The best lines from one offset to the end: the offsets where its lines end (the text's end
+    left out), how many lines, and the widest and narrowest line."""
+
+    cuts: tuple[int, ...]
+    count: int
+    widest: float
+    narrowest: float
+
+
 @functools.lru_cache(maxsize=256)
 def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) -> tuple[str, ...]:
     # set_width(text[a:b]) from prefix sums: widths are multiples of 0.25, so the sums are exact
@@ -135,36 +145,47 @@ def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) ->
             return 0.0
         return widths[end] - widths[start] + 0.25 * (turns[end - 1 + 1] - turns[start + 1] if end - start > 1 else 0)
 
+    # Whether a line may end before offset ``at`` by the characters on either side of it.
+    fitting = [False] + [
+        not text[at - 1].isdigit() if text[at].isdigit()
+        else text[at - 1] in TITLE_BREAK_AFTER and text[at] not in PERIOD_GOES_ON
+        for at in range(1, len(text))
+    ]
+
     @functools.cache
-    def split(start: int) -> tuple[tuple[str, ...], tuple[float, ...]] | None:
+    def split(start: int) -> _Split | None:
+        """The best split of ``text[start:]``: fewest lines, then fewest awkward breaks, then the
+        least spread of widths, the shortest first line among equals.
+
+        Each candidate is a first line and the best split of the rest, scored from that split's
+        summary instead of its lines. Longer first lines are tried first because they tend to need
+        the fewest lines, and a candidate with more lines than the best so far is not scored at all.
+        A break counts as meaningful when it lies at one of ``breaks`` counted from ``start``.
+        """
         end_all = len(text)
         if width(start, end_all) <= capacity:
-            return ((text[start:],), (width(start, end_all),))
-        options = []
-        for end in range(start + 2, len(text) - 1):
-            w = width(start, end)
-            if w > capacity:
-                break
+            whole = width(start, end_all)
+            return _Split((), 1, whole, whole)
+        ends = itertools.takewhile(lambda end: width(start, end) <= capacity, range(start + 2, end_all - 1))
+        best, best_score = None, None
+        for end in reversed(list(ends)):
             tail = split(end)
-            if tail:
-                options.append(((text[start:end], *tail[0]), (w, *tail[1])))
-        return min(options, key=score, default=None)
-
-    def good_break(offset: int, line: str, following: str) -> bool:
-        if offset in breaks:
-            return True
-        if following[0].isdigit():
-            return not line[-1].isdigit()
-        return line[-1] in TITLE_BREAK_AFTER and following[0] not in PERIOD_GOES_ON
-
-    def score(option) -> tuple:
-        lines, line_widths = option
-        offsets = itertools.accumulate(len(line) for line in lines)
-        awkward = sum(not good_break(at, a, b) for at, a, b in zip(offsets, lines, lines[1:]))
-        return len(lines), awkward, max(line_widths) - min(line_widths)
+            if tail is None or (best_score is not None and tail.count + 1 > best_score[0]):
+                continue
+            w = width(start, end)
+            cuts = (end, *tail.cuts)
+            awkward = sum(not (at - start in breaks or fitting[at]) for at in cuts)
+            widest, narrowest = max(w, tail.widest), min(w, tail.narrowest)
+            score = (tail.count + 1, awkward, widest - narrowest)
+            if best_score is None or score <= best_score:
+                best, best_score = _Split(cuts, tail.count + 1, widest, narrowest), score
+        return best
 
     best = split(0)
-    return best[0] if best else (text,)
+    if best is None:
+        return (text,)
+    bounds = (0, *best.cuts, len(text))
+    return tuple(text[a:b] for a, b in zip(bounds, bounds[1:]))
 
 
 #: Role → the style id used in this document (a reference document may hold a role under its own id).
@@ -172,23 +193,32 @@ StyleIds = dict[tuple[str, str], str]
 
 
 class _Writer:
+    """Writes the body as XML text, parsed once at the end (``oxml.append_xml``); a paragraph is
+    known by its index until then, and what depends on its neighbours (the 落款 keep-with-next chain,
+    the 署名 indents) is set on the parsed elements."""
+
     def __init__(self, document: Document, profile: StyleProfile, body, styles: StyleIds):
         self.document = document
         self.profile = profile
         self.body = body
         self.styles = styles
+        self.parts: list[str] = []
 
     # -- blocks ---------------------------------------------------------------------------------
 
-    def paragraph(self, style: tuple[str, str], text: str = "") -> CT_P:
-        return oxml.append_paragraph(self.body, self.styles[style], [(text, None)] if text else [])
+    def _add(self, xml: str) -> int:
+        self.parts.append(xml)
+        return len(self.parts) - 1
 
-    def runs(self, paragraph: Paragraph) -> CT_P:
+    def paragraph(self, style: tuple[str, str], text: str = "") -> int:
+        return self._add(oxml.paragraph_xml(self.styles[style], [(text, None)] if text else []))
+
+    def runs(self, paragraph: Paragraph) -> int:
         run_in = self.styles[RUN_IN]
         runs = [(run.text, run_in if run.bold else None) for run in paragraph.runs]
-        return oxml.append_paragraph(self.body, self.styles[BODY], runs)
+        return self._add(oxml.paragraph_xml(self.styles[BODY], runs))
 
-    def blocks(self, blocks, skip_table_title: str = "") -> CT_P | None:
+    def blocks(self, blocks, skip_table_title: str = "") -> int | None:
         """Append blocks; return the last body paragraph (the head of the 落款 keep-with-next chain)."""
         last = None
         for block in blocks:
@@ -230,7 +260,7 @@ class _Writer:
             for i, (text, style, shift) in enumerate(cells):
                 capacity = (widths[i] - CELL_PADDING - shift) / size
                 cells[i] = ("\n".join(columns.lines(text, capacity)), style, shift)
-        oxml.append_table(self.body, widths, rows, breaks.keep_with_next(table))
+        self._add(oxml.table_xml(widths, rows, breaks.keep_with_next(table)))
 
     # -- the whole document ---------------------------------------------------------------------
 
@@ -243,18 +273,14 @@ class _Writer:
             chain.append(self.paragraph(BODY))
             # one paragraph, entries on their own lines: the hanging indent puts each under the first
             chain.append(self.paragraph(NOTE, NOTE_LABEL + "\n".join(document.attachment_note)))
+        indents = []
         if document.signature:
             unit_indent, date_indent = signature_indents(document.signature.unit, document.signature.date)
             chain.append(self.paragraph(BODY))
-            chain.append(self.signature_line(document.signature.unit, unit_indent))
-            chain.append(self.signature_line(document.signature.date, date_indent))
-        for p in chain[:-1]:
-            if p is not None:
-                oxml.set_keep_next(p)
-        if chain[0] is not None and len(chain) > 1:
-            # the last body paragraph may split: two of its lines go over with the 落款 instead of
-            # the whole paragraph leaving empty lines at the foot of the page
-            oxml.set_widow_control(chain[0].get_or_add_pPr(), True)
+            chain.append(self.paragraph(SIGNATURE, document.signature.unit))
+            indents.append((chain[-1], unit_indent))
+            chain.append(self.paragraph(SIGNATURE, document.signature.date))
+            indents.append((chain[-1], date_indent))
         for attachment in document.attachments:
             label = "附件" if len(document.attachments) == 1 else f"附件{attachment.number}"
             self.paragraph(LABEL, label)
@@ -263,10 +289,16 @@ class _Writer:
             self.paragraph(BODY)
             self.blocks(attachment.blocks, skip_table_title=attachment.title)
 
-    def signature_line(self, text: str, indent_chars: float) -> CT_P:
-        p = self.paragraph(SIGNATURE, text)
-        oxml.set_right_indent(p.get_or_add_pPr(), round(indent_chars * self.profile.char_width))
-        return p
+        elements = oxml.append_xml(self.body, self.parts)
+        for index, indent_chars in indents:
+            oxml.set_right_indent(elements[index].get_or_add_pPr(), round(indent_chars * self.profile.char_width))
+        for index in chain[:-1]:
+            if index is not None:
+                oxml.set_keep_next(elements[index])
+        if chain[0] is not None and len(chain) > 1:
+            # the last body paragraph may split: two of its lines go over with the 落款 instead of
+            # the whole paragraph leaving empty lines at the foot of the page
+            oxml.set_widow_control(elements[chain[0]].get_or_add_pPr(), True)
 
 
 # -- styles ---------------------------------------------------------------------------------------
@@ -610,11 +642,10 @@ def render(document: Document, style: StyleProfile | None = None, reference: Pat
     profile = style or default()
     prepared = _base(profile, reference)
     root = copy.deepcopy(prepared.document)
-    body = root.body
-    section_properties = body.get_or_add_sectPr()
-    body.remove(section_properties)
-    _Writer(document, profile, body, prepared.styles).write()
-    body.append(section_properties)
+    section_properties = root.body.get_or_add_sectPr()
+    root.body.remove(section_properties)
+    _Writer(document, profile, root.body, prepared.styles).write()
+    root.body.append(section_properties)  # the written body may be a new element (oxml.append_xml)
 
     core = copy.deepcopy(prepared.core)
     props = CoreProperties(core)

@@ -14,7 +14,7 @@ from collections.abc import Collection
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
@@ -46,41 +46,82 @@ def clean_text(text: str) -> str:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAKS = re.compile("([\t\n])")
 
 
-_P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T, _TAB, _BR, _VAL = (
-    _W + tag for tag in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "tab", "br", "val")
-)
+_PPR, _PSTYLE = _W + "pPr", _W + "pStyle"
+_DECLARE_W = ' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def append_paragraph(parent: BaseOxmlElement, style_id: str, runs: list[tuple[str, str | None]]) -> BaseOxmlElement:
-    """Append ``<w:p>`` with a paragraph style and runs of (text, character style id or None).
+def append_xml(body: BaseOxmlElement, parts: list[str]) -> list[BaseOxmlElement]:
+    """Parse ``parts`` (``paragraph_xml``, ``table_xml``) in one step and append them to ``body``.
 
-    Built with lxml directly, in schema order, because python-docx's generic child insertion
-    searches the successors on every call; this keeps a 10,000-paragraph document fast.
-    Text is cleaned first; a tab becomes w:tab and a line break w:br, as python-docx does.
+    Written as text and parsed by lxml at once rather than built element by element (python-docx's
+    generic child insertion searches the successors on every call, and even lxml's SubElement costs
+    a Python call per element): a body of a few hundred paragraphs and table cells is one parse in C.
+    The parsed body takes the place of ``body`` with ``body``'s children moved in after the new
+    ones, because lxml moves one element into another document at a cost per element; a body with
+    attributes or namespace declarations of its own (a hand-made reference file) gets the
+    elements one by one instead. Returns the new elements in order, as python-docx's classes.
     """
-    sub = etree.SubElement
-    p = sub(parent, _P)
-    sub(sub(p, _PPR), _PSTYLE, {_VAL: style_id})
+    holder = parse_xml(f"<w:body{_DECLARE_W}>{''.join(parts)}</w:body>")
+    elements = list(holder)
+    parent = body.getparent()
+    if body.attrib or parent is None or body.nsmap != parent.nsmap:
+        for element in elements:
+            body.append(element)  # lxml drops the declaration the document already makes
+        return elements
+    parent.replace(body, holder)
+    for child in list(body):
+        holder.append(child)
+    return elements
+
+
+def _escape(text: str) -> str:
+    """Text as XML character data (not xml.sax.saxutils: importing it loads urllib.request and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: What an attribute value must escape to be read back as written (a parser turns a raw line break or tab into a space).
+_ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;"))
+
+
+def _attribute(value: str) -> str:
+    """A double-quoted XML attribute value that parses back to ``value`` exactly."""
+    for char, reference in _ATTRIBUTE_ESCAPES:
+        value = value.replace(char, reference)
+    return f'"{value}"'
+
+
+def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: bool = False, indent: int = 0) -> str:
+    """``<w:p>`` with a paragraph style and runs of (text, character style id or None), as XML text
+    in schema order (see ``append_xml``).
+
+    ``keep_next`` and a left ``indent`` (twips) are written with the style. Text is cleaned first;
+    a tab becomes w:tab and a line break w:br, as python-docx does.
+    """
+    parts = [f"<w:p><w:pPr><w:pStyle w:val={_attribute(style_id)}/>"]
+    if keep_next:
+        parts.append("<w:keepNext/>")
+    if indent:
+        parts.append(f'<w:ind w:left="{indent}"/>')
+    parts.append("</w:pPr>")
     for text, char_style in runs:
-        r = sub(p, _R)
+        parts.append("<w:r>")
         if char_style:
-            sub(sub(r, _RPR), _RSTYLE, {_VAL: char_style})
+            parts.append(f"<w:rPr><w:rStyle w:val={_attribute(char_style)}/></w:rPr>")
         text = clean_text(text)
         for piece in _BREAKS.split(text) if "\t" in text or "\n" in text else (text,):
             if piece == "\t":
-                sub(r, _TAB)
+                parts.append("<w:tab/>")
             elif piece == "\n":
-                sub(r, _BR)
+                parts.append("<w:br/>")
             elif piece:
-                t = sub(r, _T)
-                t.text = piece
-                if piece != piece.strip():
-                    t.set(_XML_SPACE, "preserve")
-    return p
+                space = ' xml:space="preserve"' if piece != piece.strip() else ""
+                parts.append(f"<w:t{space}>{_escape(piece)}</w:t>")
+        parts.append("</w:r>")
+    parts.append("</w:p>")
+    return "".join(parts)
 
 
 def set_keep_next(p: BaseOxmlElement) -> None:
@@ -204,61 +245,35 @@ def append_page_field(paragraph_element: BaseOxmlElement) -> None:
     paragraph_element.append(run)
 
 
-def _set(parent: BaseOxmlElement, tag: str, **values: str) -> BaseOxmlElement:
-    element = etree.SubElement(parent, _W + tag)
-    for name, value in values.items():
-        element.set(_W + name, value)
-    return element
-
-
 #: One table cell: text, paragraph style id, left indent in twips (0 for none).
 Cell = tuple[str, str, int]
 
 
-def append_table(parent: BaseOxmlElement, widths: list[int], rows: list[list[Cell]], keep: Collection[int] = (),
-                 border: int = 4) -> BaseOxmlElement:
-    """Append a bordered, centred, fixed-layout ``<w:tbl>``; the first row repeats on every page.
+def table_xml(widths: list[int], rows: list[list[Cell]], keep: Collection[int] = (), border: int = 4) -> str:
+    """A bordered, centred, fixed-layout ``<w:tbl>``; the first row repeats on every page.
 
     Widths (twips) go into both w:gridCol (LibreOffice) and w:tcW (Word). Every row is kept whole
     (w:cantSplit), cells are centred vertically, and borders are written into the table itself
     (``border`` in eighths of a point) so they do not depend on a table style in the template.
     ``keep`` holds body row indexes (0 is the first row under the header) kept on the page of the
     next row: w:keepNext on every paragraph of the row, which Word and LibreOffice read as "keep
-    this row with the next".
+    this row with the next". As XML text (see ``append_xml``).
     """
-    tbl = etree.SubElement(parent, _W + "tbl")
-    pr = etree.SubElement(tbl, _W + "tblPr")
-    _set(pr, "tblW", w=str(sum(widths)), type="dxa")
-    _set(pr, "jc", val="center")
-    borders = etree.SubElement(pr, _W + "tblBorders")
+    xml = ["<w:tbl><w:tblPr>", f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>']
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _set(borders, edge, val="single", sz=str(border), space="0", color="000000")
-    _set(pr, "tblLayout", type="fixed")
-    grid = etree.SubElement(tbl, _W + "tblGrid")
-    for width in widths:
-        _set(grid, "gridCol", w=str(width))
-    sub = etree.SubElement
-    tr_tag, tr_pr_tag, tc_tag, tc_pr_tag = _W + "tr", _W + "trPr", _W + "tc", _W + "tcPr"
-    cant_split, header, tc_w, v_align = _W + "cantSplit", _W + "tblHeader", _W + "tcW", _W + "vAlign"
-    width_attrs = [{_W + "w": str(width), _W + "type": "dxa"} for width in widths]
-    centred = {_W + "val": "center"}
+        xml.append(f'<w:{edge} w:val="single" w:sz="{border}" w:space="0" w:color="000000"/>')
+    xml.append('</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>')
+    xml.extend(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    xml.append("</w:tblGrid>")
+    cell_properties = [f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>' for width in widths]
     for index, row in enumerate(rows):
-        tr = sub(tbl, tr_tag)
-        tr_pr = sub(tr, tr_pr_tag)
-        sub(tr_pr, cant_split)
-        if index == 0:
-            sub(tr_pr, header)
-        for (text, style_id, indent), attrs in zip(row, width_attrs):
-            tc = sub(tr, tc_tag)
-            tc_pr = sub(tc, tc_pr_tag)
-            sub(tc_pr, tc_w, attrs)
-            sub(tc_pr, v_align, centred)
-            p = append_paragraph(tc, style_id, [(text, None)] if text else [])
-            if index - 1 in keep:
-                set_keep_next(p)
-            if indent:
-                _set(p[0], "ind", left=str(indent))
-    return tbl
+        xml.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if index == 0 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for (text, style_id, indent), properties in zip(row, cell_properties):
+            paragraph = paragraph_xml(style_id, [(text, None)] if text else [], index - 1 in keep, indent)
+            xml.append(f"<w:tc>{properties}{paragraph}</w:tc>")
+        xml.append("</w:tr>")
+    xml.append("</w:tbl>")
+    return "".join(xml)
 
 
 def set_document_language(styles_element: BaseOxmlElement, settings_element: BaseOxmlElement) -> None:
