@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
 from . import collector
-from .collector import loading
+from .interrupted import exit_at_once
 
 app = typer.Typer(
     help="reportgen：把单位的创建文明城市工作事实生成规范的工作总结（Word）和指标工作簿（Excel）。",
@@ -50,13 +53,27 @@ def _interrupted() -> None:
     _fail([INTERRUPTED], 130)
 
 
+@contextmanager
+def loading() -> Iterator[None]:
+    """Import the command's modules: the collector paused meanwhile (collector.py), and Ctrl-C ends the
+    command at once with the interrupted message. Nothing is written yet, and a KeyboardInterrupt that
+    lands while pydantic builds a model's validator comes out of it as a SchemaError, not as itself."""
+    quiet = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, exit_at_once) if quiet else None
+    try:
+        with collector.loading():
+            yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
 def _guarded(action):  # noqa: ANN001, ANN202 — wraps a command body
     """Turn every expected failure into located Chinese messages and exit 1."""
-    from .compose import TemplateError
-    from .errors import InputError
-    from .lint import LintError
-
-    collector.resume()  # the command line is read and loaded: the command's work is collected as usual
+    with loading():
+        from .compose import TemplateError
+        from .errors import InputError
+        from .lint import LintError
 
     try:
         return action()

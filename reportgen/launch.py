@@ -14,11 +14,7 @@ import os
 import signal
 
 from .interrupted import MESSAGE as INTERRUPTED
-
-
-def _interrupted_while_loading(signum: int, frame: object) -> None:
-    os.write(2, (INTERRUPTED + "\n").encode("utf-8"))
-    os._exit(130)  # nothing to clean up: no file is open yet
+from .interrupted import exit_at_once
 
 
 def _keep_for_exit() -> None:
@@ -29,7 +25,7 @@ def _keep_for_exit() -> None:
 
 
 def main() -> None:
-    signal.signal(signal.SIGINT, _interrupted_while_loading)
+    signal.signal(signal.SIGINT, exit_at_once)
     atexit.unregister(_keep_for_exit)  # once, however often main() is called in one process
     atexit.register(_keep_for_exit)
     # Pydantic looks for plugins in every installed package's metadata when the first model is made

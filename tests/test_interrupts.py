@@ -170,3 +170,36 @@ def test_library_warnings_do_not_reach_the_user(tmp_path):
     text = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
     assert done.returncode == 1 and f"活动台账!{cell.coordinate}" in text, text
     assert "Warning" not in text and "site-packages" not in text, text
+
+
+def test_ctrl_c_while_a_command_loads_its_modules_is_the_interrupted_message():
+    """Ctrl-C as the batch command imported its modules once gave a traceback: pydantic, building a
+    model's validator when the interrupt landed, turned the KeyboardInterrupt into a SchemaError, which
+    no handler expects. While the command loads (cli.loading), Ctrl-C ends it at once instead; nothing
+    is written yet. Here the interrupt lands inside the block, as the import in the batch run did."""
+    script = ("import os, signal, time, sys; sys.argv[0] = 'reportgen'; from reportgen import cli\n"
+              "with cli.loading():\n"
+              "    os.kill(os.getpid(), signal.SIGINT); time.sleep(5)\n"
+              "print('not interrupted')")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    text = (run.stdout + run.stderr).decode("utf-8", "replace")
+    assert run.returncode == 130, text
+    assert "已中断" in text and "Traceback" not in text and "not interrupted" not in text, text
+
+
+def test_the_command_body_loads_its_error_types_while_ctrl_c_ends_it_at_once(monkeypatch):
+    """The imports at the start of every command body (_guarded) run inside cli.loading."""
+    from reportgen import cli
+
+    seen = []
+
+    class Watch:
+        def __enter__(self):
+            seen.append("loading")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(cli, "loading", Watch)
+    assert cli._guarded(lambda: "done") == "done"
+    assert seen == ["loading"]
