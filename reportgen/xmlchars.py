@@ -1,4 +1,5 @@
-"""Characters that cannot reach an XML file (.docx, .xlsx), defined once for the model and the writers.
+"""Characters that cannot reach an XML file (.docx, .xlsx), defined once for the model and the writers,
+and the escaping both writers use for the XML they write as text.
 
 The model refuses them where they are typed (with a message); the writers strip what XML 1.0 cannot
 hold as the last guard, because python-docx and the .xlsx writer would otherwise fail or write a file
@@ -18,3 +19,21 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 def strip_not_xml(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot hold."""
     return _NOT_XML.sub("", text)
+
+
+def escape_text(text: str) -> str:
+    """Text as element content (quotes need no escaping there, as Word and Excel write it)."""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+_ATTRIBUTE_ESCAPED = re.compile('[&"<>\n\r\t]')
+
+
+def escape_attribute(text: str) -> str:
+    """Text as an attribute value: line breaks and tabs as character references, or a parser turns them into spaces."""
+    if not _ATTRIBUTE_ESCAPED.search(text):  # most hints, names and style ids: nothing to replace
+        return text
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from ..lazy_pattern import LazyPattern
-from ..xmlchars import strip_not_xml
+from ..xmlchars import escape_attribute, escape_text, strip_not_xml
 from .deterministic_zip import read_zip, write_parts
 
 #: Children of w:rPr that may follow each element we insert (ECMA-376 CT_RPr sequence).
@@ -77,22 +77,6 @@ def append_xml(body: BaseOxmlElement, parts: list[str]) -> list[BaseOxmlElement]
     return elements
 
 
-def _escape(text: str) -> str:
-    """Text as XML character data (not xml.sax.saxutils: importing it loads urllib.request and ssl)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-#: What an attribute value must escape to be read back as written (a parser turns a raw line break or tab into a space).
-_ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;"))
-
-
-def _attribute(value: str) -> str:
-    """A double-quoted XML attribute value that parses back to ``value`` exactly."""
-    for char, reference in _ATTRIBUTE_ESCAPES:
-        value = value.replace(char, reference)
-    return f'"{value}"'
-
-
 def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: bool = False, indent: int = 0) -> str:
     """``<w:p>`` with a paragraph style and runs of (text, character style id or None), as XML text
     in schema order (see ``append_xml``).
@@ -100,7 +84,7 @@ def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: 
     ``keep_next`` and a left ``indent`` (twips) are written with the style. Text is cleaned first;
     a tab becomes w:tab and a line break w:br, as python-docx does.
     """
-    parts = [f"<w:p><w:pPr><w:pStyle w:val={_attribute(style_id)}/>"]
+    parts = [f'<w:p><w:pPr><w:pStyle w:val="{escape_attribute(style_id)}"/>']
     if keep_next:
         parts.append("<w:keepNext/>")
     if indent:
@@ -109,7 +93,7 @@ def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: 
     for text, char_style in runs:
         parts.append("<w:r>")
         if char_style:
-            parts.append(f"<w:rPr><w:rStyle w:val={_attribute(char_style)}/></w:rPr>")
+            parts.append(f'<w:rPr><w:rStyle w:val="{escape_attribute(char_style)}"/></w:rPr>')
         text = clean_text(text)
         for piece in _BREAKS.split(text) if "\t" in text or "\n" in text else (text,):
             if piece == "\t":
@@ -118,7 +102,7 @@ def paragraph_xml(style_id: str, runs: list[tuple[str, str | None]], keep_next: 
                 parts.append("<w:br/>")
             elif piece:
                 space = ' xml:space="preserve"' if piece != piece.strip() else ""
-                parts.append(f"<w:t{space}>{_escape(piece)}</w:t>")
+                parts.append(f"<w:t{space}>{escape_text(piece)}</w:t>")
         parts.append("</w:r>")
     parts.append("</w:p>")
     return "".join(parts)

@@ -21,8 +21,10 @@ from pathlib import Path
 from .. import workbook as W
 from . import xlsx_chart
 from .deterministic_zip import deflate, write_zip
-from .xlsx_units import (DECLARATION, DEFAULT_COL_PX, DEFAULT_ROW_PX, MAX_TEXT, absolute, area, attr, cell_name,
-                         clean_text, col_pixels, data, number, row_pixels, sheet_ref)
+from ..xmlchars import escape_attribute as attr
+from ..xmlchars import escape_text as data
+from .xlsx_units import (DECLARATION, DEFAULT_COL_PX, DEFAULT_ROW_PX, MAX_TEXT, absolute, area, cell_name, clean_text,
+                         col_pixels, number, row_pixels, sheet_ref)
 
 _FORMULA_START = ("=", "+", "-", "@")
 __all__ = ["MAX_TEXT", "clean_text", "render_book"]

@@ -9,7 +9,9 @@ bounds. The anchor spans cells, so the frame ends where the columns' and rows' p
 from __future__ import annotations
 
 from .. import workbook as W
-from .xlsx_units import DECLARATION, absolute, attr, clean_text, col_pixels, data, number, row_pixels, sheet_ref
+from ..xmlchars import escape_attribute as attr
+from ..xmlchars import escape_text as data
+from .xlsx_units import DECLARATION, absolute, clean_text, col_pixels, number, row_pixels, sheet_ref
 
 _NS = ('xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '

@@ -1,10 +1,8 @@
-"""What the sheet writer (``xlsx``) and the chart writer (``xlsx_chart``) both need: XML escaping,
-cell and range names, and Excel's pixel arithmetic for column widths and row heights (a chart is
+"""What the sheet writer (``xlsx``) and the chart writer (``xlsx_chart``) both need: cell and range names, and Excel's pixel arithmetic for column widths and row heights (a chart is
 anchored to cells, so where it ends depends on the same widths the sheet stores)."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from .. import workbook as W
@@ -21,24 +19,6 @@ DEFAULT_COL_PX, DEFAULT_ROW_PX = 64, 20
 def clean_text(text: str) -> str:
     """Remove characters XML 1.0 cannot hold (the model already refuses them; this is the last guard)."""
     return strip_not_xml(text)[:MAX_TEXT]
-
-
-def data(text: str) -> str:
-    """Text as element content (quotes need no escaping there, as Excel writes it)."""
-    if "&" in text or "<" in text or ">" in text:
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
-
-
-_ATTR_ESCAPED = re.compile('[&"<>\n\r\t]')
-
-
-def attr(text: str) -> str:
-    """Text as an attribute value: line breaks and tabs as character references, or a parser turns them into spaces."""
-    if not _ATTR_ESCAPED.search(text):  # most hints and names: nothing to replace
-        return text
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
 
 
 @lru_cache(maxsize=None)
