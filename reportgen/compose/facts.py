@@ -99,12 +99,11 @@ class Ledger:
     def source_of(self, path: tuple) -> Source:
         if self.source is None:
             return Source(_path_text(tuple(path)))
-        return Source(_path_text(tuple(path)), str(self.source.locate(path)) if self.source.states(path) else UNSTATED)
+        return Source(_path_text(tuple(path)), str(self.source.locate(path)) if self.given(path) else UNSTATED)
 
     def fact(self, value: Any, *paths: tuple) -> Any:
         """``value`` as a fact citing ``paths`` (several for a figure derived from several fields)."""
-        self.entries.append(Entry("fact", (), "", paths))
-        return as_fact(value, len(self.entries) - 1)
+        return as_fact(value, self.add(Entry("fact", paths=paths)))
 
     def sources(self, ref: int) -> tuple[Source, ...]:
         """What entry ``ref`` cites: a phrase's evidence, or a fact's paths looked up in the source map."""
@@ -190,8 +189,6 @@ def plain(value: Any) -> Any:
         return MARKS.sub("", value) if _HAS_MARK(value) else value
     if kind in _PLAIN_LEAVES:
         return value
-    if kind is FactStr:
-        return str.__str__(value)
     if isinstance(value, FactStr):
         return str.__str__(value)
     if isinstance(value, FactInt):
