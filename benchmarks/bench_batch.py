@@ -6,6 +6,11 @@ thread reads /proc every 0.1 s for every descendant process (the forkserver's wo
 records each worker's resident memory over time and its kernel-reported peak (VmHWM). "Flat" is
 checked twice: a worker's memory late in the run against early in the run, and the peak of a
 1,000-unit batch against a 100-unit one.
+
+The host's own speed moves by 40 % within an hour, so an absolute time says as much about the host as
+about reportgen. ``--vs FOLDER`` (a checkout of the tree issue 16 was filed against, which took
+59.1 s then: ``git worktree add /tmp/rg-issue16 77d04fd``) also runs that tree's batch on the same
+inputs, alternating with this one, and prints their ratio: issue 16 asks for twice as fast.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,12 +29,15 @@ from pathlib import Path
 from common import ROOT, machine, parallel_capacity, vary_example, verdict
 
 TIME_TARGET = 30.0  # issue 16: 1,000 units with --jobs 2 under 30 s on 2 cores
+#: What the tree issue 16 was filed against took for the same batch, as the issue reports it.
+PEER_SECONDS_THEN = 59.1
+RATIO_TARGET = TIME_TARGET / PEER_SECONDS_THEN
 MEMORY_TARGET_MB = 200.0
 SOURCE = ROOT / "examples" / "shequ-2024-shangbannian.yaml"
 
 
-def make_inputs(folder: Path, count: int) -> None:
-    text = SOURCE.read_text(encoding="utf-8")
+def make_inputs(folder: Path, count: int, source: Path = SOURCE) -> None:
+    text = source.read_text(encoding="utf-8")
     for i in range(count):
         (folder / f"unit{i + 1:04d}.yaml").write_text(vary_example(text, i), encoding="utf-8")
 
@@ -74,11 +83,18 @@ def memory(pid: int) -> tuple[float, float, str] | None:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0), cmdline
 
 
-def run_batch(folder: Path, out: Path, jobs: int) -> dict:
-    exe = Path(sys.executable).parent / "reportgen"
-    cmd = [str(exe), "batch", str(folder), "-o", str(out), "--jobs", str(jobs)]
+def run_batch(folder: Path, out: Path, jobs: int, peer: Path | None = None) -> dict:
+    """One real ``reportgen batch``: this tree's command, or with ``peer`` that checkout's code run by
+    the same Python (its own cache folder, so neither tree reads the other's compiled templates)."""
+    args = ["batch", str(folder), "-o", str(out), "--jobs", str(jobs)]
+    env = None
+    if peer is None:
+        cmd = [str(Path(sys.executable).parent / "reportgen"), *args]
+    else:
+        cmd = [sys.executable, "-c", "import sys; sys.argv[0] = 'reportgen'; from reportgen.cli import main; main()", *args]
+        env = {**os.environ, "PYTHONPATH": str(peer), "XDG_CACHE_HOME": str(out.parent / "peer-cache")}
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=peer)
     samples: dict[int, list[tuple[float, float]]] = {}
     peaks: dict[int, float] = {}
     kinds: dict[int, str] = {}
@@ -120,6 +136,9 @@ def main() -> dict:
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--small", type=int, default=100, help="the smaller batch for the flatness check")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--vs", type=Path, default=None,
+                        help="a checkout of the tree issue 16 was filed against (77d04fd), timed on the same inputs")
+    parser.add_argument("--rounds", type=int, default=1, help="with --vs: runs of each tree, alternating")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rg-batch-"))
     print(f"# reportgen batch --jobs {args.jobs} — {machine()}")
@@ -153,8 +172,40 @@ def main() -> dict:
     flat = ok and growth < 10 and late_growth < 10
     print(f"flat: peak {small['peak']:.0f} MB at {args.small} units vs {big['peak']:.0f} MB at {args.units} units "
           f"(+{growth:.1f} MB), worker growth during the run ≤ {late_growth:.1f} MB; target flat (< 10 MB): {verdict(flat)}")
+    if args.vs is not None:
+        compare(args.vs.resolve(), tmp, args.units, args.jobs, args.rounds)
     shutil.rmtree(tmp, ignore_errors=True)
     return {"elapsed": big["elapsed"], "peak": big["peak"], "flat": flat}
+
+
+def compare(peer: Path, tmp: Path, count: int, jobs: int, rounds: int) -> None:
+    """This tree against ``peer`` on the same inputs, alternating (peer, this, this, peer, …).
+
+    The inputs vary the peer's own 社区 example: an older tree may not read fields added since,
+    while this tree reads the older files (the run checks that every unit was built by both).
+    """
+    folder = tmp / "in-vs"
+    folder.mkdir()
+    make_inputs(folder, count, peer / "examples" / SOURCE.name)
+    times: dict[str, list[float]] = {"this": [], "peer": []}
+    for i in range(rounds):
+        for who in (("peer", "this") if i % 2 == 0 else ("this", "peer")):
+            out = tmp / f"out-vs-{who}-{i}"
+            run = run_batch(folder, out, jobs, peer if who == "peer" else None)
+            produced = len(list(out.glob("unit*.docx")))
+            if run["code"] != 0 or produced != count:
+                print(f"{who}: exit {run['code']}, {produced} of {count} built — no comparison\n{run['stderr'][-2000:]}")
+                return
+            times[who].append(run["elapsed"])
+            shutil.rmtree(out, ignore_errors=True)
+    this, then = statistics.median(times["this"]), statistics.median(times["peer"])
+    print(f"{count} units, the inputs of {peer.name}'s example, alternating {rounds}×: this tree "
+          + ", ".join(f"{t:.1f}" for t in times["this"]) + f" s; {peer.name} " + ", ".join(f"{t:.1f}" for t in times["peer"])
+          + " s")
+    print(f"this tree against the tree issue 16 measured at {PEER_SECONDS_THEN} s, same run: ratio {this / then:.2f}; "
+          f"target ≤ {RATIO_TARGET:.2f} (the issue's {TIME_TARGET:.0f} s against its {PEER_SECONDS_THEN} s): "
+          f"{verdict(this / then <= RATIO_TARGET)}; at the host speed of the issue's measurement "
+          f"{this * PEER_SECONDS_THEN / then:.1f} s")
 
 
 if __name__ == "__main__":
