@@ -7,6 +7,8 @@ adds the slips of grammar (doubled words, an item with no verb, dangling quantit
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from typing import Iterable
@@ -116,13 +118,49 @@ def check_texts(texts: Iterable[str], exempt: Iterable[str] = ()) -> list[str]:
     the 文字依据 sheet cites: a file may well be called xx社区.yaml)."""
     texts = list(texts)
     exempt = sorted(set(exempt), key=len, reverse=True)
-    # A text holding none of the names is checked as it is; the others have them removed first.
-    named = re.compile("|".join(map(re.escape, exempt))).search if exempt else None
     # A workbook repeats its texts (hints, 是/否, headers): each is checked once, a finding told for each.
-    verdicts = {text: _placeholder(text, exempt if named and named(text) else []) for text in dict.fromkeys(texts)}
-    if not any(verdicts.values()):
+    unique = _Joined(list(dict.fromkeys(texts)))
+    # Only a text with a character a placeholder can start with may hold one, names removed or not.
+    suspects = unique.matching(_FIRST_START)
+    if not suspects:
         return []
-    return [verdicts[text] for text in texts if verdicts[text]]
+    # A text holding none of the names is checked as it is; the others have them removed first.
+    named = set().union(*map(unique.holding, exempt))
+    verdicts = {unique.texts[i]: _placeholder(unique.texts[i], exempt if i in named else []) for i in suspects}
+    return [verdicts[text] for text in texts if verdicts.get(text)]
+
+
+class _Joined:
+    """Many texts joined by line breaks, to search them all with one call into C per text found
+    instead of one per text. A hit that spans two texts counts for the first (a name removed where
+    it is not found changes nothing; a placeholder's first character is never a line break)."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.joined = "\n".join(texts)
+        self.starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+
+    def holding(self, name: str) -> set[int]:
+        """The indices of the texts that hold ``name``. Each name is sought with ``str.find``: a
+        pattern of the names would be compiled anew for every unit, whose names differ, and that
+        cost more than the whole search."""
+        found: set[int] = set()
+        at = self.joined.find(name) if self.texts else -1
+        while at != -1:
+            index = bisect.bisect_right(self.starts, at) - 1
+            found.add(index)
+            at = self.joined.find(name, self.starts[index + 1])
+        return found
+
+    def matching(self, pattern: re.Pattern[str]) -> list[int]:
+        """The indices of the texts where ``pattern`` matches, in order."""
+        found: list[int] = []
+        hit = pattern.search(self.joined)
+        while hit:
+            index = bisect.bisect_right(self.starts, hit.start()) - 1
+            found.append(index)
+            hit = pattern.search(self.joined, self.starts[index + 1])
+        return found
 
 
 def _placeholder(text: str, exempt: list[str]) -> str:

@@ -336,10 +336,13 @@ def _head(report: Report, spec: L.TableSheet) -> tuple[str, str, str]:
             zh.cn_date(report.signature_date))
 
 
-def metric_rows(report: Report) -> list[Cells]:
-    """指标完成情况表 rows; 同比 of a rate indicator in 个百分点, as the document says it."""
+def metric_rows(report: Report, indicators: list[figures.IndicatorRow]) -> list[Cells]:
+    """指标完成情况表 rows; 同比 of a rate indicator in 个百分点, as the document says it.
+
+    ``indicators`` is ``figures.indicator_rows(report)``: one row per metric, then one per 其中 part.
+    """
     columns = ordered(L.METRICS)
-    figures_rows = iter(figures.indicator_rows(report))
+    figures_rows = iter(indicators)
     row_cells = _RowCells(columns, {"base": linked_words([m.key for m in report.metrics], [m.label for m in report.metrics])})
     rows: list[Cells] = []
     for i, metric in enumerate(report.metrics, 1):
@@ -376,8 +379,8 @@ def _part_cells(columns: Sequence[L.Column], metric: Metric, part: Part, value: 
     return cells
 
 
-def metrics_sheet(book: W.Book, choices: Choices, report: Report) -> W.Sheet:
-    rows = metric_rows(report)
+def metrics_sheet(book: W.Book, choices: Choices, report: Report, indicators: list[figures.IndicatorRow]) -> W.Sheet:
+    rows = metric_rows(report, indicators)
     ws = table_sheet(book, choices, L.METRICS, rows, _head(report, L.METRICS))
     status = next(i for i, c in enumerate(ordered(L.METRICS), 1) if c.key == L.STATUS)
     last = max(FIRST_ROW + len(rows) - 1, FIRST_ROW)
@@ -455,10 +458,10 @@ def info_sheet(book: W.Book, choices: Choices, values: dict[str, Any], head: tup
 # ---------------------------------------------------------------- 汇总
 
 
-def _by_category(report: Report) -> dict[str, dict[str, Any]]:
+def _by_category(report: Report, indicators: list[figures.IndicatorRow]) -> dict[str, dict[str, Any]]:
     """Per theme: metrics, with target, met (from figures.indicator_rows), activities and attendance."""
     counts: dict[str, dict[str, Any]] = {}
-    rows = [r for r in figures.indicator_rows(report) if not r.depth]
+    rows = [r for r in indicators if not r.depth]
     present = {r.theme for r in rows} | {a.theme for a in report.activities}
     for theme in THEMES:
         if theme in present:
@@ -484,8 +487,9 @@ def _table(ws: W.Sheet, row: int, headers: Sequence[str], rows: Sequence[Cells])
     return row + len(rows) + 1
 
 
-def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
-    """Key figures, completion by category, and each targeted indicator's 完成率 with a chart of them."""
+def summary_sheet(book: W.Book, report: Report, indicators: list[figures.IndicatorRow]) -> W.Sheet:
+    """Key figures, completion by category, and each targeted indicator's 完成率 with a chart of them
+    (``indicators`` is ``figures.indicator_rows(report)``)."""
     ws = book.add(L.SUMMARY)
     widths = [8, 16, 10, 10, 8, 8, 10, 10, 14]
     ncol = len(widths)
@@ -529,7 +533,7 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
     row += 1
     ws.put(row, 1, "二、按类别完成情况", W.SECTION)
     ws.merge(row, 1, row, ncol)
-    counts = _by_category(report)
+    counts = _by_category(report, indicators)
     rows: list[Cells] = []
     for n, (theme, c) in enumerate(counts.items(), 1):
         share = rounded_percent(Decimal(c["met"]) / c["targeted"] * 100) if c["targeted"] else None
@@ -542,7 +546,7 @@ def summary_sheet(book: W.Book, report: Report) -> W.Sheet:
                      _attendance_cell(attendance_total(report.activities))])
     row = _table(ws, row + 1, ("序号", "类别", "指标数", "设定目标", "达标", "未达标", "达标率", "开展活动",
                                "参与人数/人次"), rows)
-    targeted_rows = [r for r in figures.indicator_rows(report) if not r.depth and r.completion is not None]
+    targeted_rows = [r for r in indicators if not r.depth and r.completion is not None]
     if targeted_rows:
         row += 1
         ws.put(row, 1, "三、设定目标的指标完成情况", W.SECTION)
@@ -648,8 +652,10 @@ def build(report: Report, document: Document | None = None) -> W.Book:
     book = W.Book(title=f"{report.unit.name}{figures.period_label(report)}{report.campaign.phrase}工作汇总",
                   created=dt.datetime(stamp.year, stamp.month, stamp.day))
     choices = Choices(book)
-    summary_sheet(book, report)
-    metrics_sheet(book, choices, report)
+    # Computed once: the 汇总 and 指标 sheets both show them.
+    indicators = figures.indicator_rows(report)
+    summary_sheet(book, report, indicators)
+    metrics_sheet(book, choices, report, indicators)
     activities_sheet(book, choices, report)
     info_sheet(book, choices, info_values(report), (f"{report.unit.name}基本信息", report.unit.name, zh.cn_date(signed)))
     quantities = quantities_rows(report.activities)

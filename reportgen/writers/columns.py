@@ -174,7 +174,7 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
     @functools.lru_cache(maxsize=None)
     def costs(col: int, twips: int) -> tuple[float, ...]:
         base = (twips - padding) / char
-        return tuple(_cost(cell, base - shift) if cell else 1.0 for cell, shift in by_column[col])
+        return tuple([_cost(cell, base - shift) if cell else 1.0 for cell, shift in by_column[col]])
 
     def minimum(col: int) -> int:
         need = 1.0
@@ -198,13 +198,15 @@ def fit(header: Sequence[str], rows: Sequence[Sequence[str]], indented: Sequence
         best = None  # (lines saved per twip, column, added twips)
         spare = total - sum(widths)
         for c in range(columns):
-            others = [max(v) for v in zip(*(vectors[:c] + vectors[c + 1:]))] if columns > 1 else [0.0] * len(table)
+            others = None  # each row's tallest other cell, wanted only once a wider column changes something
             previous = vectors[c]
             for added in range(STEP, spare + 1, STEP):
                 trial = costs(c, widths[c] + added)
                 if trial == previous:  # the same lines as one step narrower, so nothing saved either
                     continue
                 previous = trial
+                if others is None:
+                    others = [max(v) for v in zip(*(vectors[:c] + vectors[c + 1:]))] if columns > 1 else [0.0] * len(table)
                 saved = cost - sum(map(max, zip(others, trial))) - (cells - sum(vectors[c]) + sum(trial)) / 10
                 if saved > 1e-6:  # not a rounding difference
                     if best is None or saved / added > best[0]:

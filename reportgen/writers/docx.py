@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import itertools
 import io
 import marshal
 import re
@@ -121,20 +120,24 @@ def title_lines(title: str, segments: tuple[str, ...], capacity: float) -> list[
 
 
 class _Split(NamedTuple):
-    """The best lines from one offset to the end: the offsets where its lines end (the text's end
-    left out), how many lines, and the widest and narrowest line."""
+    """The best lines from one offset to the end: where its first line ends (None when it is the
+    only line), how many lines, and the widest and narrowest line."""
 
-    cuts: tuple[int, ...]
+    end: int | None
     count: int
     widest: float
     narrowest: float
+
+
+#: The line count of a tail of the text that cannot be split into lines that fit.
+_NO_SPLIT = float("inf")
 
 
 @functools.lru_cache(maxsize=256)
 def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) -> tuple[str, ...]:
     # set_width(text[a:b]) from prefix sums: widths are multiples of 0.25, so the sums are exact
     # and every comparison gives the same answer as set_width on the slice.
-    kinds = [text_width(ch) for ch in text]
+    kinds = [zi(ch) for ch in text]
     widths, turns = [0.0], [0]
     for i, kind in enumerate(kinds):
         widths.append(widths[-1] + kind)
@@ -143,7 +146,7 @@ def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) ->
     def width(start: int, end: int) -> float:
         if end <= start:
             return 0.0
-        return widths[end] - widths[start] + 0.25 * (turns[end - 1 + 1] - turns[start + 1] if end - start > 1 else 0)
+        return widths[end] - widths[start] + 0.25 * (turns[end] - turns[start + 1])
 
     # Whether a line may end before offset ``at`` by the characters on either side of it.
     fitting = [False] + [
@@ -151,41 +154,72 @@ def _balanced_lines(text: str, capacity: float, breaks: tuple[int, ...] = ()) ->
         else text[at - 1] in TITLE_BREAK_AFTER and text[at] not in PERIOD_GOES_ON
         for at in range(1, len(text))
     ]
+    # splits[start] is the best split of text[start:] and counts[start] its number of lines;
+    # unfitting[start] has bit ``at`` set for ``start`` and each break ``at`` of that split where a
+    # line ending is not ``fitting`` (awkward unless it is one of ``breaks``). All three are filled
+    # from the end of the text backwards, so every later offset is known when it is needed.
+    end_all = len(text)
+    splits: list[_Split | None] = [None] * (end_all + 1)
+    counts: list[float] = [_NO_SPLIT] * (end_all + 1)
+    unfitting = [0] * (end_all + 1)
 
-    @functools.cache
-    def split(start: int) -> _Split | None:
-        """The best split of ``text[start:]``: fewest lines, then fewest awkward breaks, then the
-        least spread of widths, the shortest first line among equals.
+    def best_split(start: int, first: int, last: int) -> _Split | None:
+        """The best split of ``text[start:]`` whose first line ends at ``first`` to ``last``: fewest
+        lines, then fewest awkward breaks, then the least spread of widths, the shortest first line
+        among equals.
 
         Each candidate is a first line and the best split of the rest, scored from that split's
-        summary instead of its lines. Longer first lines are tried first because they tend to need
-        the fewest lines, and a candidate with more lines than the best so far is not scored at all.
-        A break counts as meaningful when it lies at one of ``breaks`` counted from ``start``.
+        summary instead of its lines and one criterion at a time: a candidate that has more lines or
+        more awkward breaks than another is never measured. A break counts as meaningful when it
+        lies at one of ``breaks`` counted from ``start``.
         """
-        end_all = len(text)
-        if width(start, end_all) <= capacity:
-            whole = width(start, end_all)
-            return _Split((), 1, whole, whole)
-        ends = itertools.takewhile(lambda end: width(start, end) <= capacity, range(start + 2, end_all - 1))
-        best, best_score = None, None
-        for end in reversed(list(ends)):
-            tail = split(end)
-            if tail is None or (best_score is not None and tail.count + 1 > best_score[0]):
+        count = min(counts[first:last + 1], default=_NO_SPLIT)
+        if count == _NO_SPLIT:
+            return None
+        ends = [end for end in range(first, last + 1) if counts[end] == count]
+        meaningful = 0
+        for at in breaks:
+            if 0 < at < end_all - start:
+                meaningful |= 1 << start + at
+        awkward_places = ~meaningful
+        awkward = [(unfitting[end] & awkward_places).bit_count() for end in ends]
+        fewest = min(awkward)
+        best, least_spread = None, None
+        for end, awkward_breaks in zip(ends, awkward):
+            if awkward_breaks != fewest:
                 continue
-            w = width(start, end)
-            cuts = (end, *tail.cuts)
-            awkward = sum(not (at - start in breaks or fitting[at]) for at in cuts)
+            tail, w = splits[end], width(start, end)
             widest, narrowest = max(w, tail.widest), min(w, tail.narrowest)
-            score = (tail.count + 1, awkward, widest - narrowest)
-            if best_score is None or score <= best_score:
-                best, best_score = _Split(cuts, tail.count + 1, widest, narrowest), score
+            if least_spread is None or widest - narrowest < least_spread:
+                best, least_spread = _Split(end, count + 1, widest, narrowest), widest - narrowest
         return best
 
-    best = split(0)
+    # The longest first line from ``start`` ends at ``last`` at most; it only moves left as
+    # ``start`` does (a line's width grows with its length), so it is found once for all offsets.
+    last = end_all - 2
+    for start in reversed(range(end_all + 1)):
+        whole = width(start, end_all)
+        if whole <= capacity:
+            splits[start] = _Split(None, 1, whole, whole)
+        else:
+            while last >= start + 2 and width(start, last) > capacity:
+                last -= 1
+            splits[start] = best_split(start, start + 2, last)
+        split = splits[start]
+        if split is not None and start < end_all:
+            counts[start] = split.count
+            later = 0 if split.end is None else unfitting[split.end]
+            unfitting[start] = later | (0 if fitting[start] else 1 << start)
+
+    best, lines, start = splits[0], [], 0
     if best is None:
         return (text,)
-    bounds = (0, *best.cuts, len(text))
-    return tuple(text[a:b] for a, b in zip(bounds, bounds[1:]))
+    while best.end is not None:
+        lines.append(text[start:best.end])
+        start = best.end
+        best = splits[start]
+    lines.append(text[start:])
+    return tuple(lines)
 
 
 #: Role → the style id used in this document (a reference document may hold a role under its own id).
