@@ -68,10 +68,14 @@ class SourceMap:
     def locate(self, path: Path) -> Location:
         """The location of ``path``, or of its nearest recorded ancestor (a missing field has none)."""
         for end in range(len(path), -1, -1):
-            found = self.locations.get(tuple(path[:end]))
+            found = self.recorded(tuple(path[:end]))
             if found:
                 return found
         return Location(self.file)
+
+    def recorded(self, path: Path) -> Location | None:
+        """The location recorded for exactly ``path``; a reader that records lazily makes it here."""
+        return self.locations.get(path)
 
     def states(self, path: Path) -> bool:
         """Whether the file itself gives this field (a default it leaves out is not located)."""

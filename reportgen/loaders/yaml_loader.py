@@ -35,17 +35,13 @@ class YamlSourceMap(SourceMap):
 
     marks: dict[Path, yaml.Mark] = field(default_factory=dict)
 
-    def locate(self, path: Path) -> Location:
-        for end in range(len(path), -1, -1):
-            prefix = tuple(path[:end])
-            found = self.locations.get(prefix)
-            if found:
-                return found
-            mark = self.marks.get(prefix)
+    def recorded(self, path: Path) -> Location | None:
+        found = self.locations.get(path)
+        if found is None:
+            mark = self.marks.get(path)
             if mark is not None:
-                found = self.locations[prefix] = Location(self.file, mark.line + 1, mark.column + 1)
-                return found
-        return Location(self.file)
+                found = self.locations[path] = Location(self.file, mark.line + 1, mark.column + 1)
+        return found
 
     def states(self, path: Path) -> bool:
         return tuple(path) in self.marks
