@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import ROOT, machine, parallel_capacity, vary_example, verdict
+from common import ROOT, checkout_command, machine, parallel_capacity, vary_example, verdict
 
 TIME_TARGET = 30.0  # issue 16: 1,000 units with --jobs 2 under 30 s on 2 cores
 #: What the tree issue 16 was filed against took for the same batch, as the issue reports it.
@@ -91,7 +91,7 @@ def run_batch(folder: Path, out: Path, jobs: int, peer: Path | None = None) -> d
     if peer is None:
         cmd = [str(Path(sys.executable).parent / "reportgen"), *args]
     else:
-        cmd = [sys.executable, "-c", "import sys; sys.argv[0] = 'reportgen'; from reportgen.cli import main; main()", *args]
+        cmd = [*checkout_command(), *args]
         env = {**os.environ, "PYTHONPATH": str(peer), "XDG_CACHE_HOME": str(out.parent / "peer-cache")}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=peer)
@@ -202,10 +202,12 @@ def compare(peer: Path, tmp: Path, count: int, jobs: int, rounds: int) -> None:
     print(f"{count} units, the inputs of {peer.name}'s example, alternating {rounds}×: this tree "
           + ", ".join(f"{t:.1f}" for t in times["this"]) + f" s; {peer.name} " + ", ".join(f"{t:.1f}" for t in times["peer"])
           + " s")
-    print(f"this tree against the tree issue 16 measured at {PEER_SECONDS_THEN} s, same run: ratio {this / then:.2f}; "
-          f"target ≤ {RATIO_TARGET:.2f} (the issue's {TIME_TARGET:.0f} s against its {PEER_SECONDS_THEN} s): "
-          f"{verdict(this / then <= RATIO_TARGET)}; at the host speed of the issue's measurement "
-          f"{this * PEER_SECONDS_THEN / then:.1f} s")
+    # the issue's two figures are for 1,000 units: a smaller batch has its start-up weigh more
+    scaled = (f"; at the host speed of the issue's measurement {this * PEER_SECONDS_THEN / then:.1f} s"
+              if count == 1000 else "")
+    print(f"this tree against the tree issue 16 measured at {PEER_SECONDS_THEN} s for 1,000 units, same run: "
+          f"ratio {this / then:.2f}; target ≤ {RATIO_TARGET:.2f} (the issue's {TIME_TARGET:.0f} s against its "
+          f"{PEER_SECONDS_THEN} s): {verdict(count == 1000 and this / then <= RATIO_TARGET)}{scaled}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, machine, verdict
+from common import ROOT, checkout_command, machine, verdict
 
 HELP_TARGET = 0.3
 BUILD_TARGET = 0.5  # issue 16: `reportgen build` of the 社区 example under 0.5 s
@@ -84,14 +84,12 @@ def compare(other: Path, runs: int) -> None:
 
     Both build the other checkout's 社区 example (an older tree may not read fields added since;
     this one reads the older file). Each tree has its own cache folder, so neither reads or
-    overwrites the other's compiled templates. The other tree runs through ``reportgen.cli.main``,
-    which every checkout has (this one's console script imports ``reportgen.launch``, which older
-    ones lack).
+    overwrites the other's compiled templates. The other tree runs through ``common.checkout_command``.
     """
     env = user_environment()
     out = Path(tempfile.mkdtemp(prefix="rg-cli-vs-"))
     example = other / "examples" / "shequ-2024-shangbannian.yaml"
-    commands = {"A": reportgen_command(), "B": [sys.executable, "-c", _CLI_MAIN]}
+    commands = {"A": reportgen_command(), "B": checkout_command()}
     envs = {name: {**env, "PYTHONPATH": str(tree), "XDG_CACHE_HOME": str(out / f"cache-{name}")}
             for name, tree in (("A", ROOT), ("B", other))}
     wall_times: dict[str, list[float]] = {"A": [], "B": []}
@@ -113,9 +111,6 @@ def compare(other: Path, runs: int) -> None:
           f"this tree at that host's speed {a / b * PEER_SECONDS_THEN:.3f} s; target < {BUILD_TARGET} s: "
           f"{verdict(a / b * PEER_SECONDS_THEN < BUILD_TARGET)}")
 
-
-#: Runs the command line of whatever checkout is first on PYTHONPATH.
-_CLI_MAIN = "import sys; sys.argv[0] = 'reportgen'; from reportgen.cli import main; main()"
 
 if __name__ == "__main__":
     main()

@@ -48,6 +48,13 @@ def machine() -> str:
             f"Python {platform.python_version()}; " + ", ".join(libs))
 
 
+def checkout_command() -> list[str]:
+    """The command line of whichever checkout is first on PYTHONPATH, run by this Python: every
+    checkout has ``reportgen.cli.main``, while the console script imports ``reportgen.launch``,
+    which older ones lack."""
+    return [sys.executable, "-c", "import sys; sys.argv[0] = 'reportgen'; from reportgen.cli import main; main()"]
+
+
 def largest_example() -> Path:
     """The example whose composed document has the most text (the 'most content' case)."""
     from reportgen.compose import load_pack
