@@ -11,7 +11,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import grammar_lint, zh
 from .document import Document, Heading, Paragraph
@@ -144,22 +144,24 @@ class _Joined:
         """The indices of the texts that hold ``name``. Each name is sought with ``str.find``: a
         pattern of the names would be compiled anew for every unit, whose names differ, and that
         cost more than the whole search."""
-        found: set[int] = set()
-        at = self.joined.find(name) if self.texts else -1
-        while at != -1:
-            index = bisect.bisect_right(self.starts, at) - 1
-            found.add(index)
-            at = self.joined.find(name, self.starts[index + 1])
-        return found
+        return set(self._hit(lambda start: self.joined.find(name, start)))
 
     def matching(self, pattern: re.Pattern[str]) -> list[int]:
         """The indices of the texts where ``pattern`` matches, in order."""
+        def first(start: int) -> int:
+            hit = pattern.search(self.joined, start)
+            return hit.start() if hit else -1
+        return self._hit(first)
+
+    def _hit(self, first: Callable[[int], int]) -> list[int]:
+        """The indices of the texts where ``first(start)`` (the first hit at or after ``start`` in
+        the joined text, -1 for none) finds something, each text once, in order."""
         found: list[int] = []
-        hit = pattern.search(self.joined)
-        while hit:
-            index = bisect.bisect_right(self.starts, hit.start()) - 1
+        at = first(0) if self.texts else -1
+        while at != -1:
+            index = bisect.bisect_right(self.starts, at) - 1
             found.append(index)
-            hit = pattern.search(self.joined, self.starts[index + 1])
+            at = first(self.starts[index + 1])
         return found
 
 
